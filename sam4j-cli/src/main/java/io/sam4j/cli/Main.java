@@ -1,0 +1,34 @@
+package io.sam4j.cli;
+
+import io.sam4j.SamException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sam4j} command: one subcommand per class. */
+@Command(
+    name = "sam4j",
+    mixinStandardHelpOptions = true,
+    version = "sam4j 0.1.0",
+    description = "Segment Anything on the JVM: run SAM-family checkpoints without Python.",
+    subcommands = {PredictCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  /** Exit code for bad input (unreadable files, invalid prompts, unsupported models). */
+  static final int EXIT_BAD_INPUT = 1;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code (used by tests). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof SamException) {
+        cmd.getErr().println("sam4j: error: " + e.getMessage());
+        return EXIT_BAD_INPUT;
+      }
+      throw e;
+    });
+    return cl.execute(args);
+  }
+}

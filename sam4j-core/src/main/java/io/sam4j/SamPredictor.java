@@ -1,0 +1,246 @@
+package io.sam4j;
+
+import io.sam4j.image.RgbImage;
+import io.sam4j.modeling.ModelSpec;
+import io.sam4j.modeling.SamGraphs;
+import io.sam4j.prompt.Point;
+import io.sam4j.prompt.Prompt;
+import io.sam4j.result.Mask;
+import io.sam4j.result.Prediction;
+import io.sam4j.runtime.FloatTensor;
+import io.sam4j.transform.MaskPostprocessor;
+import io.sam4j.transform.ResizeLongestSide;
+import io.sam4j.transform.SamPreprocessor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Embed once, prompt many: {@link #setImage} runs the image encoder, {@link #predict} and
+ * {@link #predictBatch} run only the prompt decoder against that embedding. The state (embedding
+ * and sizes) is one immutable {@link ImageEmbedding}. Not thread-safe: use one predictor per
+ * thread (they are cheap and share the model).
+ */
+public final class SamPredictor implements AutoCloseable {
+  /** Prompt sets decoded per runtime call; bounds the decoder's memory (about 15 MB per set). */
+  private static final int MAX_BATCH = 16;
+
+  private final SamModel model;
+  private final ModelSpec spec;
+  private ImageEmbedding state;
+  private boolean closed;
+
+  SamPredictor(SamModel model) {
+    this.model = model;
+    this.spec = model.spec();
+  }
+
+  /** Encodes an image (RGB, any size): resize longest side to 1024, normalize, pad, encode. */
+  public void setImage(RgbImage image) {
+    check();
+    RgbImage resized = SamPreprocessor.resize(image, spec.imageSize());
+    encode(resized, new int[] {image.height(), image.width()});
+  }
+
+  /**
+   * Encodes an image that was already resized with the reference's resize (for example a
+   * fixture's {@code .resized.png}), for an original image of the given size.
+   *
+   * @throws SamException when the image is not the size that original resizes to
+   */
+  public void setPreResizedImage(RgbImage resized, int originalHeight, int originalWidth) {
+    check();
+    int[] expected = ResizeLongestSide.targetSize(originalHeight, originalWidth, spec.imageSize());
+    if (resized.height() != expected[0] || resized.width() != expected[1]) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "a " + originalHeight + "x"
+          + originalWidth + " (HxW) original resizes to " + expected[0] + "x" + expected[1]
+          + ", but the pre-resized image is " + resized.height() + "x" + resized.width());
+    }
+    encode(resized, new int[] {originalHeight, originalWidth});
+  }
+
+  private void encode(RgbImage resized, int[] originalSize) {
+    int s = spec.imageSize();
+    float[] input = SamPreprocessor.normalizeAndPad(resized, s);
+    FloatTensor out = model.encoder()
+        .run(Map.of(SamGraphs.IMAGE, new FloatTensor(input, new long[] {1, 3, s, s})))
+        .get(SamGraphs.IMAGE_EMBEDDINGS);
+    state = new ImageEmbedding(out.data(), out.shape(), originalSize,
+        new int[] {resized.height(), resized.width()});
+  }
+
+  /** The current image's embedding and sizes. */
+  public ImageEmbedding embedding() {
+    return requireState();
+  }
+
+  /** Uses a saved embedding instead of encoding an image. */
+  public void setEmbedding(ImageEmbedding embedding) {
+    check();
+    long[] expected = {1, spec.promptEmbedDim(), spec.embeddingSize(), spec.embeddingSize()};
+    if (!Arrays.equals(embedding.shape(), expected)) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "the embedding has shape "
+          + Arrays.toString(embedding.shape()) + " but this model's is " + Arrays.toString(expected)
+          + " (was it made with another model?)");
+    }
+    state = embedding;
+  }
+
+  /** Forgets the current image. */
+  public void resetImage() {
+    state = null;
+  }
+
+  /** Decodes one prompt set against the current image. */
+  public Prediction predict(Prompt prompt) {
+    return predictBatch(List.of(prompt)).get(0);
+  }
+
+  /**
+   * Decodes many prompt sets against the current image with as few runtime calls as possible:
+   * sets with the same number of prompt tokens are decoded together.
+   *
+   * @return one prediction per prompt, in order
+   */
+  public List<Prediction> predictBatch(List<Prompt> prompts) {
+    ImageEmbedding st = requireState();
+    Map<Integer, List<Integer>> groups = new TreeMap<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      groups.computeIfAbsent(prompts.get(i).tokenCount(), k -> new ArrayList<>()).add(i);
+    }
+    Prediction[] out = new Prediction[prompts.size()];
+    FloatTensor emb = new FloatTensor(st.dataUnsafe(), st.shape());
+    for (Map.Entry<Integer, List<Integer>> g : groups.entrySet()) {
+      List<Integer> idx = g.getValue();
+      for (int from = 0; from < idx.size(); from += MAX_BATCH) {
+        List<Integer> chunk = idx.subList(from, Math.min(idx.size(), from + MAX_BATCH));
+        List<Prompt> batch = new ArrayList<>();
+        chunk.forEach(i -> batch.add(prompts.get(i)));
+        List<Prediction> preds = decode(st, emb, batch, g.getKey());
+        for (int j = 0; j < chunk.size(); j++) {
+          out[chunk.get(j)] = preds.get(j);
+        }
+      }
+    }
+    return List.of(out);
+  }
+
+  private List<Prediction> decode(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n) {
+    int b = batch.size();
+    int side = spec.lowResSize();
+    float[] coords = new float[b * n * 2];
+    float[] labels = new float[b * n];
+    float[] masks = new float[b * side * side];
+    float[] has = new float[b];
+    for (int i = 0; i < b; i++) {
+      Prompt p = batch.get(i);
+      encodePoints(p, st, coords, labels, i * n);
+      if (p.hasMaskInput()) {
+        float[] m = p.maskInput();
+        if (m.length != side * side) {
+          throw new SamException(SamException.Kind.BAD_PROMPT, "the mask input has " + m.length
+              + " values; it must be the " + side + "x" + side + " low-res logits of a prediction");
+        }
+        p.copyMaskInput(masks, i * side * side);
+        has[i] = 1f;
+      }
+    }
+    Map<String, FloatTensor> in = new LinkedHashMap<>();
+    in.put(SamGraphs.IMAGE_EMBEDDINGS, emb);
+    in.put(SamGraphs.POINT_COORDS, new FloatTensor(coords, new long[] {b, n, 2}));
+    in.put(SamGraphs.POINT_LABELS, new FloatTensor(labels, new long[] {b, n}));
+    in.put(SamGraphs.MASK_INPUT, new FloatTensor(masks, new long[] {b, 1, side, side}));
+    in.put(SamGraphs.HAS_MASK_INPUT, new FloatTensor(has, new long[] {b}));
+    Map<String, FloatTensor> out = model.decoder().run(in);
+    FloatTensor low = out.get(SamGraphs.LOW_RES_MASKS);
+    FloatTensor iou = out.get(SamGraphs.IOU_PREDICTIONS);
+    int tokens = low.dim(1);
+    List<Prediction> result = new ArrayList<>();
+    for (int i = 0; i < b; i++) {
+      result.add(toPrediction(st, batch.get(i).multimask(), low.data(), iou.data(), i, tokens));
+    }
+    return result;
+  }
+
+  /** Points, then box corners (labels 2, 3), else one padding point, in the resized frame. */
+  private void encodePoints(Prompt p, ImageEmbedding st, float[] coords, float[] labels, int at) {
+    int count = p.tokenCount();
+    if (count == 0) {
+      return;
+    }
+    double[] xy = new double[count * 2];
+    int k = 0;
+    for (Point pt : p.points()) {
+      xy[2 * k] = pt.x();
+      xy[2 * k + 1] = pt.y();
+      labels[at + k] = pt.label().value();
+      k++;
+    }
+    float[] scaled = ResizeLongestSide.applyCoords(xy, st.originalSize(), st.inputSize());
+    if (p.box().isPresent()) {
+      var box = p.box().get();
+      float[] corners = ResizeLongestSide.applyCoords(
+          new double[] {box.x0(), box.y0(), box.x1(), box.y1()}, st.originalSize(), st.inputSize());
+      System.arraycopy(corners, 0, scaled, 2 * k, 4);
+      labels[at + k] = 2;
+      labels[at + k + 1] = 3;
+    } else {
+      scaled[2 * k] = 0;
+      scaled[2 * k + 1] = 0;
+      labels[at + k] = -1;
+    }
+    System.arraycopy(scaled, 0, coords, at * 2, count * 2);
+  }
+
+  private Prediction toPrediction(ImageEmbedding st, boolean multimask, float[] low, float[] iou,
+      int item, int tokens) {
+    int side = spec.lowResSize();
+    int first = multimask ? 1 : 0;
+    int count = multimask ? tokens - 1 : 1;
+    List<Mask> masks = new ArrayList<>();
+    float[] scores = new float[count];
+    float[][] logits = new float[count][];
+    int[] orig = st.originalSize();
+    for (int j = 0; j < count; j++) {
+      int t = first + j;
+      logits[j] = Arrays.copyOfRange(low, (item * tokens + t) * side * side,
+          (item * tokens + t + 1) * side * side);
+      scores[j] = iou[item * tokens + t];
+      masks.add(Mask.fromLogits(upscaleLogits(logits[j]), orig[1], orig[0], 0f));
+    }
+    return new Prediction(masks, scores, logits, side);
+  }
+
+  /**
+   * Full-resolution logits (original image size, row-major) of one low-res mask, as the
+   * reference's {@code postprocess_masks} computes them; a mask is {@code logits > 0}.
+   */
+  public float[] upscaleLogits(float[] lowRes) {
+    ImageEmbedding st = requireState();
+    return MaskPostprocessor.upscale(lowRes, spec.lowResSize(), spec.imageSize(), st.inputSize(),
+        st.originalSize());
+  }
+
+  private ImageEmbedding requireState() {
+    check();
+    if (state == null) {
+      throw new IllegalStateException("no image is set: call setImage (or setEmbedding) first");
+    }
+    return state;
+  }
+
+  private void check() {
+    if (closed) {
+      throw new IllegalStateException("the predictor is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    state = null;
+  }
+}

@@ -1,0 +1,359 @@
+package io.sam4j.graph;
+
+import io.sam4j.checkpoint.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds one ONNX graph: inputs, outputs, initializers and nodes, named after the module that
+ * creates them ({@code image_encoder.blocks.3.attn/MatMul_12}). The vocabulary of ops lives in
+ * {@link #op} and {@link #node}; shorthands for the common ones are below.
+ *
+ * <pre>{@code
+ * GraphBuilder g = new GraphBuilder("decoder");
+ * Value x = g.input("x", ElemType.FLOAT, 1, 256);
+ * g.output("y", g.op("Relu", x));
+ * OnnxModel m = g.build();
+ * }</pre>
+ */
+public final class GraphBuilder {
+  /** Initializers beyond this many bytes in total are kept out of the protobuf. */
+  static final long INLINE_LIMIT = 1_800_000_000L;
+  static final int OPSET = 17;
+
+  private final String name;
+  private final List<ProtoMessage> nodes = new ArrayList<>();
+  private final List<ProtoMessage> inputs = new ArrayList<>();
+  private final List<ProtoMessage> outputs = new ArrayList<>();
+  private final List<Initializer> initializers = new ArrayList<>();
+  private final java.util.Map<String, Initializer> initializerByName = new java.util.HashMap<>();
+  private final Set<String> names = new HashSet<>();
+  private final Deque<String> scopes = new ArrayDeque<>();
+  private long counter;
+  private boolean usesMicrosoftDomain;
+
+  public GraphBuilder(String name) {
+    this.name = name;
+  }
+
+  /** Enters a naming scope (a module path); close it to leave. */
+  public Scope scope(String module) {
+    scopes.push(module);
+    return () -> scopes.pop();
+  }
+
+  /** A naming scope; closing it leaves it. */
+  public interface Scope extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Declares a graph input.
+   *
+   * @param dims each a {@code Number} (fixed size) or a {@code String} (symbolic dimension)
+   */
+  public Value input(String inputName, ElemType type, Object... dims) {
+    claim(inputName);
+    inputs.add(valueInfo(inputName, type, dims));
+    return new Value(inputName);
+  }
+
+  /** Declares a graph output, adding an Identity node when the value has another name. */
+  public void output(String outputName, Value v, ElemType type) {
+    Value out = v;
+    if (!v.name().equals(outputName)) {
+      claim(outputName);
+      nodes.add(nodeProto("Identity", "", List.of(v), List.of(outputName), List.of(),
+          outputName + "/Identity"));
+      out = new Value(outputName);
+    }
+    outputs.add(valueInfo(out.name(), type));
+  }
+
+  /** A float output. */
+  public void output(String outputName, Value v) {
+    output(outputName, v, ElemType.FLOAT);
+  }
+
+  /** Adds an initializer from a checkpoint tensor (converted to float32 when needed). */
+  public Value weight(String weightName, Tensor t) {
+    ByteBuffer bytes = t.dtype() == io.sam4j.checkpoint.DType.FLOAT32 ? t.contiguousBytes() : null;
+    if (bytes == null) {
+      return weight(weightName, t.toFloatArray(), t.shape());
+    }
+    return initializer(weightName, ElemType.FLOAT, t.shape(), bytes);
+  }
+
+  /** Adds a float32 initializer holding {@code data}. */
+  public Value weight(String weightName, float[] data, long... dims) {
+    if (Tensor.numel(dims) != data.length) {
+      throw new IllegalArgumentException(weightName + ": " + data.length + " values for dims "
+          + java.util.Arrays.toString(dims));
+    }
+    ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(data);
+    return initializer(weightName, ElemType.FLOAT, dims, b);
+  }
+
+  /**
+   * Adds an initializer with raw little-endian bytes; adding the same name again with the same
+   * shape returns the first one (a weight shared by two modules).
+   */
+  public Value initializer(String initName, ElemType type, long[] dims, ByteBuffer data) {
+    Initializer existing = initializerByName.get(initName);
+    if (existing != null) {
+      if (!java.util.Arrays.equals(existing.dims(), dims) || existing.type() != type) {
+        throw new IllegalArgumentException("initializer '" + initName + "' is added twice with"
+            + " different shapes");
+      }
+      return new Value(initName);
+    }
+    claim(initName);
+    Initializer init = new Initializer(initName, type, dims.clone(),
+        data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+    initializers.add(init);
+    initializerByName.put(initName, init);
+    return new Value(initName);
+  }
+
+  /** An int64 constant (a 1-D tensor, or a scalar when {@code scalar} is set). */
+  public Value ints(long... values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.asLongBuffer().put(values);
+    return initializer(fresh("const"), ElemType.INT64, new long[] {values.length}, b);
+  }
+
+  /** A float scalar constant (rank 0). */
+  public Value scalar(float v) {
+    ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, v);
+    return initializer(fresh("const"), ElemType.FLOAT, new long[0], b);
+  }
+
+  /** A float constant of any shape. */
+  public Value floats(float[] data, long... dims) {
+    return weight(fresh("const"), data, dims);
+  }
+
+  /** A node with one output and no attributes. */
+  public Value op(String opType, Value... in) {
+    return node(opType, in).out();
+  }
+
+  /** Starts a node; add attributes, then call {@link NodeBuilder#out()} or {@link NodeBuilder#outs}. */
+  public NodeBuilder node(String opType, Value... in) {
+    return new NodeBuilder(opType, in);
+  }
+
+  /** Builder for one node's attributes and outputs. */
+  public final class NodeBuilder {
+    private final String opType;
+    private final List<Value> in;
+    private final List<ProtoMessage> attrs = new ArrayList<>();
+    private String domain = "";
+
+    private NodeBuilder(String opType, Value[] in) {
+      this.opType = opType;
+      this.in = java.util.Arrays.asList(in);
+    }
+
+    public NodeBuilder attr(String attrName, long v) {
+      attrs.add(new ProtoMessage().string(1, attrName).varint(3, v).varint(20, 2));
+      return this;
+    }
+
+    public NodeBuilder attr(String attrName, float v) {
+      attrs.add(new ProtoMessage().string(1, attrName).fixed32(2, v).varint(20, 1));
+      return this;
+    }
+
+    public NodeBuilder attr(String attrName, String v) {
+      attrs.add(new ProtoMessage().string(1, attrName)
+          .bytes(4, ByteBuffer.wrap(v.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+          .varint(20, 3));
+      return this;
+    }
+
+    public NodeBuilder attrInts(String attrName, long... v) {
+      ProtoMessage a = new ProtoMessage().string(1, attrName);
+      for (long x : v) {
+        a.varint(8, x);
+      }
+      attrs.add(a.varint(20, 7));
+      return this;
+    }
+
+    public NodeBuilder attrFloats(String attrName, float... v) {
+      ProtoMessage a = new ProtoMessage().string(1, attrName);
+      for (float x : v) {
+        a.fixed32(7, x);
+      }
+      attrs.add(a.varint(20, 6));
+      return this;
+    }
+
+    /** Puts the node in a non-default operator domain such as {@code com.microsoft}. */
+    public NodeBuilder domain(String d) {
+      domain = d;
+      if (d.equals("com.microsoft")) {
+        usesMicrosoftDomain = true;
+      }
+      return this;
+    }
+
+    /** Adds the node with one output. */
+    public Value out() {
+      return outs(1)[0];
+    }
+
+    /** Adds the node with {@code n} outputs. */
+    public Value[] outs(int n) {
+      String base = fresh(opType);
+      List<String> outNames = new ArrayList<>();
+      Value[] out = new Value[n];
+      for (int i = 0; i < n; i++) {
+        String o = n == 1 ? base : base + ":" + i;
+        claim(o);
+        outNames.add(o);
+        out[i] = new Value(o);
+      }
+      nodes.add(nodeProto(opType, domain, in, outNames, attrs, base));
+      return out;
+    }
+  }
+
+  /** Total bytes of all initializers. */
+  public long initializerBytes() {
+    long n = 0;
+    for (Initializer i : initializers) {
+      n += i.byteSize();
+    }
+    return n;
+  }
+
+  /** Number of nodes so far. */
+  public int nodeCount() {
+    return nodes.size();
+  }
+
+  /**
+   * Serializes the model. When the weights would take the protobuf past its 2 GiB limit, the
+   * largest initializers are declared as external and returned separately.
+   */
+  public OnnxModel build() {
+    return build(INLINE_LIMIT);
+  }
+
+  OnnxModel build(long inlineLimit) {
+    ProtoMessage graph = new ProtoMessage();
+    nodes.forEach(n -> graph.message(1, n));
+    graph.string(2, name);
+    List<Initializer> external = new ArrayList<>();
+    long inlined = 0;
+    for (Initializer init : initializers) {
+      boolean inline = inlined + init.byteSize() <= inlineLimit || init.byteSize() < 1024;
+      if (inline) {
+        inlined += init.byteSize();
+      } else {
+        external.add(init);
+      }
+      graph.message(5, tensorProto(init, inline));
+    }
+    inputs.forEach(i -> graph.message(11, i));
+    outputs.forEach(o -> graph.message(12, o));
+    ProtoMessage model = new ProtoMessage()
+        .varint(1, 8)
+        .string(2, "sam4j")
+        .string(3, "0.1")
+        .message(7, graph)
+        .message(8, new ProtoMessage().string(1, "").varint(2, OPSET));
+    if (usesMicrosoftDomain) {
+      model.message(8, new ProtoMessage().string(1, "com.microsoft").varint(2, 1));
+    }
+    long size = model.size();
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalStateException("graph " + name + " serializes to " + size + " bytes");
+    }
+    ByteBuffer out = ByteBuffer.allocateDirect((int) size).order(ByteOrder.LITTLE_ENDIAN);
+    model.writeTo(out);
+    return new OnnxModel(out.flip(), external);
+  }
+
+  private static ProtoMessage tensorProto(Initializer init, boolean inline) {
+    ProtoMessage t = new ProtoMessage();
+    t.packedVarints(1, init.dims());
+    t.varint(2, init.type().onnx);
+    t.string(8, init.name());
+    if (inline) {
+      t.bytes(9, init.data());
+    } else {
+      t.message(13, new ProtoMessage().string(1, "location").string(2, "*/_sam4j_external_/*"));
+      t.message(13, new ProtoMessage().string(1, "offset").string(2, "0"));
+      t.message(13, new ProtoMessage().string(1, "length").string(2, Long.toString(init.byteSize())));
+      t.varint(14, 1);
+    }
+    return t;
+  }
+
+  private ProtoMessage nodeProto(String opType, String domain, List<Value> in, List<String> out,
+      List<ProtoMessage> attrs, String nodeName) {
+    ProtoMessage n = new ProtoMessage();
+    for (Value v : in) {
+      n.string(1, v == null ? "" : v.name());
+    }
+    out.forEach(o -> n.string(2, o));
+    n.string(3, nodeName);
+    n.string(4, opType);
+    attrs.forEach(a -> n.message(5, a));
+    if (!domain.isEmpty()) {
+      n.string(7, domain);
+    }
+    return n;
+  }
+
+  private static ProtoMessage valueInfo(String valueName, ElemType type, Object... dims) {
+    ProtoMessage tensorType = new ProtoMessage().varint(1, type.onnx);
+    if (dims.length > 0) {
+      ProtoMessage shape = new ProtoMessage();
+      for (Object d : dims) {
+        ProtoMessage dim = new ProtoMessage();
+        if (d instanceof Number num) {
+          dim.varint(1, num.longValue());
+        } else {
+          dim.string(2, d.toString());
+        }
+        shape.message(1, dim);
+      }
+      tensorType.message(2, shape);
+    }
+    return new ProtoMessage().string(1, valueName)
+        .message(2, new ProtoMessage().message(1, tensorType));
+  }
+
+  private String fresh(String what) {
+    String prefix = scopes.isEmpty() ? "" : String.join(".", reversedScopes()) + "/";
+    String n;
+    do {
+      n = prefix + what + "_" + counter++;
+    } while (names.contains(n));
+    return n;
+  }
+
+  private List<String> reversedScopes() {
+    List<String> l = new ArrayList<>(scopes);
+    java.util.Collections.reverse(l);
+    return l;
+  }
+
+  private void claim(String n) {
+    if (!names.add(n)) {
+      throw new IllegalArgumentException("name '" + n + "' is used twice in graph " + name);
+    }
+  }
+}

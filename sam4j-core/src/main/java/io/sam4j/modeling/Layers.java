@@ -1,0 +1,163 @@
+package io.sam4j.modeling;
+
+import io.sam4j.checkpoint.StateDict;
+import io.sam4j.checkpoint.Tensor;
+import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.Value;
+
+/**
+ * The PyTorch layers the reference modules are made of ({@code nn.Linear}, {@code nn.LayerNorm},
+ * {@code LayerNorm2d}, {@code nn.Conv2d}, Conv2d+BatchNorm, {@code nn.GELU}...), each written as ONNX
+ * nodes whose weights come from the state dict under the module's key prefix.
+ */
+final class Layers {
+  final GraphBuilder g;
+  final StateDict sd;
+
+  Layers(GraphBuilder g, StateDict sd) {
+    this.g = g;
+    this.sd = sd;
+  }
+
+  /** The tensor {@code prefix.name}. */
+  Tensor param(String prefix, String name) {
+    return sd.get(prefix + "." + name);
+  }
+
+  /** The initializer for {@code key}, unchanged. */
+  Value weight(String key) {
+    return g.weight(key, sd.get(key));
+  }
+
+  /** {@code nn.Linear}: {@code x @ W^T + b}, the bias only when the checkpoint has one. */
+  Value linear(String prefix, Value x) {
+    Tensor w = param(prefix, "weight");
+    int out = w.dim(0);
+    int in = w.dim(1);
+    float[] wt = transpose2d(w.toFloatArray(), out, in);
+    Value y = g.op("MatMul", x, g.weight(prefix + ".weight.T", wt, in, out));
+    if (sd.has(prefix + ".bias")) {
+      y = g.op("Add", y, weight(prefix + ".bias"));
+    }
+    return y;
+  }
+
+  /** {@code nn.LayerNorm} over the last axis. */
+  Value layerNorm(String prefix, Value x, float eps) {
+    return g.node("LayerNormalization", x, weight(prefix + ".weight"), weight(prefix + ".bias"))
+        .attr("axis", -1L).attr("epsilon", eps).out();
+  }
+
+  /**
+   * SAM's {@code LayerNorm2d} over the channel axis of NCHW, in the reference's order of operations:
+   * {@code u = mean(x)}, {@code s = mean((x-u)^2)}, {@code (x-u)/sqrt(s+eps)}, then scale and shift.
+   */
+  Value layerNorm2d(String prefix, Value x, float eps) {
+    Tensor w = param(prefix, "weight");
+    long c = w.numel();
+    Value u = g.node("ReduceMean", x).attrInts("axes", 1).attr("keepdims", 1L).out();
+    Value d = g.op("Sub", x, u);
+    Value s = g.node("ReduceMean", g.op("Mul", d, d)).attrInts("axes", 1).attr("keepdims", 1L).out();
+    Value n = g.op("Div", d, g.op("Sqrt", g.op("Add", s, g.scalar(eps))));
+    Value scale = g.weight(prefix + ".weight", w.toFloatArray(), c, 1, 1);
+    Value shift = g.weight(prefix + ".bias", param(prefix, "bias").toFloatArray(), c, 1, 1);
+    return g.op("Add", g.op("Mul", scale, n), shift);
+  }
+
+  /** {@code nn.Conv2d} with square kernel; bias when the checkpoint has one. */
+  Value conv2d(String prefix, Value x, int stride, int pad, int groups) {
+    Value w = weight(prefix + ".weight");
+    Value b = sd.has(prefix + ".bias") ? weight(prefix + ".bias") : null;
+    return conv(x, w, b, param(prefix, "weight").dim(2), stride, pad, groups);
+  }
+
+  /**
+   * TinyViT's {@code Conv2d_BN} ({@code prefix.c} then {@code prefix.bn}, eval mode), folded into one
+   * convolution: {@code w' = w * gamma / sqrt(var + eps)}, {@code b' = beta - mean * gamma / sqrt(var + eps)}.
+   */
+  Value conv2dBn(String prefix, Value x, int stride, int pad, int groups) {
+    Tensor w = param(prefix + ".c", "weight");
+    float[] wf = w.toFloatArray();
+    float[] gamma = param(prefix + ".bn", "weight").toFloatArray();
+    float[] beta = param(prefix + ".bn", "bias").toFloatArray();
+    float[] mean = param(prefix + ".bn", "running_mean").toFloatArray();
+    float[] var = param(prefix + ".bn", "running_var").toFloatArray();
+    int out = w.dim(0);
+    int per = wf.length / out;
+    float[] bias = new float[out];
+    for (int o = 0; o < out; o++) {
+      double k = gamma[o] / Math.sqrt((double) var[o] + 1e-5);
+      for (int i = 0; i < per; i++) {
+        wf[o * per + i] = (float) (wf[o * per + i] * k);
+      }
+      bias[o] = (float) (beta[o] - mean[o] * k);
+    }
+    Value wv = g.weight(prefix + ".fused.weight", wf, w.shape());
+    Value bv = g.weight(prefix + ".fused.bias", bias, out);
+    return conv(x, wv, bv, w.dim(2), stride, pad, groups);
+  }
+
+  private Value conv(Value x, Value w, Value b, int k, int stride, int pad, int groups) {
+    GraphBuilder.NodeBuilder n = b == null ? g.node("Conv", x, w) : g.node("Conv", x, w, b);
+    return n.attrInts("kernel_shape", (long) k, k).attrInts("strides", (long) stride, stride)
+        .attrInts("pads", (long) pad, pad, pad, pad).attr("group", (long) groups).out();
+  }
+
+  /** {@code nn.ConvTranspose2d} with kernel = stride (the decoder's 2x upscaling). */
+  Value convTranspose2d(String prefix, Value x, int stride) {
+    Tensor w = param(prefix, "weight");
+    return g.node("ConvTranspose", x, weight(prefix + ".weight"), weight(prefix + ".bias"))
+        .attrInts("kernel_shape", (long) w.dim(2), w.dim(3)).attrInts("strides", (long) stride, stride)
+        .out();
+  }
+
+  /** {@code nn.GELU()}: the exact form {@code x * 0.5 * (1 + erf(x / sqrt(2)))}. */
+  Value gelu(Value x) {
+    Value e = g.op("Erf", g.op("Div", x, g.scalar((float) Math.sqrt(2.0))));
+    return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", e, g.scalar(1f)));
+  }
+
+  Value relu(Value x) {
+    return g.op("Relu", x);
+  }
+
+  Value add(Value a, Value b) {
+    return g.op("Add", a, b);
+  }
+
+  Value mul(Value a, Value b) {
+    return g.op("Mul", a, b);
+  }
+
+  Value matmul(Value a, Value b) {
+    return g.op("MatMul", a, b);
+  }
+
+  Value reshape(Value x, long... shape) {
+    return g.op("Reshape", x, g.ints(shape));
+  }
+
+  Value transpose(Value x, long... perm) {
+    return g.node("Transpose", x).attrInts("perm", perm).out();
+  }
+
+  Value softmax(Value x) {
+    return g.node("Softmax", x).attr("axis", -1L).out();
+  }
+
+  /** {@code x[..., start:end]} along {@code axis}. */
+  Value slice(Value x, long axis, long start, long end) {
+    return g.op("Slice", x, g.ints(start), g.ints(end), g.ints(axis));
+  }
+
+  /** Row-major [rows, cols] to [cols, rows]. */
+  static float[] transpose2d(float[] a, int rows, int cols) {
+    float[] t = new float[a.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = a[r * cols + c];
+      }
+    }
+    return t;
+  }
+}

@@ -1,0 +1,178 @@
+package io.sam4j.modeling;
+
+import io.sam4j.checkpoint.StateDict;
+import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.Value;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * MobileSAM's {@code TinyViT} image encoder: a convolutional patch embedding, a stage of
+ * {@code MBConv} blocks, three stages of windowed attention blocks with learned attention biases and
+ * a depthwise local convolution, {@code PatchMerging} between stages, and SAM's neck. Batch norms
+ * are folded into their convolutions. Keys live under {@code image_encoder.}.
+ */
+public final class TinyViT implements ImageEncoder {
+  private static final String P = "image_encoder";
+  private final StateDict sd;
+  private final ModelSpec.TinyVitSpec spec;
+
+  public TinyViT(StateDict sd, ModelSpec.TinyVitSpec spec) {
+    this.sd = sd;
+    this.spec = spec;
+  }
+
+  @Override
+  public String name() {
+    return spec.name();
+  }
+
+  @Override
+  public Value build(GraphBuilder g, Value image, Map<String, Value> taps) {
+    Layers nn = new Layers(g, sd);
+    int[] dims = spec.embedDims();
+    Value x;
+    try (GraphBuilder.Scope s = g.scope(P + ".patch_embed")) {
+      x = nn.gelu(nn.conv2dBn(P + ".patch_embed.seq.0", image, 2, 1, 1));
+      x = nn.conv2dBn(P + ".patch_embed.seq.2", x, 2, 1, 1);
+    }
+    taps.put(P + ".patch_embed", x);
+    int res = spec.imgSize() / 4;
+    boolean spatial = true; // layers.0 works on NCHW; the others on [B, L, C] tokens
+    for (int i = 0; i < dims.length; i++) {
+      String l = P + ".layers." + i;
+      try (GraphBuilder.Scope s = g.scope(l)) {
+        for (int b = 0; b < spec.depths()[i]; b++) {
+          String blk = l + ".blocks." + b;
+          x = i == 0 ? mbConv(nn, blk, x) : block(nn, blk, x, dims[i], res, i);
+        }
+        if (i < dims.length - 1) {
+          int out = dims[i + 1];
+          int stride = (out == 320 || out == 448 || out == 576) ? 1 : 2;
+          x = patchMerging(nn, l + ".downsample", x, spatial, dims[i], res, stride);
+          spatial = false;
+          res = res / stride;
+        }
+      }
+      taps.put(l, x);
+    }
+    try (GraphBuilder.Scope s = g.scope(P + ".neck")) {
+      int c = dims[dims.length - 1];
+      Value n = nn.transpose(nn.reshape(x, 1, res, res, c), 0, 3, 1, 2);
+      n = nn.conv2d(P + ".neck.0", n, 1, 0, 1);
+      n = nn.layerNorm2d(P + ".neck.1", n, 1e-6f);
+      n = nn.conv2d(P + ".neck.2", n, 1, 1, 1);
+      x = nn.layerNorm2d(P + ".neck.3", n, 1e-6f);
+    }
+    taps.put(P + ".neck", x);
+    return x;
+  }
+
+  /** {@code MBConv}: 1x1 expand, 3x3 depthwise, 1x1 project, residual, GELU after each. */
+  private Value mbConv(Layers nn, String b, Value x) {
+    Value h = nn.gelu(nn.conv2dBn(b + ".conv1", x, 1, 0, 1));
+    int hidden = nn.param(b + ".conv2.c", "weight").dim(0);
+    h = nn.gelu(nn.conv2dBn(b + ".conv2", h, 1, 1, hidden));
+    h = nn.conv2dBn(b + ".conv3", h, 1, 0, 1);
+    return nn.gelu(nn.add(h, x));
+  }
+
+  /** {@code PatchMerging}: 1x1, 3x3 depthwise (stride 1 or 2), 1x1; returns [B, L, C] tokens. */
+  private Value patchMerging(Layers nn, String m, Value x, boolean spatial, int dim, int res,
+      int stride) {
+    if (!spatial) {
+      x = nn.transpose(nn.reshape(x, 1, res, res, dim), 0, 3, 1, 2);
+    }
+    Value h = nn.gelu(nn.conv2dBn(m + ".conv1", x, 1, 0, 1));
+    int out = nn.param(m + ".conv2.c", "weight").dim(0);
+    h = nn.gelu(nn.conv2dBn(m + ".conv2", h, stride, 1, out));
+    h = nn.conv2dBn(m + ".conv3", h, 1, 0, 1);
+    int r = res / stride;
+    return nn.transpose(nn.reshape(h, 1, out, (long) r * r), 0, 2, 1);
+  }
+
+  /** {@code TinyViTBlock}: windowed attention (zero-padded), residual, local conv, MLP. */
+  private Value block(Layers nn, String b, Value x, int dim, int res, int stage) {
+    int ws = spec.windowSizes()[stage];
+    int heads = spec.numHeads()[stage];
+    Value h;
+    if (res == ws) {
+      h = attention(nn, b + ".attn", x, dim, heads, ws);
+    } else {
+      int padded = (res + ws - 1) / ws * ws;
+      int nw = padded / ws;
+      h = nn.reshape(x, 1, res, res, dim);
+      if (padded != res) {
+        int p = padded - res;
+        h = nn.g.op("Pad", h, nn.g.ints(0, 0, 0, 0, 0, p, p, 0));
+      }
+      h = nn.transpose(nn.reshape(h, 1, nw, ws, nw, ws, dim), 0, 1, 3, 2, 4, 5);
+      h = nn.reshape(h, (long) nw * nw, (long) ws * ws, dim);
+      h = attention(nn, b + ".attn", h, dim, heads, ws);
+      h = nn.transpose(nn.reshape(h, 1, nw, nw, ws, ws, dim), 0, 1, 3, 2, 4, 5);
+      h = nn.reshape(h, 1, padded, padded, dim);
+      if (padded != res) {
+        h = nn.g.op("Slice", h, nn.g.ints(0, 0), nn.g.ints(res, res), nn.g.ints(1, 2));
+      }
+      h = nn.reshape(h, 1, (long) res * res, dim);
+    }
+    x = nn.add(x, h);
+    Value c = nn.reshape(nn.transpose(x, 0, 2, 1), 1, dim, res, res);
+    c = nn.conv2dBn(b + ".local_conv", c, 1, spec.localConvSize() / 2, dim);
+    x = nn.transpose(nn.reshape(c, 1, dim, (long) res * res), 0, 2, 1);
+    Value m = nn.layerNorm(b + ".mlp.norm", x, 1e-5f);
+    m = nn.linear(b + ".mlp.fc2", nn.gelu(nn.linear(b + ".mlp.fc1", m)));
+    return nn.add(x, m);
+  }
+
+  /**
+   * TinyViT's {@code Attention}: LayerNorm, per-head [q, k, v] split, {@code (q k^T) * scale + ab},
+   * softmax, projection. {@code ab} is gathered from {@code attention_biases} here.
+   */
+  private Value attention(Layers nn, String a, Value x, int dim, int heads, int ws) {
+    int kd = dim / heads;
+    int n = ws * ws;
+    Value h = nn.layerNorm(a + ".norm", x, 1e-5f);
+    Value qkv = nn.reshape(nn.linear(a + ".qkv", h), 0, n, heads, 3L * kd);
+    Value[] parts = nn.g.node("Split", qkv, nn.g.ints(kd, kd, kd)).attr("axis", 3L).outs(3);
+    Value q = nn.transpose(parts[0], 0, 2, 1, 3);
+    Value k = nn.transpose(parts[1], 0, 2, 3, 1);
+    Value v = nn.transpose(parts[2], 0, 2, 1, 3);
+    Value attn = nn.mul(nn.matmul(q, k), nn.g.scalar((float) Math.pow(kd, -0.5)));
+    attn = nn.add(attn, nn.g.floats(attentionBias(a, heads, ws), heads, n, n));
+    attn = nn.softmax(attn);
+    Value o = nn.transpose(nn.matmul(attn, v), 0, 2, 1, 3);
+    return nn.linear(a + ".proj", nn.reshape(o, 0, n, dim));
+  }
+
+  /** {@code attention_biases[:, attention_bias_idxs]}: offsets numbered by first appearance. */
+  private float[] attentionBias(String a, int heads, int ws) {
+    int n = ws * ws;
+    int[] idx = new int[n * n];
+    Map<Integer, Integer> offsets = new HashMap<>();
+    for (int p1 = 0; p1 < n; p1++) {
+      for (int p2 = 0; p2 < n; p2++) {
+        int key = Math.abs(p1 / ws - p2 / ws) * ws + Math.abs(p1 % ws - p2 % ws);
+        Integer id = offsets.get(key);
+        if (id == null) {
+          id = offsets.size();
+          offsets.put(key, id);
+        }
+        idx[p1 * n + p2] = id;
+      }
+    }
+    float[] biases = sd.get(a + ".attention_biases").toFloatArray();
+    int count = offsets.size();
+    if (biases.length != heads * count) {
+      throw new io.sam4j.SamException(io.sam4j.SamException.Kind.UNSUPPORTED_MODEL,
+          a + ".attention_biases has " + biases.length + " values, expected " + heads + " x " + count);
+    }
+    float[] out = new float[heads * n * n];
+    for (int hd = 0; hd < heads; hd++) {
+      for (int i = 0; i < n * n; i++) {
+        out[hd * n * n + i] = biases[hd * count + idx[i]];
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,112 @@
+package io.sam4j.result;
+
+import java.util.BitSet;
+
+/** A binary mask at the original image size, row-major. Immutable. */
+public final class Mask {
+  private final int width;
+  private final int height;
+  private final BitSet bits;
+  private final long area;
+
+  private Mask(int width, int height, BitSet bits) {
+    this.width = width;
+    this.height = height;
+    this.bits = bits;
+    this.area = bits.cardinality();
+  }
+
+  /** The mask {@code logits > threshold} of row-major logits of the given size. */
+  public static Mask fromLogits(float[] logits, int width, int height, float threshold) {
+    if ((long) width * height != logits.length) {
+      throw new IllegalArgumentException("logits have " + logits.length + " values, not "
+          + width + "x" + height);
+    }
+    BitSet b = new BitSet(logits.length);
+    for (int i = 0; i < logits.length; i++) {
+      if (logits[i] > threshold) {
+        b.set(i);
+      }
+    }
+    return new Mask(width, height, b);
+  }
+
+  /** A mask from row-major 0/1 bytes (any non-zero is set). */
+  public static Mask fromBytes(byte[] values, int width, int height) {
+    if ((long) width * height != values.length) {
+      throw new IllegalArgumentException("mask has " + values.length + " values, not "
+          + width + "x" + height);
+    }
+    BitSet b = new BitSet(values.length);
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != 0) {
+        b.set(i);
+      }
+    }
+    return new Mask(width, height, b);
+  }
+
+  public int width() {
+    return width;
+  }
+
+  public int height() {
+    return height;
+  }
+
+  /** Whether pixel (x, y) is in the mask. */
+  public boolean get(int x, int y) {
+    return bits.get(y * width + x);
+  }
+
+  /** Number of pixels in the mask. */
+  public long area() {
+    return area;
+  }
+
+  /** Row-major 0/1 bytes (a new array). */
+  public byte[] toByteArray() {
+    byte[] out = new byte[width * height];
+    for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+      out[i] = 1;
+    }
+    return out;
+  }
+
+  /**
+   * The tight bounding box as {x0, y0, x1, y1} inclusive pixel indices, or null for an empty mask.
+   */
+  public int[] bounds() {
+    if (area == 0) {
+      return null;
+    }
+    int x0 = width;
+    int y0 = height;
+    int x1 = -1;
+    int y1 = -1;
+    for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+      int x = i % width;
+      int y = i / width;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+    }
+    return new int[] {x0, y0, x1, y1};
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Mask m && m.width == width && m.height == height && m.bits.equals(bits);
+  }
+
+  @Override
+  public int hashCode() {
+    return bits.hashCode() * 31 + width;
+  }
+
+  @Override
+  public String toString() {
+    return "Mask[" + width + "x" + height + ", area " + area + "]";
+  }
+}

@@ -1,0 +1,155 @@
+package io.sam4j.transform;
+
+import io.sam4j.image.RgbImage;
+import java.util.stream.IntStream;
+
+/**
+ * Pillow's {@code Image.resize(size, BILINEAR)} for 8-bit images, bit for bit: per-pixel triangle
+ * filter coefficients in double (support scaled by the shrink factor, so it antialiases when
+ * shrinking), normalized, quantized to 22-bit fixed point; horizontal pass first, vertical pass on
+ * its 8-bit output; an axis whose size does not change is not resampled.
+ */
+public final class PilResize {
+  private static final int PRECISION_BITS = 32 - 8 - 2;
+
+  private PilResize() {}
+
+  /** Resizes an RGB image to {@code width} x {@code height}. */
+  public static RgbImage resize(RgbImage img, int width, int height) {
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException("target size must be positive: " + width + "x" + height);
+    }
+    int inW = img.width();
+    int inH = img.height();
+    byte[] src = new byte[inW * inH * 3];
+    img.pixels().get(src);
+    byte[] cur = src;
+    int curW = inW;
+    int curH = inH;
+    if (width != inW) {
+      Coeffs c = Coeffs.of(inW, width);
+      byte[] out = new byte[width * curH * 3];
+      final byte[] in = cur;
+      final int w0 = curW;
+      IntStream.range(0, curH).parallel().forEach(y -> horizontalRow(in, w0, y, out, width, c));
+      cur = out;
+      curW = width;
+    }
+    if (height != inH) {
+      Coeffs c = Coeffs.of(inH, height);
+      byte[] out = new byte[curW * height * 3];
+      final byte[] in = cur;
+      final int w0 = curW;
+      IntStream.range(0, height).parallel().forEach(y -> verticalRow(in, w0, y, out, c));
+      cur = out;
+      curH = height;
+    }
+    return RgbImage.of(curW, curH, cur);
+  }
+
+  private static void horizontalRow(byte[] in, int inW, int y, byte[] out, int outW, Coeffs c) {
+    int rowIn = y * inW * 3;
+    int rowOut = y * outW * 3;
+    for (int x = 0; x < outW; x++) {
+      int min = c.bounds[2 * x];
+      int n = c.bounds[2 * x + 1];
+      int k = x * c.ksize;
+      int s0 = 1 << (PRECISION_BITS - 1);
+      int s1 = s0;
+      int s2 = s0;
+      for (int i = 0; i < n; i++) {
+        int p = rowIn + (min + i) * 3;
+        int w = c.kk[k + i];
+        s0 += (in[p] & 0xff) * w;
+        s1 += (in[p + 1] & 0xff) * w;
+        s2 += (in[p + 2] & 0xff) * w;
+      }
+      out[rowOut + x * 3] = clip8(s0);
+      out[rowOut + x * 3 + 1] = clip8(s1);
+      out[rowOut + x * 3 + 2] = clip8(s2);
+    }
+  }
+
+  private static void verticalRow(byte[] in, int w, int y, byte[] out, Coeffs c) {
+    int min = c.bounds[2 * y];
+    int n = c.bounds[2 * y + 1];
+    int k = y * c.ksize;
+    int rowOut = y * w * 3;
+    for (int x = 0; x < w * 3; x++) {
+      int s = 1 << (PRECISION_BITS - 1);
+      for (int i = 0; i < n; i++) {
+        s += (in[(min + i) * w * 3 + x] & 0xff) * c.kk[k + i];
+      }
+      out[rowOut + x] = clip8(s);
+    }
+  }
+
+  private static byte clip8(int v) {
+    if (v >= (1 << PRECISION_BITS << 8)) {
+      return (byte) 255;
+    }
+    if (v <= 0) {
+      return 0;
+    }
+    return (byte) (v >> PRECISION_BITS);
+  }
+
+  /** Pillow's {@code precompute_coeffs} followed by {@code normalize_coeffs_8bpc}. */
+  private static final class Coeffs {
+    final int ksize;
+    final int[] bounds;
+    final int[] kk;
+
+    private Coeffs(int ksize, int[] bounds, int[] kk) {
+      this.ksize = ksize;
+      this.bounds = bounds;
+      this.kk = kk;
+    }
+
+    static Coeffs of(int inSize, int outSize) {
+      double scale = (double) inSize / outSize;
+      double filterscale = Math.max(scale, 1.0);
+      double support = 1.0 * filterscale;
+      int ksize = (int) Math.ceil(support) * 2 + 1;
+      int[] bounds = new int[outSize * 2];
+      int[] kk = new int[outSize * ksize];
+      double[] k = new double[ksize];
+      for (int xx = 0; xx < outSize; xx++) {
+        double center = (xx + 0.5) * scale;
+        double ww = 0.0;
+        double ss = 1.0 / filterscale;
+        int xmin = (int) (center - support + 0.5);
+        if (xmin < 0) {
+          xmin = 0;
+        }
+        int xmax = (int) (center + support + 0.5);
+        if (xmax > inSize) {
+          xmax = inSize;
+        }
+        xmax -= xmin;
+        for (int x = 0; x < xmax; x++) {
+          double w = triangle((x + xmin - center + 0.5) * ss);
+          k[x] = w;
+          ww += w;
+        }
+        for (int x = 0; x < ksize; x++) {
+          double v = x < xmax && ww != 0.0 ? k[x] / ww : (x < xmax ? k[x] : 0.0);
+          kk[xx * ksize + x] = v < 0
+              ? (int) (-0.5 + v * (1 << PRECISION_BITS))
+              : (int) (0.5 + v * (1 << PRECISION_BITS));
+        }
+        bounds[xx * 2] = xmin;
+        bounds[xx * 2 + 1] = xmax;
+      }
+      return new Coeffs(ksize, bounds, kk);
+    }
+
+    private static double triangle(double x) {
+      if (x < 0.0) {
+        x = -x;
+      }
+      return x < 1.0 ? 1.0 - x : 0.0;
+    }
+  }
+
+}
