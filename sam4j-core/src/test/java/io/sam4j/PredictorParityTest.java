@@ -47,6 +47,45 @@ class PredictorParityTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Model.class)
+  void matchesReferenceFromJpegs(Model m) {
+    try (SamModel model = SamModel.load(Fixtures.checkpoint(m), Fixtures.spec(m));
+         SamPredictor predictor = model.newPredictor()) {
+      for (String image : Fixtures.images(m)) {
+        JsonNode info = Fixtures.image(m, image);
+        predictor.setImage(Images.read(Fixtures.imageFile(image + ".jpg")));
+        assertEquals(info.get("original_size").get(0).asInt(), predictor.embedding().originalSize()[0]);
+        assertEquals(info.get("input_size").get(1).asInt(), predictor.embedding().inputSize()[1]);
+        float[] ref = Npy.read(Fixtures.output(m, image, "image_embeddings.npy")).toFloatArray();
+        double embErr = Fixtures.relL2(predictor.embedding().data(), ref);
+        assertTrue(embErr < 1e-2, m + " " + image + " embeddings rel L2 from JPEG " + embErr);
+        Map<String, Prediction> done = new HashMap<>();
+        for (JsonNode c : info.get("cases")) {
+          String name = c.get("name").asText();
+          Prediction p = predictor.predict(FixtureCases.prompt(c, done));
+          done.put(name, p);
+          Tensor maskRef = Npy.read(Fixtures.output(m, image, name + "/masks.npy.gz"));
+          byte[] all = new byte[(int) maskRef.numel()];
+          maskRef.contiguousBytes().get(all);
+          int hw = all.length / p.size();
+          for (int i = 0; i < p.size(); i++) {
+            byte[] mask = p.masks().get(i).toByteArray();
+            long same = 0;
+            for (int k = 0; k < hw; k++) {
+              if (mask[k] == all[i * hw + k]) {
+                same++;
+              }
+            }
+            double agree = (double) same / hw;
+            assertTrue(agree >= 0.995, m + " " + image + " " + name + " mask " + i
+                + " agrees on " + agree + " of pixels");
+          }
+        }
+      }
+    }
+  }
+
   static void checkCase(SamPredictor predictor, Prediction p, Model m, String image, String name,
       String what) {
     float[] iouRef = Npy.read(Fixtures.output(m, image, name + "/iou_predictions.npy")).toFloatArray();

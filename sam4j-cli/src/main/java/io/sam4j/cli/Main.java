@@ -19,9 +19,17 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** Runs the CLI and returns its exit code (used by tests). */
+  /** Runs the CLI on the process's streams and returns its exit code. */
   public static int run(String... args) {
+    return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
+        args);
+  }
+
+  /** Runs the CLI with the given output streams and returns its exit code (used by tests). */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof SamException) {
         cmd.getErr().println("sam4j: error: " + e.getMessage());

@@ -1,0 +1,148 @@
+package io.sam4j.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sam4j.SamException;
+import io.sam4j.fixtures.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading real and hand-made checkpoints, and refusing hostile, truncated and foreign files. */
+class CheckpointReaderTest {
+  @TempDir Path dir;
+
+  private static PickleBytes stateDict(String key, long[] shape) {
+    long[] stride = Tensor.contiguousStrides(shape);
+    PickleBytes p = new PickleBytes().proto(2);
+    p.global("collections", "OrderedDict").op(')').op('R');
+    p.str(key).tensor("0", Tensor.numel(shape), shape, stride).op('s');
+    return p.op('.');
+  }
+
+  @Test
+  void readsHandMadeStateDict() {
+    byte[] pkl = stateDict("layer.weight", new long[] {2, 3}).bytes();
+    Path f = PickleBytes.torchZip(dir.resolve("m.pth"), "archive", pkl,
+        Map.of("0", PickleBytes.floats(1, 2, 3, 4, 5, 6)));
+    StateDict sd = CheckpointReader.read(f);
+    assertEquals(1, sd.size());
+    Tensor t = sd.get("layer.weight");
+    assertArrayEquals(new long[] {2, 3}, t.shape());
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, t.toFloatArray());
+    assertEquals("pytorch-zip", sd.format());
+  }
+
+  @Test
+  void readsTransposedViewsThroughStrides() {
+    PickleBytes p = new PickleBytes().proto(2);
+    p.global("collections", "OrderedDict").op(')').op('R');
+    p.str("t").tensor("0", 6, new long[] {3, 2}, new long[] {1, 3}).op('s').op('.');
+    Path f = PickleBytes.torchZip(dir.resolve("t.pth"), "x", p.bytes(),
+        Map.of("0", PickleBytes.floats(1, 2, 3, 4, 5, 6)));
+    assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, CheckpointReader.read(f).get("t").toFloatArray());
+  }
+
+  @Test
+  void readsFixtureCheckpointsWithAllTensors() {
+    StateDict sd = CheckpointReader.read(Fixtures.checkpoint(Fixtures.Model.MOBILESAM));
+    assertEquals(439, sd.size());
+    Tensor head = sd.get("image_encoder.head.weight");
+    assertArrayEquals(new long[] {1000, 320}, head.shape());
+    assertEquals(DType.INT64,
+        sd.get("image_encoder.patch_embed.seq.0.bn.num_batches_tracked").dtype());
+  }
+
+  @Test
+  void refusesOsSystemWithoutRunningIt() {
+    Path marker = dir.resolve("pwned");
+    byte[] pkl = new PickleBytes().proto(2).global("os", "system").str("touch " + marker)
+        .raw(0x85).op('R').op('.').bytes();
+    Path f = PickleBytes.torchZip(dir.resolve("evil.pth"), "archive", pkl, Map.of());
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
+    assertEquals(SamException.Kind.HOSTILE_CHECKPOINT, e.kind());
+    assertTrue(e.getMessage().contains("'os.system'"), e.getMessage());
+    assertTrue(Files.notExists(marker));
+  }
+
+  @Test
+  void refusesBuiltinsEvalThroughStackGlobal() {
+    byte[] pkl = new PickleBytes().proto(4).str("builtins").str("eval").raw(0x93)
+        .str("__import__('os').system('id')").raw(0x85).op('R').op('.').bytes();
+    Path f = PickleBytes.torchZip(dir.resolve("evil2.pth"), "archive", pkl, Map.of());
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
+    assertEquals(SamException.Kind.HOSTILE_CHECKPOINT, e.kind());
+    assertTrue(e.getMessage().contains("'builtins.eval'"), e.getMessage());
+  }
+
+  @Test
+  void refusesTruncatedCheckpoint() throws IOException {
+    byte[] full = Files.readAllBytes(Fixtures.checkpoint(Fixtures.Model.TINY));
+    Path f = dir.resolve("half.pth");
+    Files.write(f, Arrays.copyOf(full, full.length / 2));
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
+    assertEquals(SamException.Kind.BAD_CHECKPOINT, e.kind());
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+
+  @Test
+  void refusesFileThatIsNotACheckpoint() {
+    Path jpeg = Fixtures.imageFile("dog.jpg");
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(jpeg));
+    assertEquals(SamException.Kind.BAD_CHECKPOINT, e.kind());
+    assertTrue(e.getMessage().contains("not a model checkpoint"), e.getMessage());
+  }
+
+  @Test
+  void refusesZipThatIsNotACheckpoint() {
+    Path f = PickleBytes.zip(dir.resolve("photos.zip"), Map.of("a.txt", new byte[] {1, 2}));
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
+    assertTrue(e.getMessage().contains("not a PyTorch checkpoint"), e.getMessage());
+  }
+
+  @Test
+  void refusesMissingAndEmptyFiles() throws IOException {
+    SamException missing = assertThrows(SamException.class,
+        () -> CheckpointReader.read(dir.resolve("nope.pth")));
+    assertEquals(SamException.Kind.IO, missing.kind());
+    assertTrue(missing.getMessage().contains("does not exist"));
+    Path empty = Files.createFile(dir.resolve("empty.pth"));
+    assertTrue(assertThrows(SamException.class, () -> CheckpointReader.read(empty))
+        .getMessage().contains("empty"));
+  }
+
+  @Test
+  void refusesStorageShorterThanItsTensor() {
+    byte[] pkl = stateDict("w", new long[] {4, 4}).bytes();
+    Path f = PickleBytes.torchZip(dir.resolve("short.pth"), "archive", pkl,
+        Map.of("0", PickleBytes.floats(1, 2, 3)));
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
+    assertEquals(SamException.Kind.BAD_CHECKPOINT, e.kind());
+  }
+
+  @Test
+  void refusesMissingStorage() {
+    byte[] pkl = stateDict("w", new long[] {2}).bytes();
+    Path f = PickleBytes.torchZip(dir.resolve("nostorage.pth"), "archive", pkl, Map.of());
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
+    assertTrue(e.getMessage().contains("no entry archive/data/0"), e.getMessage());
+  }
+
+  @Test
+  void readsWrappedStateDict() {
+    PickleBytes p = new PickleBytes().proto(2).op('}').str("model");
+    p.global("collections", "OrderedDict").op(')').op('R');
+    p.str("a.weight").tensor("0", 2, new long[] {2}, new long[] {1}).op('s');
+    p.op('s').str("epoch").integer(3).op('s').op('.');
+    Path f = PickleBytes.torchZip(dir.resolve("wrapped.pt"), "archive", p.bytes(),
+        Map.of("0", PickleBytes.floats(7, 8)));
+    assertArrayEquals(new float[] {7, 8}, CheckpointReader.read(f).get("a.weight").toFloatArray());
+  }
+}
