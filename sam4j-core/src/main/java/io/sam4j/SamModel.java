@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
+import io.sam4j.graph.OnnxModel;
 import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SpecDetector;
@@ -31,14 +32,30 @@ public final class SamModel implements AutoCloseable {
   private final InferenceSession encoder;
   private final InferenceSession decoder;
   private final long parameterCount;
+  private final LoadTimings timings;
   private volatile boolean closed;
 
+  /**
+   * Where loading time went, in milliseconds.
+   *
+   * @param readMs reading the checkpoint and detecting its architecture
+   * @param buildMs building and serializing both ONNX graphs
+   * @param sessionMs creating both ONNX Runtime sessions (graph optimization included)
+   */
+  public record LoadTimings(double readMs, double buildMs, double sessionMs) {
+    /** The total. */
+    public double totalMs() {
+      return readMs + buildMs + sessionMs;
+    }
+  }
+
   private SamModel(ModelSpec spec, InferenceSession encoder, InferenceSession decoder,
-      long parameterCount) {
+      long parameterCount, LoadTimings timings) {
     this.spec = spec;
     this.encoder = encoder;
     this.decoder = decoder;
     this.parameterCount = parameterCount;
+    this.timings = timings;
   }
 
   /** Loads a checkpoint, detecting its architecture. */
@@ -57,25 +74,40 @@ public final class SamModel implements AutoCloseable {
 
   /** Loads a checkpoint with a spec file (or null) and runtime options. */
   public static SamModel load(Path checkpoint, Path specFile, RuntimeOptions options) {
-    StateDict sd = CheckpointReader.read(checkpoint);
+    long t0 = System.nanoTime();
     JsonNode overrides = specFile == null ? MissingNode.getInstance()
         : SpecDetector.readSpecFile(specFile);
+    StateDict sd = CheckpointReader.read(checkpoint);
     ModelSpec spec = SpecDetector.detect(sd, overrides);
-    return fromStateDict(sd, spec, options);
+    return build(sd, spec, options, System.nanoTime() - t0);
   }
 
   /** Builds a model from a state dict already read and a spec. */
   public static SamModel fromStateDict(StateDict sd, ModelSpec spec, RuntimeOptions options) {
-    InferenceSession enc = InferenceSession.create("image encoder",
-        SamGraphs.encoder(sd, spec, List.of()), options);
+    return build(sd, spec, options, 0);
+  }
+
+  private static SamModel build(StateDict sd, ModelSpec spec, RuntimeOptions options,
+      long readNanos) {
+    long t0 = System.nanoTime();
+    OnnxModel encGraph = SamGraphs.encoder(sd, spec, List.of());
+    OnnxModel decGraph = SamGraphs.decoder(sd, spec);
+    long t1 = System.nanoTime();
+    InferenceSession enc = InferenceSession.create("image encoder", encGraph, options);
     try {
-      InferenceSession dec = InferenceSession.create("prompt decoder",
-          SamGraphs.decoder(sd, spec), options);
-      return new SamModel(spec, enc, dec, sd.parameterCount());
+      InferenceSession dec = InferenceSession.create("prompt decoder", decGraph, options);
+      long t2 = System.nanoTime();
+      return new SamModel(spec, enc, dec, sd.parameterCount(),
+          new LoadTimings(readNanos / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6));
     } catch (RuntimeException e) {
       enc.close();
       throw e;
     }
+  }
+
+  /** Where the time of loading this model went. */
+  public LoadTimings loadTimings() {
+    return timings;
   }
 
   /** The architecture and its hyperparameters. */

@@ -23,8 +23,8 @@ import java.util.Set;
  * }</pre>
  */
 public final class GraphBuilder {
-  /** Initializers beyond this many bytes in total are kept out of the protobuf. */
-  static final long INLINE_LIMIT = 1_800_000_000L;
+  /** By default, initializers beyond this many bytes in total are kept out of the protobuf. */
+  public static final long DEFAULT_INLINE_LIMIT = 1_800_000_000L;
   static final int OPSET = 17;
 
   private final String name;
@@ -247,10 +247,11 @@ public final class GraphBuilder {
    * largest initializers are declared as external and returned separately.
    */
   public OnnxModel build() {
-    return build(INLINE_LIMIT);
+    return build(DEFAULT_INLINE_LIMIT);
   }
 
-  OnnxModel build(long inlineLimit) {
+  /** Serializes the model, inlining initializers only up to {@code inlineLimit} bytes in total. */
+  public OnnxModel build(long inlineLimit) {
     ProtoMessage graph = new ProtoMessage();
     nodes.forEach(n -> graph.message(1, n));
     graph.string(2, name);

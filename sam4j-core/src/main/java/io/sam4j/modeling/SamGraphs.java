@@ -47,6 +47,15 @@ public final class SamGraphs {
    * @param taps names of intermediate modules to expose as extra outputs (for diagnosis)
    */
   public static OnnxModel encoder(StateDict sd, ModelSpec spec, List<String> taps) {
+    return encoder(sd, spec, taps, GraphBuilder.DEFAULT_INLINE_LIMIT);
+  }
+
+  /**
+   * The encoder graph, keeping weights beyond {@code inlineLimit} bytes out of the protobuf (they
+   * are handed to the runtime separately; ViT-H needs this to stay under protobuf's 2 GiB).
+   */
+  public static OnnxModel encoder(StateDict sd, ModelSpec spec, List<String> taps,
+      long inlineLimit) {
     GraphBuilder g = new GraphBuilder("sam4j_image_encoder");
     int s = spec.imageSize();
     Value image = g.input(IMAGE, ElemType.FLOAT, 1, 3, s, s);
@@ -60,7 +69,7 @@ public final class SamGraphs {
       }
       g.output(t, v);
     }
-    return g.build();
+    return g.build(inlineLimit);
   }
 
   /** The prompt decoder graph (prompt encoder and mask decoder). */

@@ -54,7 +54,7 @@ class GraphBuilderTest {
 
   @Test
   void runsInlineWeights() {
-    OnnxModel m = affine(GraphBuilder.INLINE_LIMIT);
+    OnnxModel m = affine(GraphBuilder.DEFAULT_INLINE_LIMIT);
     assertEquals(0, m.external().size());
     // row sums of W: first row 1..128 = 8256, second 129..256 = 24640
     assertArrayEquals(new float[] {8256.5f, 24640.5f, 32896.5f}, run(m));
