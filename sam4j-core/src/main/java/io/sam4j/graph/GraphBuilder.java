@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Builds one ONNX graph: inputs, outputs, initializers and nodes, named after the module that
@@ -97,9 +98,16 @@ public final class GraphBuilder {
       throw new IllegalArgumentException(weightName + ": " + data.length + " values for dims "
           + java.util.Arrays.toString(dims));
     }
-    ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(data);
-    return initializer(weightName, ElemType.FLOAT, dims, b);
+    return initializer(weightName, ElemType.FLOAT, dims, floatBytes(data));
+  }
+
+  /**
+   * Adds a float32 initializer whose values are computed only when the model is written (for
+   * weights derived from a checkpoint, so that they are never all in memory at once).
+   */
+  public Value lazyWeight(String weightName, long[] dims, Supplier<float[]> values) {
+    long bytes = Tensor.numel(dims) * 4;
+    return add(weightName, ElemType.FLOAT, dims, bytes, () -> floatBytes(values.get()));
   }
 
   /**
@@ -107,6 +115,12 @@ public final class GraphBuilder {
    * shape returns the first one (a weight shared by two modules).
    */
   public Value initializer(String initName, ElemType type, long[] dims, ByteBuffer data) {
+    ByteBuffer view = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    return add(initName, type, dims, view.remaining(), () -> view);
+  }
+
+  private Value add(String initName, ElemType type, long[] dims, long bytes,
+      Supplier<ByteBuffer> source) {
     Initializer existing = initializerByName.get(initName);
     if (existing != null) {
       if (!java.util.Arrays.equals(existing.dims(), dims) || existing.type() != type) {
@@ -116,11 +130,16 @@ public final class GraphBuilder {
       return new Value(initName);
     }
     claim(initName);
-    Initializer init = new Initializer(initName, type, dims.clone(),
-        data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+    Initializer init = new Initializer(initName, type, dims.clone(), bytes, source);
     initializers.add(init);
     initializerByName.put(initName, init);
     return new Value(initName);
+  }
+
+  private static ByteBuffer floatBytes(float[] data) {
+    ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(data);
+    return b;
   }
 
   /** An int64 constant (a 1-D tensor, or a scalar when {@code scalar} is set). */
@@ -243,28 +262,44 @@ public final class GraphBuilder {
   }
 
   /**
-   * Serializes the model. When the weights would take the protobuf past its 2 GiB limit, the
-   * largest initializers are declared as external and returned separately.
+   * Serializes the model. When the weights would take the protobuf past its 2 GiB limit, they are
+   * laid out in an external data file instead (see {@link OnnxModel#writeTo}).
    */
   public OnnxModel build() {
     return build(DEFAULT_INLINE_LIMIT);
   }
 
-  /** Serializes the model, inlining initializers only up to {@code inlineLimit} bytes in total. */
+  /**
+   * Serializes the model, keeping the weights in the protobuf only when they total at most {@code
+   * inlineLimit} bytes; otherwise every initializer of 1 KiB or more goes to the external data file
+   * {@code <graph name>.weights}.
+   */
   public OnnxModel build(long inlineLimit) {
+    boolean inlineAll = initializerBytes() <= inlineLimit;
+    String dataFile = name + ".weights";
     ProtoMessage graph = new ProtoMessage();
     nodes.forEach(n -> graph.message(1, n));
     graph.string(2, name);
-    List<Initializer> external = new ArrayList<>();
-    long inlined = 0;
+    List<OnnxModel.External> external = new ArrayList<>();
+    long offset = 0;
     for (Initializer init : initializers) {
-      boolean inline = inlined + init.byteSize() <= inlineLimit || init.byteSize() < 1024;
-      if (inline) {
-        inlined += init.byteSize();
+      ProtoMessage t = new ProtoMessage();
+      t.packedVarints(1, init.dims());
+      t.varint(2, init.type().onnx);
+      t.string(8, init.name());
+      if (inlineAll || init.byteSize() < 1024) {
+        t.lazyBytes(9, init.byteSize(), init::data);
       } else {
-        external.add(init);
+        offset = (offset + 4095) / 4096 * 4096;
+        external.add(new OnnxModel.External(init, offset));
+        t.message(13, new ProtoMessage().string(1, "location").string(2, dataFile));
+        t.message(13, new ProtoMessage().string(1, "offset").string(2, Long.toString(offset)));
+        t.message(13, new ProtoMessage().string(1, "length")
+            .string(2, Long.toString(init.byteSize())));
+        t.varint(14, 1);
+        offset += init.byteSize();
       }
-      graph.message(5, tensorProto(init, inline));
+      graph.message(5, t);
     }
     inputs.forEach(i -> graph.message(11, i));
     outputs.forEach(o -> graph.message(12, o));
@@ -283,23 +318,8 @@ public final class GraphBuilder {
     }
     ByteBuffer out = ByteBuffer.allocateDirect((int) size).order(ByteOrder.LITTLE_ENDIAN);
     model.writeTo(out);
-    return new OnnxModel(out.flip(), external);
-  }
-
-  private static ProtoMessage tensorProto(Initializer init, boolean inline) {
-    ProtoMessage t = new ProtoMessage();
-    t.packedVarints(1, init.dims());
-    t.varint(2, init.type().onnx);
-    t.string(8, init.name());
-    if (inline) {
-      t.bytes(9, init.data());
-    } else {
-      t.message(13, new ProtoMessage().string(1, "location").string(2, "*/_sam4j_external_/*"));
-      t.message(13, new ProtoMessage().string(1, "offset").string(2, "0"));
-      t.message(13, new ProtoMessage().string(1, "length").string(2, Long.toString(init.byteSize())));
-      t.varint(14, 1);
-    }
-    return t;
+    return new OnnxModel(out.flip(), external, external.isEmpty() ? null : dataFile,
+        initializerBytes());
   }
 
   private ProtoMessage nodeProto(String opType, String domain, List<Value> in, List<String> out,

@@ -40,6 +40,14 @@ final class ProtoMessage {
     return this;
   }
 
+  /** A bytes field whose content is produced only while writing (it must have {@code size} bytes). */
+  ProtoMessage lazyBytes(int number, long size, java.util.function.Supplier<ByteBuffer> value) {
+    fields.add(new Field(number, LEN, 0, new Lazy(size, value)));
+    return this;
+  }
+
+  private record Lazy(long size, java.util.function.Supplier<ByteBuffer> value) {}
+
   ProtoMessage message(int number, ProtoMessage value) {
     fields.add(new Field(number, LEN, 0, value));
     return this;
@@ -99,6 +107,8 @@ final class ProtoMessage {
             out.put(b);
           } else if (p instanceof ByteBuffer bb) {
             out.put(bb.duplicate());
+          } else if (p instanceof Lazy lazy) {
+            out.put(lazy.value().get().duplicate());
           } else {
             ((ProtoMessage) p).writeTo(out);
           }
@@ -113,6 +123,9 @@ final class ProtoMessage {
     }
     if (p instanceof ByteBuffer bb) {
       return bb.remaining();
+    }
+    if (p instanceof Lazy lazy) {
+      return lazy.size();
     }
     return ((ProtoMessage) p).size();
   }

@@ -29,13 +29,17 @@ final class Layers {
     return g.weight(key, sd.get(key));
   }
 
-  /** {@code nn.Linear}: {@code x @ W^T + b}, the bias only when the checkpoint has one. */
+  /**
+   * {@code nn.Linear}: {@code x @ W^T + b}, the bias only when the checkpoint has one. The
+   * transposed weight is computed from the checkpoint only when the model is written.
+   */
   Value linear(String prefix, Value x) {
     Tensor w = param(prefix, "weight");
     int out = w.dim(0);
     int in = w.dim(1);
-    float[] wt = transpose2d(w.toFloatArray(), out, in);
-    Value y = g.op("MatMul", x, g.weight(prefix + ".weight.T", wt, in, out));
+    Value wt = g.lazyWeight(prefix + ".weight.T", new long[] {in, out},
+        () -> transpose2d(w.toFloatArray(), out, in));
+    Value y = g.op("MatMul", x, wt);
     if (sd.has(prefix + ".bias")) {
       y = g.op("Add", y, weight(prefix + ".bias"));
     }
