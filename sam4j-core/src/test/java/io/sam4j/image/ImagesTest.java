@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import io.sam4j.SamException;
 import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Conversions to 8-bit RGB as OpenCV's imread makes them, and EXIF orientation. */
 class ImagesTest {
@@ -53,23 +55,43 @@ class ImagesTest {
     assertEquals(0xAB, img.get(0, 0, 0));
   }
 
-  @Test
-  void exifOrientationSixRotatesClockwise() throws IOException {
-    BufferedImage src = new BufferedImage(4, 2, BufferedImage.TYPE_3BYTE_BGR);
-    WritableRaster r = src.getRaster();
-    for (int c = 0; c < 3; c++) {
-      r.setSample(0, 0, c, 255); // top-left white
+  /**
+   * Every EXIF orientation, on a 64x32 image whose quadrants are red (top-left), green (top-right),
+   * blue (bottom-left) and white: the expected corner colors follow from the EXIF definitions
+   * (2 mirror, 3 rotate 180, 4 flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse, 8 rotate
+   * 90 counter-clockwise), as OpenCV applies them.
+   */
+  @ParameterizedTest
+  @CsvSource({
+      "1, 64, 32, R, G, B, W", "2, 64, 32, G, R, W, B", "3, 64, 32, W, B, G, R",
+      "4, 64, 32, B, W, R, G", "5, 32, 64, R, B, G, W", "6, 32, 64, B, R, W, G",
+      "7, 32, 64, W, G, B, R", "8, 32, 64, G, W, R, B"})
+  void exifOrientationIsApplied(int orientation, int w, int h, char tl, char tr, char bl, char br)
+      throws IOException {
+    BufferedImage src = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 64; x++) {
+        src.setRGB(x, y, y < 16 ? (x < 32 ? 0xFF0000 : 0x00FF00) : (x < 32 ? 0x0000FF : 0xFFFFFF));
+      }
     }
     ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
     ImageIO.write(src, "jpg", jpeg);
-    Path f = dir.resolve("rot.jpg");
-    Files.write(f, withExifOrientation(jpeg.toByteArray(), 6));
+    Path f = dir.resolve("o" + orientation + ".jpg");
+    Files.write(f, withExifOrientation(jpeg.toByteArray(), orientation));
     RgbImage img = Images.read(f);
-    assertEquals(2, img.width());
-    assertEquals(4, img.height());
-    // rotated 90 degrees clockwise: the old top-left corner is now the top-right one
-    assertTrue(img.get(1, 0, 0) > 200, "top-right is " + img.get(1, 0, 0));
-    assertTrue(img.get(0, 3, 0) < 60);
+    assertEquals(w, img.width());
+    assertEquals(h, img.height());
+    assertEquals(tl, color(img, 2, 2));
+    assertEquals(tr, color(img, w - 3, 2));
+    assertEquals(bl, color(img, 2, h - 3));
+    assertEquals(br, color(img, w - 3, h - 3));
+  }
+
+  private static char color(RgbImage img, int x, int y) {
+    boolean r = img.get(x, y, 0) > 128;
+    boolean g = img.get(x, y, 1) > 128;
+    boolean b = img.get(x, y, 2) > 128;
+    return r && g && b ? 'W' : r ? 'R' : g ? 'G' : b ? 'B' : '?';
   }
 
   @Test
