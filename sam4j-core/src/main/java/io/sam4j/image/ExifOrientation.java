@@ -120,36 +120,31 @@ final class ExifOrientation {
   private static RgbImage flip(RgbImage img, boolean horizontal, boolean vertical) {
     int w = img.width();
     int h = img.height();
-    ByteBuffer src = img.pixels();
-    byte[] out = new byte[w * h * 3];
-    for (int y = 0; y < h; y++) {
-      int sy = vertical ? h - 1 - y : y;
-      for (int x = 0; x < w; x++) {
-        int sx = horizontal ? w - 1 - x : x;
-        int s = (sy * w + sx) * 3;
-        int d = (y * w + x) * 3;
-        out[d] = src.get(s);
-        out[d + 1] = src.get(s + 1);
-        out[d + 2] = src.get(s + 2);
-      }
-    }
-    return RgbImage.wrap(w, h, out);
+    return remap(img, w, h, (x, y) -> (vertical ? h - 1 - y : y) * w + (horizontal ? w - 1 - x : x));
   }
 
   private static RgbImage transpose(RgbImage img) {
     int w = img.width();
-    int h = img.height();
+    return remap(img, img.height(), w, (x, y) -> x * w + y);
+  }
+
+  /** Source pixel index (row-major) of output pixel (x, y). */
+  private interface PixelMap {
+    int source(int x, int y);
+  }
+
+  private static RgbImage remap(RgbImage img, int outW, int outH, PixelMap map) {
     ByteBuffer src = img.pixels();
-    byte[] out = new byte[w * h * 3];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int s = (y * w + x) * 3;
-        int d = (x * h + y) * 3;
+    byte[] out = new byte[outW * outH * 3];
+    for (int y = 0; y < outH; y++) {
+      for (int x = 0; x < outW; x++) {
+        int s = map.source(x, y) * 3;
+        int d = (y * outW + x) * 3;
         out[d] = src.get(s);
         out[d + 1] = src.get(s + 1);
         out[d + 2] = src.get(s + 2);
       }
     }
-    return RgbImage.wrap(h, w, out);
+    return RgbImage.wrap(outW, outH, out);
   }
 }

@@ -49,10 +49,7 @@ public final class ImageEncoderViT implements ImageEncoder {
     }
     try (GraphBuilder.Scope s = g.scope(P + ".neck")) {
       Value n = nn.transpose(x, 0, 3, 1, 2);
-      n = nn.conv2d(P + ".neck.0", n, 1, 0, 1);
-      n = nn.layerNorm2d(P + ".neck.1", n, 1e-6f);
-      n = nn.conv2d(P + ".neck.2", n, 1, 1, 1);
-      x = nn.layerNorm2d(P + ".neck.3", n, 1e-6f);
+      x = nn.neck(P + ".neck", n);
     }
     taps.put(P + ".neck", x);
     return x;

@@ -115,6 +115,17 @@ final class Layers {
         .out();
   }
 
+  /**
+   * SAM's encoder {@code neck} (1x1 conv, LayerNorm2d, 3x3 conv, LayerNorm2d, no biases), shared by
+   * every SAM 1 image encoder.
+   */
+  Value neck(String prefix, Value nchw) {
+    Value n = conv2d(prefix + ".0", nchw, 1, 0, 1);
+    n = layerNorm2d(prefix + ".1", n, 1e-6f);
+    n = conv2d(prefix + ".2", n, 1, 1, 1);
+    return layerNorm2d(prefix + ".3", n, 1e-6f);
+  }
+
   /** {@code nn.GELU()}: the exact form {@code x * 0.5 * (1 + erf(x / sqrt(2)))}. */
   Value gelu(Value x) {
     Value e = g.op("Erf", g.op("Div", x, g.scalar((float) Math.sqrt(2.0))));
