@@ -129,6 +129,37 @@ public final class SamPredictor implements AutoCloseable {
   }
 
   private List<Prediction> decode(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n) {
+    DecoderOutput out = runDecoder(st, emb, batch, n);
+    List<Prediction> result = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      result.add(toPrediction(st, batch.get(i).multimask(), out.lowRes(), out.iou(), i,
+          out.masksPerPrompt()));
+    }
+    return result;
+  }
+
+  /**
+   * The decoder's raw outputs for prompts with equal token counts.
+   *
+   * @param lowRes low-res logits [B, M, s, s] of every mask token
+   * @param iou IoU predictions [B, M]
+   * @param masksPerPrompt M, the number of mask tokens (4 for SAM)
+   */
+  record DecoderOutput(float[] lowRes, float[] iou, int masksPerPrompt) {}
+
+  /** Decodes prompts that all have the same token count, without upscaling anything. */
+  DecoderOutput decodeRaw(List<Prompt> batch) {
+    ImageEmbedding st = requireState();
+    int n = batch.get(0).tokenCount();
+    for (Prompt p : batch) {
+      if (p.tokenCount() != n) {
+        throw new IllegalArgumentException("decodeRaw needs prompts of equal token counts");
+      }
+    }
+    return runDecoder(st, new FloatTensor(st.dataUnsafe(), st.shape()), batch, n);
+  }
+
+  private DecoderOutput runDecoder(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n) {
     int b = batch.size();
     int side = spec.lowResSize();
     float[] coords = new float[b * n * 2];
@@ -156,13 +187,7 @@ public final class SamPredictor implements AutoCloseable {
     in.put(SamGraphs.HAS_MASK_INPUT, new FloatTensor(has, new long[] {b}));
     Map<String, FloatTensor> out = model.decoder().run(in);
     FloatTensor low = out.get(SamGraphs.LOW_RES_MASKS);
-    FloatTensor iou = out.get(SamGraphs.IOU_PREDICTIONS);
-    int tokens = low.dim(1);
-    List<Prediction> result = new ArrayList<>();
-    for (int i = 0; i < b; i++) {
-      result.add(toPrediction(st, batch.get(i).multimask(), low.data(), iou.data(), i, tokens));
-    }
-    return result;
+    return new DecoderOutput(low.data(), out.get(SamGraphs.IOU_PREDICTIONS).data(), low.dim(1));
   }
 
   /** Points, then box corners (labels 2, 3), else one padding point, in the resized frame. */

@@ -66,6 +66,27 @@ public final class RgbImage {
     return rgb.clone();
   }
 
+  /**
+   * The pixels of the box [x0, x1) x [y0, y1), as a new image.
+   *
+   * @throws IllegalArgumentException when the box is empty or leaves the image
+   */
+  public RgbImage crop(int x0, int y0, int x1, int y1) {
+    if (x0 < 0 || y0 < 0 || x1 > width || y1 > height || x1 <= x0 || y1 <= y0) {
+      throw new IllegalArgumentException("crop [" + x0 + ", " + y0 + ", " + x1 + ", " + y1
+          + ") is empty or outside the " + width + "x" + height + " image");
+    }
+    if (x0 == 0 && y0 == 0 && x1 == width && y1 == height) {
+      return this;
+    }
+    int w = x1 - x0;
+    byte[] out = new byte[w * (y1 - y0) * 3];
+    for (int y = y0; y < y1; y++) {
+      System.arraycopy(rgb, (y * width + x0) * 3, out, (y - y0) * w * 3, w * 3);
+    }
+    return new RgbImage(w, y1 - y0, out);
+  }
+
   @Override
   public String toString() {
     return "RgbImage[" + width + "x" + height + "]";

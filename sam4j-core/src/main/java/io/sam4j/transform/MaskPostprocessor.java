@@ -1,60 +1,117 @@
 package io.sam4j.transform;
 
-import java.util.stream.IntStream;
-
 /**
- * SAM's {@code postprocess_masks}: low-res logits upsampled bilinearly (align_corners=false, as
- * PyTorch's {@code F.interpolate} computes it in float32) to the padded input size, cropped to the
- * resized image, then upsampled to the original size.
+ * SAM's {@code postprocess_masks}: low-res logits upsampled bilinearly (align_corners=false, in
+ * float32 as PyTorch's {@code F.interpolate} computes it) to the padded input size, cropped to the
+ * resized image, then resized to the original size.
+ *
+ * <p>The result is produced row by row from two cached rows per stage, so a mask never needs its
+ * intermediate 1024x1024 image, and callers that only count or threshold never hold the full
+ * float mask. One instance serves one size combination; it is not thread-safe (use one per thread).
  */
 public final class MaskPostprocessor {
-  private MaskPostprocessor() {}
+  /** Receives the rows of the upscaled logits in order. */
+  @FunctionalInterface
+  public interface RowConsumer {
+    /**
+     * @param y the row index at the original size
+     * @param row the logits of that row (valid only during the call)
+     */
+    void accept(int y, float[] row);
+  }
+
+  private final int lowResSize;
+  private final int inH;
+  private final int inW;
+  private final int outH;
+  private final int outW;
+  private final Axis s1x;
+  private final Axis s1y;
+  private final Axis s2x;
+  private final Axis s2y;
+  private final float[] lowH;
+  private final float[] s1Row;
+  private final float[][] s2Rows = new float[2][];
+  private final int[] s2RowIndex = {-1, -1};
+  private final float[] outRow;
 
   /**
-   * Full-resolution logits of one low-res mask.
-   *
-   * @param lowRes [lowResSize * lowResSize] logits
    * @param lowResSize side of the low-res mask (256)
    * @param paddedSize side of the padded encoder input (1024)
    * @param inputSize resized image size {H, W}
    * @param originalSize original image size {H, W}
-   * @return [H * W] logits at the original size
    */
-  public static float[] upscale(float[] lowRes, int lowResSize, int paddedSize, int[] inputSize,
-      int[] originalSize) {
-    // stage 1: lowRes -> paddedSize, only the [0, inputH) x [0, inputW) crop is kept
-    float[] cropped = resize(lowRes, lowResSize, lowResSize, paddedSize, paddedSize,
-        inputSize[0], inputSize[1]);
-    // stage 2: crop -> original size
-    return resize(cropped, inputSize[0], inputSize[1], originalSize[0], originalSize[1],
-        originalSize[0], originalSize[1]);
+  public MaskPostprocessor(int lowResSize, int paddedSize, int[] inputSize, int[] originalSize) {
+    this.lowResSize = lowResSize;
+    this.inH = inputSize[0];
+    this.inW = inputSize[1];
+    this.outH = originalSize[0];
+    this.outW = originalSize[1];
+    s1x = Axis.of(lowResSize, paddedSize, inW);
+    s1y = Axis.of(lowResSize, paddedSize, inH);
+    s2x = Axis.of(inW, outW, outW);
+    s2y = Axis.of(inH, outH, outH);
+    lowH = new float[lowResSize * inW];
+    s1Row = new float[inW];
+    s2Rows[0] = new float[outW];
+    s2Rows[1] = new float[outW];
+    outRow = new float[outW];
   }
 
-  /**
-   * Bilinear resize of [inH, inW] to a virtual [outH, outW], computing only rows below {@code keepH}
-   * and columns below {@code keepW}.
-   */
-  static float[] resize(float[] src, int inH, int inW, int outH, int outW, int keepH, int keepW) {
-    Axis ax = Axis.of(inW, outW, keepW);
-    Axis ay = Axis.of(inH, outH, keepH);
-    float[] out = new float[keepH * keepW];
-    IntStream.range(0, keepH).parallel().forEach(y -> {
-      int r0 = ay.i0[y] * inW;
-      int r1 = ay.i1[y] * inW;
-      float h0 = ay.l0[y];
-      float h1 = ay.l1[y];
-      int o = y * keepW;
-      for (int x = 0; x < keepW; x++) {
-        int c0 = ax.i0[x];
-        int c1 = ax.i1[x];
-        float w0 = ax.l0[x];
-        float w1 = ax.l1[x];
-        float top = src[r0 + c0] * w0 + src[r0 + c1] * w1;
-        float bottom = src[r1 + c0] * w0 + src[r1 + c1] * w1;
-        out[o + x] = top * h0 + bottom * h1;
-      }
-    });
+  /** Full-resolution logits of one low-res mask, row-major at the original size. */
+  public static float[] upscale(float[] lowRes, int lowResSize, int paddedSize, int[] inputSize,
+      int[] originalSize) {
+    MaskPostprocessor p = new MaskPostprocessor(lowResSize, paddedSize, inputSize, originalSize);
+    float[] out = new float[originalSize[0] * originalSize[1]];
+    p.rows(lowRes, 0, (y, row) -> System.arraycopy(row, 0, out, y * row.length, row.length));
     return out;
+  }
+
+  /** Streams the upscaled rows of the mask stored at {@code lowRes[offset ...]}. */
+  public void rows(float[] lowRes, int offset, RowConsumer consumer) {
+    // stage 1, horizontal: every low-res row to the cropped padded width
+    for (int r = 0; r < lowResSize; r++) {
+      horizontal(lowRes, offset + r * lowResSize, s1x, lowH, r * inW, inW);
+    }
+    s2RowIndex[0] = -1;
+    s2RowIndex[1] = -1;
+    for (int y = 0; y < outH; y++) {
+      float[] a = stage2Row(s2y.i0[y]);
+      float[] b = stage2Row(s2y.i1[y]);
+      float h0 = s2y.l0[y];
+      float h1 = s2y.l1[y];
+      for (int x = 0; x < outW; x++) {
+        outRow[x] = a[x] * h0 + b[x] * h1;
+      }
+      consumer.accept(y, outRow);
+    }
+  }
+
+  /** Row r of stage 1 (cropped, padded size) resized horizontally to the original width. */
+  private float[] stage2Row(int r) {
+    for (int k = 0; k < 2; k++) {
+      if (s2RowIndex[k] == r) {
+        return s2Rows[k];
+      }
+    }
+    int slot = s2RowIndex[0] < s2RowIndex[1] ? 0 : 1;
+    int r0 = s1y.i0[r] * inW;
+    int r1 = s1y.i1[r] * inW;
+    float h0 = s1y.l0[r];
+    float h1 = s1y.l1[r];
+    for (int x = 0; x < inW; x++) {
+      s1Row[x] = lowH[r0 + x] * h0 + lowH[r1 + x] * h1;
+    }
+    horizontal(s1Row, 0, s2x, s2Rows[slot], 0, outW);
+    s2RowIndex[slot] = r;
+    return s2Rows[slot];
+  }
+
+  private static void horizontal(float[] src, int srcOff, Axis ax, float[] dst, int dstOff,
+      int n) {
+    for (int x = 0; x < n; x++) {
+      dst[dstOff + x] = src[srcOff + ax.i0[x]] * ax.l0[x] + src[srcOff + ax.i1[x]] * ax.l1[x];
+    }
   }
 
   /** Source indices and weights along one axis ({@code compute_source_index_and_lambda}). */

@@ -1,0 +1,64 @@
+package io.sam4j;
+
+import io.sam4j.amg.AmgConfig;
+import io.sam4j.amg.MaskGeneration;
+import io.sam4j.image.RgbImage;
+import io.sam4j.result.MaskRecord;
+import java.util.List;
+
+/**
+ * "Segment everything": prompts the model with a grid of points (optionally over overlapping
+ * crops), keeps the masks that pass the predicted-IoU and stability filters, removes duplicates
+ * with box NMS, and returns records in the reference's form ({@code SamAutomaticMaskGenerator}).
+ *
+ * <pre>{@code
+ * try (SamModel model = SamModel.load(Path.of("mobile_sam.pt"))) {
+ *   List<MaskRecord> masks = new AutomaticMaskGenerator(model, AmgConfig.defaults())
+ *       .generate(Images.read(Path.of("dog.jpg")));
+ * }
+ * }</pre>
+ */
+public final class AutomaticMaskGenerator {
+  /** Receives progress: prompt points decoded so far out of the total. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(long done, long total);
+  }
+
+  private final SamModel model;
+  private final AmgConfig config;
+
+  public AutomaticMaskGenerator(SamModel model, AmgConfig config) {
+    this.model = model;
+    this.config = config;
+  }
+
+  /** The configuration. */
+  public AmgConfig config() {
+    return config;
+  }
+
+  /** Generates the masks of an image. */
+  public List<MaskRecord> generate(RgbImage image) {
+    return generate(image, (done, total) -> { });
+  }
+
+  /** Generates the masks of an image, reporting progress. */
+  public List<MaskRecord> generate(RgbImage image, Progress progress) {
+    try (SamPredictor predictor = model.newPredictor()) {
+      return new MaskGeneration(config, image, new MaskGeneration.Decoder() {
+        @Override
+        public int[] setImage(RgbImage crop) {
+          predictor.setImage(crop);
+          return predictor.embedding().inputSize();
+        }
+
+        @Override
+        public MaskGeneration.Decoded decode(List<io.sam4j.prompt.Prompt> prompts) {
+          SamPredictor.DecoderOutput out = predictor.decodeRaw(prompts);
+          return new MaskGeneration.Decoded(out.lowRes(), out.iou(), out.masksPerPrompt());
+        }
+      }, model.spec().lowResSize(), model.spec().imageSize(), progress::update).run();
+    }
+  }
+}

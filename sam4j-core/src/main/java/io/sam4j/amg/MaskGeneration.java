@@ -1,0 +1,162 @@
+package io.sam4j.amg;
+
+import io.sam4j.image.RgbImage;
+import io.sam4j.prompt.Label;
+import io.sam4j.prompt.Prompt;
+import io.sam4j.result.MaskRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * One run of automatic mask generation over one image, step by step as the reference's
+ * {@code _generate_masks}: per crop, encode, decode the point grid in batches with three masks per
+ * point, filter by predicted IoU, stability and crop edges, NMS within the crop; then NMS across
+ * crops preferring smaller crops, and the optional removal of small regions and holes.
+ */
+public final class MaskGeneration {
+  /** What the generation needs from a predictor. */
+  public interface Decoder {
+    /** Encodes a crop; returns its resized input size {H, W}. */
+    int[] setImage(RgbImage crop);
+
+    /** Decodes single-point prompts (all with the same token count). */
+    Decoded decode(List<Prompt> prompts);
+  }
+
+  /** Raw decoder outputs: low-res logits [B, M, s, s] and IoU [B, M]. */
+  public record Decoded(float[] lowRes, float[] iou, int masksPerPrompt) {}
+
+  /** Receives progress in decoded points. */
+  public interface ProgressSink {
+    void update(long done, long total);
+  }
+
+  private final AmgConfig config;
+  private final RgbImage image;
+  private final Decoder decoder;
+  private final int lowResSize;
+  private final int paddedSize;
+  private final ProgressSink progress;
+
+  public MaskGeneration(AmgConfig config, RgbImage image, Decoder decoder, int lowResSize,
+      int paddedSize, ProgressSink progress) {
+    this.config = config;
+    this.image = image;
+    this.decoder = decoder;
+    this.lowResSize = lowResSize;
+    this.paddedSize = paddedSize;
+    this.progress = progress;
+  }
+
+  /** Runs the generation and returns the records. */
+  public List<MaskRecord> run() {
+    int h = image.height();
+    int w = image.width();
+    List<CropBoxes.Crop> crops = CropBoxes.generate(h, w, config.cropNLayers(),
+        config.cropOverlapRatio());
+    List<double[]> grids = config.pointGrids();
+    long total = 0;
+    for (CropBoxes.Crop c : crops) {
+      total += grids.get(c.layer()).length / 2;
+    }
+    long[] done = {0};
+    List<MaskCandidate> all = new ArrayList<>();
+    for (CropBoxes.Crop crop : crops) {
+      all.addAll(processCrop(crop, grids.get(crop.layer()), done, total));
+    }
+    if (crops.size() > 1) {
+      float[] boxes = boxes(all);
+      float[] scores = new float[all.size()];
+      for (int i = 0; i < scores.length; i++) {
+        CropBoxes.Crop c = all.get(i).crop();
+        scores[i] = 1f / (float) ((long) c.width() * c.height());
+      }
+      all = select(all, nms(boxes, scores, (float) config.cropNmsThresh()));
+    }
+    if (config.minMaskRegionArea() > 0) {
+      all = SmallRegions.postprocess(all, h, w, config.minMaskRegionArea(),
+          (float) Math.max(config.boxNmsThresh(), config.cropNmsThresh()), this::nms);
+    }
+    List<MaskRecord> out = new ArrayList<>();
+    for (MaskCandidate c : all) {
+      float[] b = c.box();
+      CropBoxes.Crop cr = c.crop();
+      out.add(new MaskRecord(h, w, c.counts(),
+          new int[] {(int) b[0], (int) b[1], (int) (b[2] - b[0]), (int) (b[3] - b[1])},
+          c.iou(), c.point(), c.stability(),
+          new int[] {cr.x0(), cr.y0(), cr.width(), cr.height()}));
+    }
+    return out;
+  }
+
+  private List<MaskCandidate> processCrop(CropBoxes.Crop crop, double[] grid, long[] done,
+      long total) {
+    RgbImage cropped = image.crop(crop.x0(), crop.y0(), crop.x1(), crop.y1());
+    int[] inputSize = decoder.setImage(cropped);
+    int n = grid.length / 2;
+    List<MaskCandidate> found = new ArrayList<>();
+    ThreadLocal<CropMaskAnalyzer> analyzers = ThreadLocal.withInitial(() -> new CropMaskAnalyzer(
+        crop, image.height(), image.width(), inputSize, lowResSize, paddedSize,
+        (float) config.stabilityScoreOffset(), (float) config.stabilityScoreThresh()));
+    for (int from = 0; from < n; from += config.pointsPerBatch()) {
+      int to = Math.min(n, from + config.pointsPerBatch());
+      double[][] points = new double[to - from][];
+      List<Prompt> prompts = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        // points_for_image = grid * [crop width, crop height], in float64
+        double[] p = {grid[2 * i] * crop.width(), grid[2 * i + 1] * crop.height()};
+        points[i - from] = p;
+        prompts.add(Prompt.builder().point(p[0], p[1], Label.FOREGROUND).multimask(true).build());
+      }
+      Decoded d = decoder.decode(prompts);
+      int m = d.masksPerPrompt();
+      int perPrompt = m - 1;
+      int side = lowResSize * lowResSize;
+      MaskCandidate[] batch = new MaskCandidate[points.length * perPrompt];
+      IntStream.range(0, batch.length).parallel().forEach(k -> {
+        int i = k / perPrompt;
+        int t = 1 + k % perPrompt;
+        float iou = d.iou()[i * m + t];
+        if (config.predIouThresh() > 0 && !(iou > config.predIouThresh())) {
+          return;
+        }
+        batch[k] = analyzers.get().analyze(d.lowRes(), (i * m + t) * side, iou, points[i]);
+      });
+      for (MaskCandidate c : batch) {
+        if (c != null) {
+          found.add(c);
+        }
+      }
+      done[0] += to - from;
+      progress.update(done[0], total);
+    }
+    float[] scores = new float[found.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = found.get(i).iou();
+    }
+    return select(found, nms(boxes(found), scores, (float) config.boxNmsThresh()));
+  }
+
+  private int[] nms(float[] boxes, float[] scores, float threshold) {
+    return config.nmsMode() == AmgConfig.NmsMode.FAST
+        ? BoxNms.fast(boxes, scores, threshold)
+        : BoxNms.standard(boxes, scores, threshold);
+  }
+
+  private static float[] boxes(List<MaskCandidate> cs) {
+    float[] b = new float[cs.size() * 4];
+    for (int i = 0; i < cs.size(); i++) {
+      System.arraycopy(cs.get(i).box(), 0, b, 4 * i, 4);
+    }
+    return b;
+  }
+
+  private static List<MaskCandidate> select(List<MaskCandidate> cs, int[] keep) {
+    List<MaskCandidate> out = new ArrayList<>(keep.length);
+    for (int k : keep) {
+      out.add(cs.get(k));
+    }
+    return out;
+  }
+}
