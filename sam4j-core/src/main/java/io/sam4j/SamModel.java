@@ -31,6 +31,7 @@ public final class SamModel implements AutoCloseable {
   private final ModelSpec spec;
   private final InferenceSession encoder;
   private final InferenceSession decoder;
+  private final InferenceSession maskDecoder;
   private final long parameterCount;
   private final LoadTimings timings;
   private volatile boolean closed;
@@ -50,10 +51,11 @@ public final class SamModel implements AutoCloseable {
   }
 
   private SamModel(ModelSpec spec, InferenceSession encoder, InferenceSession decoder,
-      long parameterCount, LoadTimings timings) {
+      InferenceSession maskDecoder, long parameterCount, LoadTimings timings) {
     this.spec = spec;
     this.encoder = encoder;
     this.decoder = decoder;
+    this.maskDecoder = maskDecoder;
     this.parameterCount = parameterCount;
     this.timings = timings;
   }
@@ -91,16 +93,19 @@ public final class SamModel implements AutoCloseable {
       long readNanos) {
     long t0 = System.nanoTime();
     OnnxModel encGraph = SamGraphs.encoder(sd, spec, List.of());
-    OnnxModel decGraph = SamGraphs.decoder(sd, spec);
+    OnnxModel decGraph = SamGraphs.decoder(sd, spec, false);
+    OnnxModel maskDecGraph = SamGraphs.decoder(sd, spec, true);
     long t1 = System.nanoTime();
-    InferenceSession enc = InferenceSession.create("image encoder", encGraph, options);
+    List<InferenceSession> made = new java.util.ArrayList<>();
     try {
-      InferenceSession dec = InferenceSession.create("prompt decoder", decGraph, options);
+      made.add(InferenceSession.create("image encoder", encGraph, options));
+      made.add(InferenceSession.create("prompt decoder", decGraph, options));
+      made.add(InferenceSession.create("prompt decoder with mask input", maskDecGraph, options));
       long t2 = System.nanoTime();
-      return new SamModel(spec, enc, dec, sd.parameterCount(),
+      return new SamModel(spec, made.get(0), made.get(1), made.get(2), sd.parameterCount(),
           new LoadTimings(readNanos / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6));
     } catch (RuntimeException e) {
-      enc.close();
+      made.forEach(InferenceSession::close);
       throw e;
     }
   }
@@ -131,9 +136,10 @@ public final class SamModel implements AutoCloseable {
     return encoder;
   }
 
-  InferenceSession decoder() {
+  /** The decoder for prompts with ({@code withMaskInput}) or without mask inputs. */
+  InferenceSession decoder(boolean withMaskInput) {
     check();
-    return decoder;
+    return withMaskInput ? maskDecoder : decoder;
   }
 
   private void check() {
@@ -149,7 +155,11 @@ public final class SamModel implements AutoCloseable {
       try {
         encoder.close();
       } finally {
-        decoder.close();
+        try {
+          decoder.close();
+        } finally {
+          maskDecoder.close();
+        }
       }
     }
   }

@@ -107,9 +107,12 @@ public final class SamPredictor implements AutoCloseable {
    */
   public List<Prediction> predictBatch(List<Prompt> prompts) {
     ImageEmbedding st = requireState();
+    // same token count and the same kind of dense input decode together; key: 2n (+1 with mask)
     Map<Integer, List<Integer>> groups = new TreeMap<>();
     for (int i = 0; i < prompts.size(); i++) {
-      groups.computeIfAbsent(prompts.get(i).tokenCount(), k -> new ArrayList<>()).add(i);
+      Prompt p = prompts.get(i);
+      int key = 2 * p.tokenCount() + (p.hasMaskInput() ? 1 : 0);
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
     }
     Prediction[] out = new Prediction[prompts.size()];
     FloatTensor emb = new FloatTensor(st.dataUnsafe(), st.shape());
@@ -119,7 +122,7 @@ public final class SamPredictor implements AutoCloseable {
         List<Integer> chunk = idx.subList(from, Math.min(idx.size(), from + MAX_BATCH));
         List<Prompt> batch = new ArrayList<>();
         chunk.forEach(i -> batch.add(prompts.get(i)));
-        List<Prediction> preds = decode(st, emb, batch, g.getKey());
+        List<Prediction> preds = decode(st, emb, batch, g.getKey() / 2);
         for (int j = 0; j < chunk.size(); j++) {
           out[chunk.get(j)] = preds.get(j);
         }
@@ -147,13 +150,17 @@ public final class SamPredictor implements AutoCloseable {
    */
   record DecoderOutput(float[] lowRes, float[] iou, int masksPerPrompt) {}
 
-  /** Decodes prompts that all have the same token count, without upscaling anything. */
+  /**
+   * Decodes prompts that all have the same token count and all have (or lack) a mask input,
+   * without upscaling anything.
+   */
   DecoderOutput decodeRaw(List<Prompt> batch) {
     ImageEmbedding st = requireState();
     int n = batch.get(0).tokenCount();
+    boolean mask = batch.get(0).hasMaskInput();
     for (Prompt p : batch) {
-      if (p.tokenCount() != n) {
-        throw new IllegalArgumentException("decodeRaw needs prompts of equal token counts");
+      if (p.tokenCount() != n || p.hasMaskInput() != mask) {
+        throw new IllegalArgumentException("decodeRaw needs prompts of one token count and kind");
       }
     }
     return runDecoder(st, new FloatTensor(st.dataUnsafe(), st.shape()), batch, n);
@@ -162,14 +169,15 @@ public final class SamPredictor implements AutoCloseable {
   private DecoderOutput runDecoder(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n) {
     int b = batch.size();
     int side = spec.lowResSize();
+    boolean withMask = batch.get(0).hasMaskInput();
     float[] coords = new float[b * n * 2];
     float[] labels = new float[b * n];
-    float[] masks = new float[b * side * side];
+    float[] masks = withMask ? new float[b * side * side] : null;
     float[] has = new float[b];
     for (int i = 0; i < b; i++) {
       Prompt p = batch.get(i);
       encodePoints(p, st, coords, labels, i * n);
-      if (p.hasMaskInput()) {
+      if (withMask) {
         float[] m = p.maskInput();
         if (m.length != side * side) {
           throw new SamException(SamException.Kind.BAD_PROMPT, "the mask input has " + m.length
@@ -183,9 +191,11 @@ public final class SamPredictor implements AutoCloseable {
     in.put(SamGraphs.IMAGE_EMBEDDINGS, emb);
     in.put(SamGraphs.POINT_COORDS, new FloatTensor(coords, new long[] {b, n, 2}));
     in.put(SamGraphs.POINT_LABELS, new FloatTensor(labels, new long[] {b, n}));
-    in.put(SamGraphs.MASK_INPUT, new FloatTensor(masks, new long[] {b, 1, side, side}));
-    in.put(SamGraphs.HAS_MASK_INPUT, new FloatTensor(has, new long[] {b}));
-    Map<String, FloatTensor> out = model.decoder().run(in);
+    if (withMask) {
+      in.put(SamGraphs.MASK_INPUT, new FloatTensor(masks, new long[] {b, 1, side, side}));
+      in.put(SamGraphs.HAS_MASK_INPUT, new FloatTensor(has, new long[] {b}));
+    }
+    Map<String, FloatTensor> out = model.decoder(withMask).run(in);
     FloatTensor low = out.get(SamGraphs.LOW_RES_MASKS);
     return new DecoderOutput(low.data(), out.get(SamGraphs.IOU_PREDICTIONS).data(), low.dim(1));
   }

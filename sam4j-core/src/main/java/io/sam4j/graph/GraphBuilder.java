@@ -43,7 +43,10 @@ public final class GraphBuilder {
     this.name = name;
   }
 
-  /** Enters a naming scope (a module path); close it to leave. */
+  /**
+   * Enters a naming scope: nodes created until it is closed are named after {@code module}, a full
+   * module path such as {@code image_encoder.blocks.3.attn} (scopes do not concatenate).
+   */
   public Scope scope(String module) {
     scopes.push(module);
     return () -> scopes.pop();
@@ -358,7 +361,7 @@ public final class GraphBuilder {
   }
 
   private String fresh(String what) {
-    String prefix = scopes.isEmpty() ? "" : String.join(".", reversedScopes()) + "/";
+    String prefix = scopes.isEmpty() ? "" : scopes.peek() + "/";
     String n;
     do {
       n = prefix + what + "_" + counter++;
@@ -366,11 +369,6 @@ public final class GraphBuilder {
     return n;
   }
 
-  private List<String> reversedScopes() {
-    List<String> l = new ArrayList<>(scopes);
-    java.util.Collections.reverse(l);
-    return l;
-  }
 
   private void claim(String n) {
     if (!names.add(n)) {

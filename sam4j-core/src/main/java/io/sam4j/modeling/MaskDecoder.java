@@ -1,5 +1,6 @@
 package io.sam4j.modeling;
 
+import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 
@@ -8,6 +9,10 @@ import io.sam4j.graph.Value;
  * {@link TwoWayTransformer}, transposed-convolution upscaling, one hypernetwork MLP per mask token,
  * and the IoU prediction head. Always predicts every mask token; the predictor selects the
  * multimask outputs. Keys live under {@code mask_decoder.}.
+ *
+ * <p>The 2x2 stride-2 transposed convolutions are written as matrix products that keep every
+ * pixel's four sub-pixels together (channels last), and the pixels are put in image order only
+ * once, on the final low-res logits.
  */
 public final class MaskDecoder {
   private static final String P = "mask_decoder";
@@ -23,14 +28,16 @@ public final class MaskDecoder {
    * @param image image embeddings [1, C, h, w]
    * @param imagePe dense positional encoding [1, C, h, w]
    * @param sparse prompt tokens [B, N, C]
-   * @param dense dense prompt embeddings [B, C, h, w]
+   * @param dense dense prompt embeddings [B, C, h, w], or null when no prompt has a mask input
+   *     (the no-mask embedding is then added once, for the whole batch)
+   * @param noMask the no-mask embedding [1, C, 1, 1], used when {@code dense} is null
    * @return {low-res mask logits [B, M, 4h, 4w], IoU predictions [B, M]} for all M mask tokens
    */
-  Value[] build(Value image, Value imagePe, Value sparse, Value dense, int h, int w) {
+  Value[] build(Value image, Value imagePe, Value sparse, Value dense, Value noMask, int h, int w) {
     GraphBuilder g = nn.g;
     int c = spec.transformerDim();
     int numMask = spec.numMultimaskOutputs() + 1;
-    Value src;
+    Value keys;
     Value hs;
     try (GraphBuilder.Scope s = g.scope(P)) {
       float[] out = new float[(1 + numMask) * c];
@@ -42,35 +49,38 @@ public final class MaskDecoder {
       Value expandShape = g.node("Concat", batch, g.ints(1 + numMask, c)).attr("axis", 0L).out();
       outputTokens = g.op("Expand", outputTokens, expandShape);
       Value tokens = g.node("Concat", outputTokens, sparse).attr("axis", 1L).out();
-      src = nn.add(image, dense);
+      Value src = nn.add(image, dense != null ? dense : noMask);
       Value srcTokens = nn.transpose(nn.reshape(src, 0, c, (long) h * w), 0, 2, 1);
       Value peTokens = nn.transpose(nn.reshape(imagePe, 1, c, (long) h * w), 0, 2, 1);
       Value[] qk = new TwoWayTransformer(nn, spec.depth(), spec.numHeads())
-          .build(srcTokens, peTokens, tokens);
+          .build(srcTokens, peTokens, tokens, dense == null);
       hs = qk[0];
-      src = nn.reshape(nn.transpose(qk[1], 0, 2, 1), -1, c, h, w);
+      keys = qk[1];
     }
     Value up;
     try (GraphBuilder.Scope s = g.scope(P + ".output_upscaling")) {
       String u = P + ".output_upscaling";
-      up = nn.convTranspose2d(u + ".0", src, 2);
-      up = nn.gelu(nn.layerNorm2d(u + ".1", up, 1e-6f));
-      up = nn.gelu(nn.convTranspose2d(u + ".3", up, 2));
+      // [B, hw, C] -> [B, hw, 4, C/4] -> [B, hw, 4, 4, C/8], sub-pixels (ki, kj) in row-major order
+      up = subPixel(u + ".0", keys);
+      up = nn.gelu(nn.layerNorm(u + ".1", up, 1e-6f));
+      up = nn.gelu(subPixel(u + ".3", up));
     }
     Value[] hyper = new Value[numMask];
     for (int i = 0; i < numMask; i++) {
       String m = P + ".output_hypernetworks_mlps." + i;
       try (GraphBuilder.Scope s = g.scope(m)) {
-        Value token = nn.slice(hs, 1, 1 + i, 2 + i);
-        hyper[i] = mlp(m, token, 3);
+        hyper[i] = mlp(m, nn.slice(hs, 1, 1 + i, 2 + i), 3);
       }
     }
     Value masks;
     try (GraphBuilder.Scope s = g.scope(P)) {
+      int upC = c / 8;
       Value hyperIn = g.node("Concat", hyper).attr("axis", 1L).out();
-      long upC = c / 8;
-      Value flat = nn.reshape(up, 0, upC, (long) 16 * h * w);
-      masks = nn.reshape(nn.matmul(hyperIn, flat), 0, numMask, 4L * h, 4L * w);
+      Value flat = nn.reshape(up, 0, -1, upC);
+      Value sub = nn.matmul(flat, nn.transpose(hyperIn, 0, 2, 1));
+      // sub-pixel order (y, x, ki, kj, ki2, kj2, mask) to image order (mask, 4y+2ki+ki2, 4x+2kj+kj2)
+      sub = nn.reshape(sub, 0, h, w, 2, 2, 2, 2, numMask);
+      masks = nn.reshape(nn.transpose(sub, 0, 7, 1, 3, 5, 2, 4, 6), 0, numMask, 4L * h, 4L * w);
     }
     Value iou;
     try (GraphBuilder.Scope s = g.scope(P + ".iou_prediction_head")) {
@@ -78,6 +88,35 @@ public final class MaskDecoder {
       iou = mlp(P + ".iou_prediction_head", iouToken, spec.iouHeadDepth());
     }
     return new Value[] {masks, iou};
+  }
+
+  /**
+   * A 2x2, stride-2 {@code nn.ConvTranspose2d} on channels-last input [..., Cin] as one matrix
+   * product: output [..., 4, Cout], the four sub-pixels (ki, kj) of each input pixel.
+   */
+  private Value subPixel(String prefix, Value x) {
+    Tensor w = nn.param(prefix, "weight");
+    int cin = w.dim(0);
+    int cout = w.dim(1);
+    if (w.dim(2) != 2 || w.dim(3) != 2) {
+      throw new io.sam4j.SamException(io.sam4j.SamException.Kind.UNSUPPORTED_MODEL,
+          prefix + " is not a 2x2 transposed convolution");
+    }
+    // weight [Cin, Cout, kH, kW] -> [Cin, (kH, kW, Cout)]
+    Value wm = nn.g.lazyWeight(prefix + ".weight.subpixel", new long[] {cin, 4L * cout}, () -> {
+      float[] src = w.toFloatArray();
+      float[] dst = new float[src.length];
+      for (int i = 0; i < cin; i++) {
+        for (int o = 0; o < cout; o++) {
+          for (int k = 0; k < 4; k++) {
+            dst[(i * 4 + k) * cout + o] = src[(i * cout + o) * 4 + k];
+          }
+        }
+      }
+      return dst;
+    });
+    Value y = nn.reshape(nn.matmul(nn.reshape(x, 0, -1, cin), wm), 0, -1, 4, cout);
+    return nn.add(y, nn.weight(prefix + ".bias"));
   }
 
   /** The decoder's {@code MLP}: ReLU between layers, none after the last. */

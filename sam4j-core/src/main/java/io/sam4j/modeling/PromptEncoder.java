@@ -97,12 +97,17 @@ public final class PromptEncoder {
       x = nn.gelu(nn.layerNorm2d(m + ".4", x, 1e-6f));
       x = nn.conv2d(m + ".6", x, 1, 0, 1);
       Value h = nn.reshape(hasMask, -1, 1, 1, 1);
-      Value noMask = g.weight(P + ".no_mask_embed.weight",
-          sd.get(P + ".no_mask_embed.weight").toFloatArray(), 1, embedDim, 1, 1);
+      Value noMask = noMaskEmbedding(g);
       Value withMask = nn.mul(x, h);
       Value without = nn.mul(noMask, g.op("Sub", g.scalar(1f), h));
       return nn.add(without, withMask);
     }
+  }
+
+  /** {@code no_mask_embed} as [1, C, 1, 1], the dense embedding of a prompt without mask input. */
+  public Value noMaskEmbedding(GraphBuilder g) {
+    return g.weight(P + ".no_mask_embed.weight", sd.get(P + ".no_mask_embed.weight").toFloatArray(),
+        1, embedDim, 1, 1);
   }
 
   private void copyRow(float[] table, int row, String key) {

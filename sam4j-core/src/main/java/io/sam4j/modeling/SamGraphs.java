@@ -72,23 +72,33 @@ public final class SamGraphs {
     return g.build(inlineLimit);
   }
 
-  /** The prompt decoder graph (prompt encoder and mask decoder). */
-  public static OnnxModel decoder(StateDict sd, ModelSpec spec) {
-    GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder");
+  /**
+   * The prompt decoder graph (prompt encoder and mask decoder).
+   *
+   * @param withMaskInput whether the graph takes {@link #MASK_INPUT} and {@link #HAS_MASK_INPUT};
+   *     without them, every prompt uses the no-mask embedding and the first block's image-side
+   *     work is done once per batch
+   */
+  public static OnnxModel decoder(StateDict sd, ModelSpec spec, boolean withMaskInput) {
+    GraphBuilder g = new GraphBuilder(withMaskInput ? "sam4j_prompt_decoder_mask"
+        : "sam4j_prompt_decoder");
     int c = spec.promptEmbedDim();
     int e = spec.embeddingSize();
     int m = spec.lowResSize();
     Value emb = g.input(IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
     Value coords = g.input(POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);
     Value labels = g.input(POINT_LABELS, ElemType.FLOAT, "batch", "points");
-    Value mask = g.input(MASK_INPUT, ElemType.FLOAT, "batch", 1, m, m);
-    Value hasMask = g.input(HAS_MASK_INPUT, ElemType.FLOAT, "batch");
     PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
     Value sparse = pe.sparse(g, coords, labels);
-    Value dense = pe.dense(g, mask, hasMask);
+    Value dense = null;
+    if (withMaskInput) {
+      Value mask = g.input(MASK_INPUT, ElemType.FLOAT, "batch", 1, m, m);
+      Value hasMask = g.input(HAS_MASK_INPUT, ElemType.FLOAT, "batch");
+      dense = pe.dense(g, mask, hasMask);
+    }
     Value imagePe = pe.denseImagePe(g);
     Value[] out = new MaskDecoder(new Layers(g, sd), spec.decoder())
-        .build(emb, imagePe, sparse, dense, e, e);
+        .build(emb, imagePe, sparse, dense, pe.noMaskEmbedding(g), e, e);
     g.output(LOW_RES_MASKS, out[0]);
     g.output(IOU_PREDICTIONS, out[1]);
     return g.build();

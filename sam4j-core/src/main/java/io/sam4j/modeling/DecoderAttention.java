@@ -1,0 +1,146 @@
+package io.sam4j.modeling;
+
+import io.sam4j.checkpoint.Tensor;
+import io.sam4j.graph.Value;
+
+/**
+ * The mask decoder's {@code Attention} (projections to {@code internal_dim}, heads,
+ * {@code softmax(q k^T / sqrt(c)) v}, output projection), in the reference's form for small inputs
+ * and in two algebraically equal, cheaper forms for the attentions between a few prompt tokens and
+ * the 4096 image tokens of every prompt:
+ *
+ * <ul>
+ *   <li>token to image: instead of projecting all image tokens to keys and values, each head's
+ *       query is mapped back through the key projection ({@code (q Wk_h) x^T}; the key bias adds
+ *       the same value to a whole softmax row and cancels), the softmax weights average the image
+ *       tokens, and only that average goes through the value projection (weights sum to one);</li>
+ *   <li>image to token: the query projection is folded into the few keys
+ *       ({@code x (Wq_h^T k_h^T) + bq_h k_h^T}) and the output projection into the few values
+ *       ({@code p_h (v_h Wo_h^T)}).</li>
+ * </ul>
+ * Per prompt this halves the work on image tokens; results agree with the reference to float
+ * rounding.
+ */
+final class DecoderAttention {
+  private final Layers nn;
+  private final int numHeads;
+
+  DecoderAttention(Layers nn, int numHeads) {
+    this.nn = nn;
+    this.numHeads = numHeads;
+  }
+
+  private int internal(String a) {
+    return nn.param(a + ".q_proj", "weight").dim(0);
+  }
+
+  /** The reference form, for any q [B, Nq, D], k and v [B or 1, Nk, D]. */
+  Value standard(String a, Value q, Value k, Value v) {
+    int internal = internal(a);
+    int c = internal / numHeads;
+    Value qp = heads(nn.linear(a + ".q_proj", q), c);
+    Value kp = heads(nn.linear(a + ".k_proj", k), c);
+    Value vp = heads(nn.linear(a + ".v_proj", v), c);
+    Value attn = nn.matmul(qp, nn.transpose(kp, 0, 1, 3, 2));
+    attn = nn.g.op("Div", attn, nn.g.scalar((float) Math.sqrt(c)));
+    attn = nn.softmax(attn);
+    Value out = nn.matmul(attn, vp);
+    out = nn.reshape(nn.transpose(out, 0, 2, 1, 3), 0, -1, internal);
+    return nn.linear(a + ".out_proj", out);
+  }
+
+  /**
+   * Token-to-image attention with per-prompt image tokens.
+   *
+   * @param q prompt tokens [B, T, D]
+   * @param k image tokens plus positional encoding [B, N, D]
+   * @param v image tokens [B, N, D]
+   */
+  Value tokenToImage(String a, Value q, Value k, Value v) {
+    int internal = internal(a);
+    int c = internal / numHeads;
+    Tensor wk = nn.param(a + ".k_proj", "weight");
+    int d = wk.dim(1);
+    // per head: (q_h Wk_h) [B, H, T, D] -> [B, H*T, D]
+    Value qh = heads(nn.linear(a + ".q_proj", q), c);
+    Value wkHeads = nn.g.weight(a + ".k_proj.weight.heads", wk.toFloatArray(), numHeads, c, d);
+    Value qk = nn.reshape(nn.matmul(qh, wkHeads), 0, -1, d);
+    Value scores = nn.g.node("MatMul", qk, nn.transpose(k, 0, 2, 1)).out();
+    scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
+    Value p = nn.softmax(scores);
+    // average the image tokens, then project: [B, H*T, D] -> [B, H, T, D] @ Wv_h^T [H, D, c]
+    Value avg = nn.reshape(nn.matmul(p, v), 0, numHeads, -1, d);
+    Tensor wv = nn.param(a + ".v_proj", "weight");
+    Value wvT = nn.g.lazyWeight(a + ".v_proj.weight.heads.T", new long[] {numHeads, d, c},
+        () -> headsTransposed(wv.toFloatArray(), numHeads, c, d));
+    Value bv = nn.g.weight(a + ".v_proj.bias.heads", nn.param(a + ".v_proj", "bias").toFloatArray(),
+        numHeads, 1, c);
+    Value out = nn.add(nn.matmul(avg, wvT), bv);
+    out = nn.reshape(nn.transpose(out, 0, 2, 1, 3), 0, -1, internal);
+    return nn.linear(a + ".out_proj", out);
+  }
+
+  /**
+   * Image-to-token attention.
+   *
+   * @param q image tokens plus positional encoding [B or 1, N, D]
+   * @param k prompt tokens plus their encoding [B, T, D]
+   * @param v prompt tokens [B, T, D]
+   * @return [B, N, D]
+   */
+  Value imageToToken(String a, Value q, Value k, Value v) {
+    int internal = internal(a);
+    int c = internal / numHeads;
+    Tensor wq = nn.param(a + ".q_proj", "weight");
+    int d = wq.dim(1);
+    Value kh = heads(nn.linear(a + ".k_proj", k), c);
+    Value vh = heads(nn.linear(a + ".v_proj", v), c);
+    // keys folded with the query projection: (k_h Wq_h) [B, H, T, D]; bias term bq_h . k_h [B, H, T]
+    Value wqHeads = nn.g.weight(a + ".q_proj.weight.heads", wq.toFloatArray(), numHeads, c, d);
+    Value g = nn.reshape(nn.matmul(kh, wqHeads), 0, -1, d);
+    Value bq = nn.g.weight(a + ".q_proj.bias.heads", nn.param(a + ".q_proj", "bias").toFloatArray(),
+        numHeads, c, 1);
+    Value r = nn.reshape(nn.matmul(kh, bq), 0, 1, -1);
+    Value scores = nn.add(nn.g.node("MatMul", q, nn.transpose(g, 0, 2, 1)).out(), r);
+    scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
+    // softmax over each head's tokens: [B, N, H*T] viewed as [B, N, H, T]
+    Value p = nn.reshape(nn.softmax(nn.reshape(scores, 0, 0, numHeads, -1)), 0, 0, -1);
+    // values folded with the output projection: (v_h Wo_h^T) [B, H*T, D]
+    Tensor wo = nn.param(a + ".out_proj", "weight");
+    Value woT = nn.g.lazyWeight(a + ".out_proj.weight.heads.T", new long[] {numHeads, c, d},
+        () -> outProjHeads(wo.toFloatArray(), numHeads, c, d));
+    Value m = nn.reshape(nn.matmul(vh, woT), 0, -1, d);
+    return nn.add(nn.matmul(p, m), nn.weight(a + ".out_proj.bias"));
+  }
+
+  /** {@code _separate_heads}: [B, N, C] to [B, heads, N, C/heads]. */
+  private Value heads(Value x, int perHead) {
+    return nn.transpose(nn.reshape(x, 0, -1, numHeads, perHead), 0, 2, 1, 3);
+  }
+
+  /** W [H*c, D] to per-head transposes [H, D, c]. */
+  static float[] headsTransposed(float[] w, int heads, int c, int d) {
+    float[] out = new float[w.length];
+    for (int h = 0; h < heads; h++) {
+      for (int i = 0; i < c; i++) {
+        for (int j = 0; j < d; j++) {
+          out[(h * d + j) * c + i] = w[(h * c + i) * d + j];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Wo [D, H*c] to per-head blocks Wo_h^T [H, c, D]. */
+  static float[] outProjHeads(float[] wo, int heads, int c, int d) {
+    float[] out = new float[wo.length];
+    for (int h = 0; h < heads; h++) {
+      for (int i = 0; i < c; i++) {
+        for (int j = 0; j < d; j++) {
+          out[(h * c + i) * d + j] = wo[j * heads * c + h * c + i];
+        }
+      }
+    }
+    return out;
+  }
+}
