@@ -61,7 +61,7 @@ class CocoRleTest {
   @Test
   void encodesMasksAsPycocotools() {
     assertEquals("a0X13\\Oa0", CocoRle.encode(Rle.encode(RleTest.tenByTen(), 10, 10)));
-    Mask m = RleTest.mask(new int[][] {{0, 0, 1, 0}, {0, 1, 1, 0}, {0, 0, 0, 0}});
+    Mask m = TestMasks.mask(new int[][] {{0, 0, 1, 0}, {0, 1, 1, 0}, {0, 0, 0, 0}});
     assertEquals("41113", CocoRle.encode(Rle.encode(m)));
     assertEquals(m, CocoRle.decode("41113", 3, 4).toMask());
   }

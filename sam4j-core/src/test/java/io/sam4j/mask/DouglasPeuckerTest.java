@@ -94,15 +94,10 @@ class DouglasPeuckerTest {
   void randomShapesStayWithinTolerance() {
     Random random = new Random(5);
     for (int t = 0; t < 300; t++) {
-      int w = 2 + random.nextInt(20);
-      int h = 2 + random.nextInt(20);
-      byte[] b = new byte[w * h];
-      for (int i = 0; i < b.length; i++) {
-        b[i] = (byte) (random.nextInt(4) == 0 ? 0 : 1);
-      }
+      Mask m = TestMasks.random(random, 20, 0.75);
       double tolerance = random.nextDouble() * 3;
-      List<Polygon> exact = MaskPolygons.trace(Mask.fromBytes(b, w, h));
-      List<Polygon> simple = MaskPolygons.trace(Mask.fromBytes(b, w, h), tolerance);
+      List<Polygon> exact = MaskPolygons.trace(m);
+      List<Polygon> simple = MaskPolygons.trace(m, tolerance);
       assertEquals(exact.size(), simple.size());
       for (int i = 0; i < exact.size(); i++) {
         assertWithin(exact.get(i).exterior(), simple.get(i).exterior(), tolerance);

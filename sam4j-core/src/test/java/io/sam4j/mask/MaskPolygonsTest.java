@@ -1,6 +1,6 @@
 package io.sam4j.mask;
 
-import static io.sam4j.mask.RleTest.mask;
+import static io.sam4j.mask.TestMasks.mask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,16 +143,11 @@ class MaskPolygonsTest {
   void randomMasksAreTracedExactly() {
     Random random = new Random(3);
     for (int t = 0; t < 300; t++) {
-      int w = 1 + random.nextInt(12);
-      int h = 1 + random.nextInt(12);
-      byte[] b = new byte[w * h];
-      double density = 0.3 + 0.5 * random.nextDouble();
-      for (int i = 0; i < b.length; i++) {
-        b[i] = (byte) (random.nextDouble() < density ? 1 : 0);
-      }
-      Mask m = Mask.fromBytes(b, w, h);
+      Mask m = TestMasks.random(random, 12, 0.3 + 0.5 * random.nextDouble());
+      int w = m.width();
+      int h = m.height();
       List<Polygon> polygons = MaskPolygons.trace(m);
-      assertEquals(components(b, w, h), polygons.size(), m.toString());
+      assertEquals(components(m.toByteArray(), w, h), polygons.size(), m.toString());
       double area = 0;
       for (Polygon p : polygons) {
         assertTrue(p.exterior().twiceSignedArea() > 0);

@@ -1,7 +1,7 @@
 package io.sam4j.mask;
 
 import static io.sam4j.mask.MaskPolygonsTest.ring;
-import static io.sam4j.mask.RleTest.mask;
+import static io.sam4j.mask.TestMasks.mask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sam4j.result.Mask;

@@ -1,5 +1,6 @@
 package io.sam4j.mask;
 
+import static io.sam4j.mask.TestMasks.mask;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,19 +17,6 @@ import org.junit.jupiter.api.Test;
  * 2.0.11 ({@code mask.encode}, {@code area}, {@code toBbox} on a Fortran-ordered uint8 array).
  */
 class RleTest {
-  /** Row-major 0/1 rows to a mask. */
-  static Mask mask(int[][] rows) {
-    int h = rows.length;
-    int w = rows[0].length;
-    byte[] b = new byte[w * h];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        b[y * w + x] = (byte) rows[y][x];
-      }
-    }
-    return Mask.fromBytes(b, w, h);
-  }
-
   @Test
   void encodesColumnMajorStartingWithZeros() {
     // columns: (0, 1), (1, 1) -> 0 | 1 1 1 -> [1, 3]
@@ -117,17 +105,11 @@ class RleTest {
   void roundTripsRandomMasks() {
     Random random = new Random(7);
     for (int t = 0; t < 200; t++) {
-      int w = 1 + random.nextInt(9);
-      int h = 1 + random.nextInt(9);
-      byte[] b = new byte[w * h];
-      for (int i = 0; i < b.length; i++) {
-        b[i] = (byte) (random.nextInt(3) == 0 ? 1 : 0);
-      }
-      Mask m = Mask.fromBytes(b, w, h);
+      Mask m = TestMasks.random(random, 9, 0.4);
       Rle r = Rle.encode(m);
       assertEquals(m, r.toMask());
       assertEquals(m.area(), r.area());
-      assertEquals(r, Rle.encode(b, w, h));
+      assertEquals(r, Rle.encode(m.toByteArray(), m.width(), m.height()));
       int[] bounds = m.bounds();
       if (bounds != null) {
         assertArrayEquals(new int[] {bounds[0], bounds[1], bounds[2] - bounds[0] + 1,
