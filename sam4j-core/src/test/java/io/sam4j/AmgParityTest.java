@@ -67,13 +67,13 @@ class AmgParityTest {
     assertEquals(refs.size(), ours.size(), what + " record count");
     List<BitSet> ourMasks = new ArrayList<>();
     for (MaskRecord r : ours) {
-      ourMasks.add(bits(r.counts()));
+      ourMasks.add(bits(r.rle().counts()));
     }
     boolean[] used = new boolean[ours.size()];
     for (JsonNode ref : refs) {
-      int[] counts = new int[ref.get("segmentation").get("counts").size()];
+      long[] counts = new long[ref.get("segmentation").get("counts").size()];
       for (int i = 0; i < counts.length; i++) {
-        counts[i] = ref.get("segmentation").get("counts").get(i).asInt();
+        counts[i] = ref.get("segmentation").get("counts").get(i).asLong();
       }
       BitSet rm = bits(counts);
       int best = -1;
@@ -107,14 +107,14 @@ class AmgParityTest {
     }
   }
 
-  static BitSet bits(int[] counts) {
+  static BitSet bits(long[] counts) {
     BitSet b = new BitSet();
     int idx = 0;
     for (int i = 0; i < counts.length; i++) {
       if (i % 2 == 1) {
-        b.set(idx, idx + counts[i]);
+        b.set(idx, (int) (idx + counts[i]));
       }
-      idx += counts[i];
+      idx += (int) counts[i];
     }
     return b;
   }

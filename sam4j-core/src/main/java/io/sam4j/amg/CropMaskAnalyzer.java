@@ -1,5 +1,6 @@
 package io.sam4j.amg;
 
+import io.sam4j.mask.Rle;
 import io.sam4j.transform.MaskPostprocessor;
 
 /**
@@ -100,10 +101,10 @@ final class CropMaskAnalyzer {
   }
 
   /** Column-major RLE over the whole image of the current crop mask (zero outside the crop). */
-  private int[] rle() {
+  private Rle rle() {
     int w = crop.width();
     int h = crop.height();
-    IntList out = new IntList();
+    LongList out = new LongList();
     boolean value = false;
     long run = (long) crop.x0() * imageH; // columns left of the crop
     for (int x = 0; x < w; x++) {
@@ -121,22 +122,22 @@ final class CropMaskAnalyzer {
     }
     run += (long) (imageW - crop.x1()) * imageH;
     out.add(run);
-    return out.toArray();
+    return Rle.of(imageH, imageW, out.toArray());
   }
 
-  /** A growable int array. */
-  private static final class IntList {
-    private int[] a = new int[64];
+  /** A growable long array. */
+  private static final class LongList {
+    private long[] a = new long[64];
     private int n;
 
     void add(long v) {
       if (n == a.length) {
         a = java.util.Arrays.copyOf(a, n * 2);
       }
-      a[n++] = Math.toIntExact(v);
+      a[n++] = v;
     }
 
-    int[] toArray() {
+    long[] toArray() {
       return java.util.Arrays.copyOf(a, n);
     }
   }

@@ -82,7 +82,7 @@ public final class MaskGeneration {
     for (MaskCandidate c : all) {
       float[] b = c.box();
       CropBoxes.Crop cr = c.crop();
-      out.add(new MaskRecord(h, w, c.counts(),
+      out.add(new MaskRecord(c.rle(),
           new int[] {(int) b[0], (int) b[1], (int) (b[2] - b[0]), (int) (b[3] - b[1])},
           c.iou(), c.point(), c.stability(),
           new int[] {cr.x0(), cr.y0(), cr.width(), cr.height()}));

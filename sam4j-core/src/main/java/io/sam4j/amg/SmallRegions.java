@@ -1,5 +1,7 @@
 package io.sam4j.amg;
 
+import io.sam4j.mask.Rle;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +29,7 @@ public final class SmallRegions {
     float[] scores = new float[in.size()];
     float[] boxes = new float[in.size() * 4];
     for (int i = 0; i < in.size(); i++) {
-      boolean[] m = decode(in.get(i).counts(), h, w);
+      boolean[] m = decode(in.get(i).rle());
       boolean changed = remove(m, h, w, minArea, true);
       changed |= remove(m, h, w, minArea, false);
       masks.add(m);
@@ -168,36 +170,20 @@ public final class SmallRegions {
     return x1 < 0 ? new float[4] : new float[] {x0, y0, x1, y1};
   }
 
-  static boolean[] decode(int[] counts, int h, int w) {
-    boolean[] m = new boolean[h * w];
-    int idx = 0;
-    for (int i = 0; i < counts.length; i++) {
-      if (i % 2 == 1) {
-        for (int k = idx; k < idx + counts[i]; k++) {
-          m[(k % h) * w + k / h] = true;
-        }
-      }
-      idx += counts[i];
+  private static boolean[] decode(Rle rle) {
+    byte[] b = rle.toMask().toByteArray();
+    boolean[] m = new boolean[b.length];
+    for (int i = 0; i < b.length; i++) {
+      m[i] = b[i] != 0;
     }
     return m;
   }
 
-  static int[] encode(boolean[] m, int h, int w) {
-    List<Integer> out = new ArrayList<>();
-    boolean value = false;
-    int run = 0;
-    for (int x = 0; x < w; x++) {
-      for (int y = 0; y < h; y++) {
-        boolean on = m[y * w + x];
-        if (on != value) {
-          out.add(run);
-          run = 0;
-          value = on;
-        }
-        run++;
-      }
+  private static Rle encode(boolean[] m, int h, int w) {
+    byte[] b = new byte[m.length];
+    for (int i = 0; i < m.length; i++) {
+      b[i] = (byte) (m[i] ? 1 : 0);
     }
-    out.add(run);
-    return out.stream().mapToInt(Integer::intValue).toArray();
+    return Rle.encode(b, w, h);
   }
 }

@@ -1,5 +1,6 @@
 package io.sam4j.result;
 
+import io.sam4j.mask.Rle;
 import java.util.Arrays;
 
 /**
@@ -9,10 +10,7 @@ import java.util.Arrays;
  * (XYWH). Immutable.
  */
 public final class MaskRecord {
-  private final int height;
-  private final int width;
-  private final int[] counts;
-  private final long area;
+  private final Rle rle;
   private final int[] bbox;
   private final float predictedIou;
   private final double[] point;
@@ -20,33 +18,14 @@ public final class MaskRecord {
   private final int[] cropBox;
 
   /**
-   * @param height image height
-   * @param width image width
-   * @param counts column-major RLE counts over the image, starting with a (possibly zero) run of 0s
+   * @param rle the mask over the whole image
    * @param bbox XYWH of the mask (inclusive max corner minus min corner, as the reference)
    * @param point the prompt point (X, Y) in image pixels
    * @param cropBox XYWH of the crop
    */
-  public MaskRecord(int height, int width, int[] counts, int[] bbox, float predictedIou,
-      double[] point, float stabilityScore, int[] cropBox) {
-    long total = 0;
-    long area = 0;
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] < 0) {
-        throw new IllegalArgumentException("negative RLE count");
-      }
-      total += counts[i];
-      if (i % 2 == 1) {
-        area += counts[i];
-      }
-    }
-    if (total != (long) height * width) {
-      throw new IllegalArgumentException("RLE counts sum to " + total + ", not " + height + "x" + width);
-    }
-    this.height = height;
-    this.width = width;
-    this.counts = counts.clone();
-    this.area = area;
+  public MaskRecord(Rle rle, int[] bbox, float predictedIou, double[] point,
+      float stabilityScore, int[] cropBox) {
+    this.rle = rle;
     this.bbox = bbox.clone();
     this.predictedIou = predictedIou;
     this.point = point.clone();
@@ -54,22 +33,22 @@ public final class MaskRecord {
     this.cropBox = cropBox.clone();
   }
 
+  /** The mask as uncompressed RLE (column-major counts starting with zeros). */
+  public Rle rle() {
+    return rle;
+  }
+
   public int height() {
-    return height;
+    return rle.height();
   }
 
   public int width() {
-    return width;
+    return rle.width();
   }
 
-  /** The RLE counts (a copy). */
-  public int[] counts() {
-    return counts.clone();
-  }
-
-  /** Pixels in the mask: the sum of the odd-indexed counts. */
+  /** Pixels in the mask. */
   public long area() {
-    return area;
+    return rle.area();
   }
 
   /** XYWH box (a copy). */
@@ -97,22 +76,12 @@ public final class MaskRecord {
 
   /** The mask, decoded. */
   public Mask mask() {
-    byte[] rowMajor = new byte[height * width];
-    int idx = 0;
-    for (int i = 0; i < counts.length; i++) {
-      if (i % 2 == 1) {
-        for (int k = idx; k < idx + counts[i]; k++) {
-          rowMajor[(k % height) * width + k / height] = 1;
-        }
-      }
-      idx += counts[i];
-    }
-    return Mask.fromBytes(rowMajor, width, height);
+    return rle.toMask();
   }
 
   @Override
   public String toString() {
-    return "MaskRecord[area " + area + ", bbox " + Arrays.toString(bbox) + ", iou " + predictedIou
-        + ", stability " + stabilityScore + "]";
+    return "MaskRecord[area " + area() + ", bbox " + Arrays.toString(bbox) + ", iou "
+        + predictedIou + ", stability " + stabilityScore + "]";
   }
 }
