@@ -1,5 +1,16 @@
 package io.sam4j;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sam4j.checkpoint.Npy;
+import io.sam4j.checkpoint.Tensor;
+import io.sam4j.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -35,6 +46,54 @@ public final class ImageEmbedding {
       throw new SamException(SamException.Kind.BAD_INPUT,
           what + " size must be {H, W} with positive sides, got " + Arrays.toString(size));
     }
+  }
+
+  /**
+   * Saves the embedding as {@code file} ({@code .npy}, float32 [1, C, h, w]) and the sizes as a JSON
+   * file beside it ({@code <file without .npy>.json}), both atomically.
+   */
+  public void save(Path file, String modelName) {
+    Npy.writeFloats(file, data, shape);
+    ObjectNode o =
+        JsonNodeFactory.instance.objectNode();
+    o.put("model", modelName);
+    o.putArray("original_size").add(originalSize[0]).add(originalSize[1]);
+    o.putArray("input_size").add(inputSize[0]).add(inputSize[1]);
+    AtomicFiles.write(sidecar(file),
+        o.toPrettyString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Loads an embedding written by {@link #save}. */
+  public static ImageEmbedding load(Path file) {
+    Path json = sidecar(file);
+    if (!Files.isRegularFile(json)) {
+      throw new SamException(SamException.Kind.IO, "embedding " + file + " has no " + json
+          + " beside it with its image sizes (write both with 'sam4j embed')");
+    }
+    JsonNode o;
+    try {
+      o = new ObjectMapper().readTree(json.toFile());
+    } catch (IOException e) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "cannot read " + json + ": " + e.getMessage(), e);
+    }
+    Tensor t = Npy.read(file);
+    return new ImageEmbedding(t.toFloatArray(), t.shape(), size(o, "original_size", json),
+        size(o, "input_size", json));
+  }
+
+  private static int[] size(JsonNode o, String field,
+      Path json) {
+    JsonNode n = o.path(field);
+    if (!n.isArray() || n.size() != 2 || !n.get(0).canConvertToInt() || !n.get(1).canConvertToInt()) {
+      throw new SamException(SamException.Kind.BAD_INPUT, json + " lacks \"" + field + "\": [h, w]");
+    }
+    return new int[] {n.get(0).asInt(), n.get(1).asInt()};
+  }
+
+  private static Path sidecar(Path file) {
+    String name = file.getFileName().toString();
+    String stem = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+    return file.resolveSibling(stem + ".json");
   }
 
   /** The embeddings (a copy), row-major [1, C, h, w]. */

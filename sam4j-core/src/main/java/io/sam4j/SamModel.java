@@ -1,7 +1,5 @@
 package io.sam4j;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.graph.OnnxModel;
@@ -77,10 +75,8 @@ public final class SamModel implements AutoCloseable {
   /** Loads a checkpoint with a spec file (or null) and runtime options. */
   public static SamModel load(Path checkpoint, Path specFile, RuntimeOptions options) {
     long t0 = System.nanoTime();
-    JsonNode overrides = specFile == null ? MissingNode.getInstance()
-        : SpecDetector.readSpecFile(specFile);
     StateDict sd = CheckpointReader.read(checkpoint);
-    ModelSpec spec = SpecDetector.detect(sd, overrides);
+    ModelSpec spec = SpecDetector.detect(sd, specFile);
     return build(sd, spec, options, System.nanoTime() - t0);
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,20 +30,13 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
-  @Option(names = "--model", required = true, paramLabel = "CKPT", description = "Checkpoint file")
-  Path model;
-
-  @Option(names = "--spec", paramLabel = "SPEC.json", description = "Model spec JSON, if needed")
-  Path spec;
+  @Mixin ModelOptions model;
 
   @Option(names = "--image", required = true, paramLabel = "IMG", description = "Image file")
   Path image;
 
   @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default ${DEFAULT-VALUE})")
   int runs;
-
-  @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads, 0 = one per core (default)")
-  int threads;
 
   @Option(names = "--json", description = "Print one JSON object (the default output)")
   boolean json;
@@ -55,10 +49,10 @@ final class BenchCommand implements Callable<Integer> {
     RgbImage img = Images.read(image);
     ObjectMapper om = new ObjectMapper();
     ObjectNode out = om.createObjectNode();
-    try (SamModel m = SamModel.load(model, spec, new RuntimeOptions(threads, true));
+    try (SamModel m = model.load();
          SamPredictor predictor = m.newPredictor()) {
       out.put("model", m.spec().name());
-      out.put("threads", new RuntimeOptions(threads, true).effectiveThreads());
+      out.put("threads", new RuntimeOptions(model.threads, true).effectiveThreads());
       SamModel.LoadTimings t = m.loadTimings();
       ObjectNode load = out.putObject("load_breakdown_ms");
       load.put("read", t.readMs());

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "sam4j 0.1.0",
     description = "Segment Anything on the JVM: run SAM-family checkpoints without Python.",
-    subcommands = {PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SegmentCommand.class, EverythingCommand.class, EmbedCommand.class,
+        InfoCommand.class, ExportOnnxCommand.class, PredictCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for bad input (unreadable files, invalid prompts, unsupported models). */
   static final int EXIT_BAD_INPUT = 1;

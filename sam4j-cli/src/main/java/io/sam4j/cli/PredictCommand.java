@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,13 +34,7 @@ import picocli.CommandLine.Option;
         "Example:",
         "  sam4j predict --model mobile_sam.pt --image dog.jpg --prompts cases.json --out out/"})
 final class PredictCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "CKPT",
-      description = "Checkpoint file (.pth/.pt zip or .safetensors), e.g. mobile_sam.pt")
-  Path model;
-
-  @Option(names = "--spec", paramLabel = "SPEC.json",
-      description = "Model spec JSON for what the checkpoint does not say (e.g. head counts)")
-  Path spec;
+  @Mixin ModelOptions model;
 
   @Option(names = "--image", required = true, paramLabel = "IMG", description = "Image file (JPEG, PNG, ...)")
   Path image;
@@ -71,7 +66,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     List<PromptCase> cases = PromptCase.read(prompts);
     RgbImage img = Images.read(image);
-    try (SamModel m = SamModel.load(model, spec);
+    try (SamModel m = model.load();
          SamPredictor predictor = m.newPredictor()) {
       if (preResized) {
         predictor.setPreResizedImage(img, originalSize[0], originalSize[1]);

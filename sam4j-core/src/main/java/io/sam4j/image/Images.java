@@ -148,6 +148,30 @@ public final class Images {
     return b;
   }
 
+  /** Writes an image as PNG, atomically (a temporary file renamed into place). */
+  public static void writePng(RgbImage img, java.nio.file.Path file) {
+    writePng(toBufferedImage(img), file);
+  }
+
+  /** Writes a mask as an 8-bit grayscale PNG (255 inside, 0 outside), atomically. */
+  public static void writePng(io.sam4j.result.Mask mask, java.nio.file.Path file) {
+    BufferedImage b = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_BYTE_GRAY);
+    byte[] data = ((java.awt.image.DataBufferByte) b.getRaster().getDataBuffer()).getData();
+    byte[] bits = mask.toByteArray();
+    for (int i = 0; i < bits.length; i++) {
+      data[i] = bits[i] != 0 ? (byte) 255 : 0;
+    }
+    writePng(b, file);
+  }
+
+  private static void writePng(BufferedImage b, java.nio.file.Path file) {
+    io.sam4j.io.AtomicFiles.write(file, out -> {
+      if (!ImageIO.write(b, "png", out)) {
+        throw new IOException("no PNG writer available");
+      }
+    });
+  }
+
   private static SamException bad(String source, String what) {
     return new SamException(SamException.Kind.BAD_IMAGE, "image " + source + " " + what);
   }

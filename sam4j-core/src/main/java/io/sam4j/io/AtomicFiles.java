@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
  * same directory, which is then renamed over the target.
  */
 public final class AtomicFiles {
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private AtomicFiles() {}
 
   /** Something that writes the file's content to a stream. */
@@ -28,8 +30,12 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
-      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      // a new file (not createTempFile's owner-only one) so the result gets the usual permissions
+      tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong())
+          + ".part");
+      try (OutputStream out = new java.io.BufferedOutputStream(
+          Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+              java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
         writer.write(out);
       }
       try {

@@ -82,6 +82,57 @@ public final class SamGraphs {
   public static OnnxModel decoder(StateDict sd, ModelSpec spec, boolean withMaskInput) {
     GraphBuilder g = new GraphBuilder(withMaskInput ? "sam4j_prompt_decoder_mask"
         : "sam4j_prompt_decoder");
+    Value[] out = decoderBody(g, sd, spec, withMaskInput);
+    g.output(LOW_RES_MASKS, out[0]);
+    g.output(IOU_PREDICTIONS, out[1]);
+    return g.build();
+  }
+
+  /** Export input: the original image size (H, W) as floats, as the reference export takes it. */
+  public static final String ORIG_IM_SIZE = "orig_im_size";
+  /** Export output: mask logits at the original size [B, M, H, W]. */
+  public static final String MASKS = "masks";
+
+  /**
+   * The prompt decoder with the interface of the reference's ONNX export ({@code SamOnnxModel}):
+   * inputs {@code image_embeddings, point_coords, point_labels, mask_input, has_mask_input,
+   * orig_im_size}, outputs {@code masks} (logits upscaled to the original size),
+   * {@code iou_predictions} and {@code low_res_masks}, all four mask tokens. Point coordinates are
+   * in the resized 1024 frame; the caller adds the padding point (label -1) when there is no box,
+   * as with the reference export.
+   */
+  public static OnnxModel exportDecoder(StateDict sd, ModelSpec spec) {
+    GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder_export");
+    Value[] out = decoderBody(g, sd, spec, true);
+    Value orig = g.input(ORIG_IM_SIZE, ElemType.FLOAT, 2);
+    Value masks;
+    try (GraphBuilder.Scope s = g.scope("mask_postprocessing")) {
+      int pad = spec.imageSize();
+      Value up = resize(g, out[0], g.ints(pad, pad));
+      // prepadded size: floor(orig * (pad / max(orig)) + 0.5)
+      Value scale = g.op("Div", g.scalar(pad), g.node("ReduceMax", orig).attr("keepdims", 0L).out());
+      Value pre = g.node("Cast", g.op("Floor", g.op("Add", g.op("Mul", orig, scale),
+          g.scalar(0.5f)))).attr("to", 7L).out();
+      Value cropped = g.op("Slice", up, g.ints(0, 0), pre, g.ints(2, 3));
+      Value origInt = g.node("Cast", orig).attr("to", 7L).out();
+      masks = resize(g, cropped, origInt);
+    }
+    g.output(MASKS, masks);
+    g.output(IOU_PREDICTIONS, out[1]);
+    g.output(LOW_RES_MASKS, out[0]);
+    return g.build();
+  }
+
+  /** Bilinear Resize (align_corners=false, no antialiasing) of NCHW to {@code hw} (int64 [2]). */
+  private static Value resize(GraphBuilder g, Value x, Value hw) {
+    Value nc = g.node("Slice", g.op("Shape", x), g.ints(0), g.ints(2)).out();
+    Value sizes = g.node("Concat", nc, hw).attr("axis", 0L).out();
+    return g.node("Resize", x, null, null, sizes).attr("mode", "linear")
+        .attr("coordinate_transformation_mode", "half_pixel").out();
+  }
+
+  private static Value[] decoderBody(GraphBuilder g, StateDict sd, ModelSpec spec,
+      boolean withMaskInput) {
     int c = spec.promptEmbedDim();
     int e = spec.embeddingSize();
     int m = spec.lowResSize();
@@ -97,10 +148,7 @@ public final class SamGraphs {
       dense = pe.dense(g, mask, hasMask);
     }
     Value imagePe = pe.denseImagePe(g);
-    Value[] out = new MaskDecoder(new Layers(g, sd), spec.decoder())
+    return new MaskDecoder(new Layers(g, sd), spec.decoder())
         .build(emb, imagePe, sparse, dense, pe.noMaskEmbedding(g), e, e);
-    g.output(LOW_RES_MASKS, out[0]);
-    g.output(IOU_PREDICTIONS, out[1]);
-    return g.build();
   }
 }

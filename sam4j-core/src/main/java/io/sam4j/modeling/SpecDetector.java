@@ -46,6 +46,11 @@ public final class SpecDetector {
     }
   }
 
+  /** Detects the spec with the overrides of a spec file, or none when {@code specFile} is null. */
+  public static ModelSpec detect(StateDict sd, Path specFile) {
+    return detect(sd, specFile == null ? MissingNode.getInstance() : readSpecFile(specFile));
+  }
+
   /** Detects the spec with no overrides. */
   public static ModelSpec detect(StateDict sd) {
     return detect(sd, MissingNode.getInstance());

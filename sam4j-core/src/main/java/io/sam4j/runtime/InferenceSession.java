@@ -73,6 +73,23 @@ public final class InferenceSession implements AutoCloseable {
     }
   }
 
+  /** Opens an ONNX file (with its external data beside it, if any), such as an exported model. */
+  public static InferenceSession open(Path onnxFile, RuntimeOptions options) {
+    if (!Files.isRegularFile(onnxFile)) {
+      throw new SamException(SamException.Kind.IO, "ONNX file " + onnxFile + " does not exist");
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setIntraOpNumThreads(options.effectiveThreads());
+      so.setInterOpNumThreads(1);
+      return new InferenceSession(env, env.createSession(onnxFile.toString(), so),
+          onnxFile.getFileName().toString());
+    } catch (OrtException e) {
+      throw new SamException(SamException.Kind.BAD_CHECKPOINT,
+          "ONNX Runtime cannot load " + onnxFile + ": " + e.getMessage(), e);
+    }
+  }
+
   private static void deleteQuietly(Path dir) {
     if (dir == null) {
       return;

@@ -1,0 +1,57 @@
+package io.sam4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sam4j.checkpoint.CheckpointReader;
+import io.sam4j.checkpoint.StateDict;
+import io.sam4j.io.Sha256;
+import io.sam4j.modeling.ModelSpec;
+import io.sam4j.modeling.SpecDetector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sam4j info}: what a checkpoint is, without building or running it. */
+@Command(
+    name = "info",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Describe a checkpoint: detected architecture and dimensions, parameter counts, file",
+        "format, size and SHA-256.",
+        "Example:",
+        "  sam4j info mobile_sam.pt"})
+final class InfoCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "Checkpoint file")
+  Path model;
+
+  @Option(names = "--spec", paramLabel = "SPEC.json", description = "Model spec JSON, if the checkpoint needs one")
+  Path spec;
+
+  @Override
+  public Integer call() throws Exception {
+    StateDict sd = CheckpointReader.read(model);
+    ModelSpec ms = SpecDetector.detect(sd, spec);
+    ObjectMapper om = new ObjectMapper();
+    ObjectNode o = om.createObjectNode();
+    o.put("file", model.toString());
+    o.put("format", sd.format());
+    o.put("size_bytes", Files.size(model));
+    o.put("sha256", Sha256.of(model));
+    o.put("architecture", ms.name());
+    o.put("image_encoder", ms.encoder() instanceof ModelSpec.VitSpec ? "ImageEncoderViT" : "TinyViT");
+    ObjectNode params = o.putObject("parameters");
+    params.put("total", sd.parameterCount());
+    for (String part : new String[] {"image_encoder", "prompt_encoder", "mask_decoder"}) {
+      params.put(part, sd.stripPrefix(part + ".").parameterCount());
+    }
+    o.set("spec", om.valueToTree(ms));
+    commandSpec.commandLine().getOut().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+    return 0;
+  }
+}

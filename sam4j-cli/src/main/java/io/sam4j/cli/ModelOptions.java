@@ -1,0 +1,24 @@
+package io.sam4j.cli;
+
+import io.sam4j.SamModel;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options that choose a model, shared by every command that runs one. */
+final class ModelOptions {
+  @Option(names = "--model", required = true, paramLabel = "CKPT",
+      description = "Checkpoint file (.pth/.pt zip or .safetensors), e.g. mobile_sam.pt")
+  Path model;
+
+  @Option(names = "--spec", paramLabel = "SPEC.json",
+      description = "Model spec JSON for what the checkpoint does not say (e.g. head counts)")
+  Path spec;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Threads for inference, 0 = one per core (default)")
+  int threads;
+
+  SamModel load() {
+    return SamModel.load(model, spec, new io.sam4j.runtime.RuntimeOptions(threads, true));
+  }
+}
