@@ -2,6 +2,7 @@ package io.sam4j;
 
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
+import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SamGraphs;
@@ -88,7 +89,8 @@ public final class SamModel implements AutoCloseable {
   private static SamModel build(StateDict sd, ModelSpec spec, RuntimeOptions options,
       long readNanos) {
     long t0 = System.nanoTime();
-    OnnxModel encGraph = SamGraphs.encoder(sd, spec, List.of());
+    OnnxModel encGraph = SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT,
+        options.precision());
     OnnxModel decGraph = SamGraphs.decoder(sd, spec, false);
     OnnxModel maskDecGraph = SamGraphs.decoder(sd, spec, true);
     long t1 = System.nanoTime();

@@ -5,6 +5,7 @@ import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SamGraphs;
 import io.sam4j.prompt.Point;
 import io.sam4j.prompt.Prompt;
+import io.sam4j.result.LowResPrediction;
 import io.sam4j.result.Mask;
 import io.sam4j.result.Prediction;
 import io.sam4j.runtime.FloatTensor;
@@ -198,6 +199,45 @@ public final class SamPredictor implements AutoCloseable {
     Map<String, FloatTensor> out = model.decoder(withMask).run(in);
     FloatTensor low = out.get(SamGraphs.LOW_RES_MASKS);
     return new DecoderOutput(low.data(), out.get(SamGraphs.IOU_PREDICTIONS).data(), low.dim(1));
+  }
+
+  /**
+   * Decodes prompt sets like {@link #predictBatch} but returns only the IoU predictions and the
+   * low-res logits (the masks selected by each prompt's multimask flag), skipping the upscaling to
+   * full resolution: for interactive refinement and for measuring the decoder alone.
+   *
+   * @return one result per prompt, in order
+   */
+  public List<LowResPrediction> predictLowRes(List<Prompt> prompts) {
+    requireState();
+    List<LowResPrediction> out = new ArrayList<>();
+    int side = spec.lowResSize() * spec.lowResSize();
+    for (int from = 0; from < prompts.size(); ) {
+      int to = from;
+      Prompt first = prompts.get(from);
+      while (to < prompts.size() && to - from < MAX_BATCH
+          && prompts.get(to).tokenCount() == first.tokenCount()
+          && prompts.get(to).hasMaskInput() == first.hasMaskInput()) {
+        to++;
+      }
+      DecoderOutput d = decodeRaw(prompts.subList(from, to));
+      int m = d.masksPerPrompt();
+      for (int i = 0; i < to - from; i++) {
+        boolean multi = prompts.get(from + i).multimask();
+        int firstMask = multi ? 1 : 0;
+        int count = multi ? m - 1 : 1;
+        float[] iou = new float[count];
+        float[][] logits = new float[count][];
+        for (int j = 0; j < count; j++) {
+          int t = i * m + firstMask + j;
+          iou[j] = d.iou()[t];
+          logits[j] = Arrays.copyOfRange(d.lowRes(), t * side, (t + 1) * side);
+        }
+        out.add(new LowResPrediction(iou, logits));
+      }
+      from = to;
+    }
+    return out;
   }
 
   /** Points, then box corners (labels 2, 3), else one padding point, in the resized frame. */

@@ -2,29 +2,48 @@ package io.sam4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sam4j.AutomaticMaskGenerator;
 import io.sam4j.SamModel;
 import io.sam4j.SamPredictor;
+import io.sam4j.amg.AmgConfig;
+import io.sam4j.checkpoint.CheckpointReader;
+import io.sam4j.checkpoint.StateDict;
+import io.sam4j.graph.GraphBuilder;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
+import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.SpecDetector;
 import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
-import io.sam4j.runtime.RuntimeOptions;
+import io.sam4j.runtime.FloatTensor;
+import io.sam4j.runtime.Profiling;
+import io.sam4j.transform.SamPreprocessor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sam4j bench}: where the time goes for one model on one image. */
+/** {@code sam4j bench}: where the time goes for one model on one image, as one JSON object. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Measure loading, encoder and decoder times for a model on an image.",
+        "Measure a model on an image and print one JSON object: load_ms, encoder_ms {median, min,",
+        "max} over --runs after a warm-up, decoder_ms (one prompt set to full-resolution masks),",
+        "decoder_batch64_ms (64 point prompts in one call, low-res outputs), amg_s (automatic mask",
+        "generation at default parameters), encoder_gflops (2 x multiply-adds of every MatMul, Gemm",
+        "and Conv of the encoder graph), encoder_gflops_per_s, matmul_peak_gflops_per_s (one",
+        "2048^3 float32 MatMul on ONNX Runtime with the same threads) and peak_rss_mb.",
         "Example:",
         "  sam4j bench --model mobile_sam.pt --image dog.jpg --runs 10 --json"})
 final class BenchCommand implements Callable<Integer> {
@@ -38,8 +57,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default ${DEFAULT-VALUE})")
   int runs;
 
-  @Option(names = "--json", description = "Print one JSON object (the default output)")
+  @Option(names = "--json", description = "Print one JSON object (the only output format)")
   boolean json;
+
+  @Option(names = "--no-amg", description = "Skip the automatic mask generation measurement")
+  boolean noAmg;
 
   @Override
   public Integer call() throws IOException {
@@ -49,23 +71,47 @@ final class BenchCommand implements Callable<Integer> {
     RgbImage img = Images.read(image);
     ObjectMapper om = new ObjectMapper();
     ObjectNode out = om.createObjectNode();
+    int threads = model.options().effectiveThreads();
+    double encoderMedian;
     try (SamModel m = model.load();
          SamPredictor predictor = m.newPredictor()) {
       out.put("model", m.spec().name());
-      out.put("threads", new RuntimeOptions(model.threads, true).effectiveThreads());
+      out.put("threads", threads);
+      out.put("precision", model.options().precision().name().toLowerCase(Locale.ROOT));
       SamModel.LoadTimings t = m.loadTimings();
+      out.put("load_ms", t.totalMs());
       ObjectNode load = out.putObject("load_breakdown_ms");
       load.put("read", t.readMs());
       load.put("build_graphs", t.buildMs());
       load.put("create_sessions", t.sessionMs());
-      out.put("load_ms", t.totalMs());
       double[] enc = time(runs, () -> predictor.setImage(img));
-      putStats(out.putObject("encoder_ms"), enc);
-      Prompt p = Prompt.builder().point(img.width() / 2.0, img.height() / 2.0, Label.FOREGROUND)
+      encoderMedian = median(enc);
+      stats(out.putObject("encoder_ms"), enc);
+      Prompt one = Prompt.builder().point(img.width() / 2.0, img.height() / 2.0, Label.FOREGROUND)
           .multimask(true).build();
-      double[] dec = time(Math.max(runs, 10), () -> predictor.predict(p));
-      putStats(out.putObject("decoder_ms"), dec);
+      stats(out.putObject("decoder_ms"), time(Math.max(runs, 10), () -> predictor.predict(one)));
+      List<Prompt> grid = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        grid.add(Prompt.builder().point((i % 8 + 0.5) * img.width() / 8,
+            (i / 8 + 0.5) * img.height() / 8, Label.FOREGROUND).multimask(true).build());
+      }
+      stats(out.putObject("decoder_batch64_ms"), time(runs, () -> predictor.predictLowRes(grid)));
+      if (!noAmg) {
+        AutomaticMaskGenerator amg = new AutomaticMaskGenerator(m, AmgConfig.defaults());
+        out.put("amg_s", time(1, () -> amg.generate(img))[0] / 1000);
+      }
     }
+    StateDict sd = CheckpointReader.read(model.model);
+    var spec = SpecDetector.detect(sd, model.spec);
+    float[] input = SamPreprocessor.normalizeAndPad(SamPreprocessor.resize(img, spec.imageSize()),
+        spec.imageSize());
+    long flops = Profiling.flops(SamGraphs.encoder(sd, spec, List.of(),
+        GraphBuilder.DEFAULT_INLINE_LIMIT, model.options().precision()),
+        Map.of(SamGraphs.IMAGE, new FloatTensor(input,
+            new long[] {1, 3, spec.imageSize(), spec.imageSize()})), threads);
+    out.put("encoder_gflops", flops / 1e9);
+    out.put("encoder_gflops_per_s", flops / 1e9 / (encoderMedian / 1000));
+    out.put("matmul_peak_gflops_per_s", Profiling.matmulGflops(2048, threads, 5));
     out.put("peak_rss_mb", peakRssMb());
     commandSpec.commandLine().getOut().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(out));
     return 0;
@@ -83,11 +129,15 @@ final class BenchCommand implements Callable<Integer> {
     return ms;
   }
 
-  private static void putStats(ObjectNode o, double[] sorted) {
+  private static double median(double[] sorted) {
     int n = sorted.length;
-    o.put("median", n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2);
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static void stats(ObjectNode o, double[] sorted) {
+    o.put("median", median(sorted));
     o.put("min", sorted[0]);
-    o.put("max", sorted[n - 1]);
+    o.put("max", sorted[sorted.length - 1]);
   }
 
   /** Peak resident set size of this process (Linux), or -1 where unknown. */

@@ -1,6 +1,7 @@
 package io.sam4j.cli;
 
 import io.sam4j.SamModel;
+import io.sam4j.runtime.RuntimeOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,7 +19,16 @@ final class ModelOptions {
       description = "Threads for inference, 0 = one per core (default)")
   int threads;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
+      description = "Image encoder arithmetic: fp32 (as the reference) or int8 (faster, approximate)")
+  String precision;
+
+  RuntimeOptions options() {
+    return new RuntimeOptions(threads, true,
+        Cli.choice("--precision", precision, RuntimeOptions.Precision.class));
+  }
+
   SamModel load() {
-    return SamModel.load(model, spec, new io.sam4j.runtime.RuntimeOptions(threads, true));
+    return SamModel.load(model, spec, options());
   }
 }

@@ -4,6 +4,7 @@ import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.Map;
 
 /**
@@ -16,9 +17,12 @@ public final class ImageEncoderViT implements ImageEncoder {
   private final StateDict sd;
   private final ModelSpec.VitSpec spec;
 
-  public ImageEncoderViT(StateDict sd, ModelSpec.VitSpec spec) {
+  private final Precision precision;
+
+  public ImageEncoderViT(StateDict sd, ModelSpec.VitSpec spec, Precision precision) {
     this.sd = sd;
     this.spec = spec;
+    this.precision = precision;
   }
 
   @Override
@@ -28,7 +32,7 @@ public final class ImageEncoderViT implements ImageEncoder {
 
   @Override
   public Value build(GraphBuilder g, Value image, Map<String, Value> taps) {
-    Layers nn = new Layers(g, sd);
+    Layers nn = new Layers(g, sd, precision);
     int grid = spec.imgSize() / spec.patchSize();
     Value x;
     try (GraphBuilder.Scope s = g.scope(P + ".patch_embed")) {

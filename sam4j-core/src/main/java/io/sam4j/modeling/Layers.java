@@ -4,6 +4,7 @@ import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.runtime.RuntimeOptions.Precision;
 
 /**
  * The PyTorch layers the reference modules are made of ({@code nn.Linear}, {@code nn.LayerNorm},
@@ -13,10 +14,17 @@ import io.sam4j.graph.Value;
 final class Layers {
   final GraphBuilder g;
   final StateDict sd;
+  private final Precision precision;
 
   Layers(GraphBuilder g, StateDict sd) {
+    this(g, sd, Precision.FP32);
+  }
+
+  /** Layers whose linear layers use {@code precision}. */
+  Layers(GraphBuilder g, StateDict sd, Precision precision) {
     this.g = g;
     this.sd = sd;
+    this.precision = precision;
   }
 
   /** The tensor {@code prefix.name}. */
@@ -37,6 +45,9 @@ final class Layers {
     Tensor w = param(prefix, "weight");
     int out = w.dim(0);
     int in = w.dim(1);
+    if (precision == Precision.INT8) {
+      return Int8Linear.build(this, prefix, x, w);
+    }
     Value wt = g.lazyWeight(prefix + ".weight.T", new long[] {in, out},
         () -> transpose2d(w.toFloatArray(), out, in));
     Value y = g.op("MatMul", x, wt);

@@ -5,6 +5,7 @@ import io.sam4j.graph.ElemType;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.graph.Value;
+import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,11 @@ public final class SamGraphs {
   private SamGraphs() {}
 
   /** The image encoder for a spec. */
-  public static ImageEncoder imageEncoder(StateDict sd, ModelSpec spec) {
+  public static ImageEncoder imageEncoder(StateDict sd, ModelSpec spec, Precision precision) {
     if (spec.encoder() instanceof ModelSpec.VitSpec v) {
-      return new ImageEncoderViT(sd, v);
+      return new ImageEncoderViT(sd, v, precision);
     }
-    return new TinyViT(sd, (ModelSpec.TinyVitSpec) spec.encoder());
+    return new TinyViT(sd, (ModelSpec.TinyVitSpec) spec.encoder(), precision);
   }
 
   /**
@@ -47,7 +48,7 @@ public final class SamGraphs {
    * @param taps names of intermediate modules to expose as extra outputs (for diagnosis)
    */
   public static OnnxModel encoder(StateDict sd, ModelSpec spec, List<String> taps) {
-    return encoder(sd, spec, taps, GraphBuilder.DEFAULT_INLINE_LIMIT);
+    return encoder(sd, spec, taps, GraphBuilder.DEFAULT_INLINE_LIMIT, Precision.FP32);
   }
 
   /**
@@ -55,12 +56,12 @@ public final class SamGraphs {
    * are handed to the runtime separately; ViT-H needs this to stay under protobuf's 2 GiB).
    */
   public static OnnxModel encoder(StateDict sd, ModelSpec spec, List<String> taps,
-      long inlineLimit) {
+      long inlineLimit, Precision precision) {
     GraphBuilder g = new GraphBuilder("sam4j_image_encoder");
     int s = spec.imageSize();
     Value image = g.input(IMAGE, ElemType.FLOAT, 1, 3, s, s);
     Map<String, Value> found = new LinkedHashMap<>();
-    Value emb = imageEncoder(sd, spec).build(g, image, found);
+    Value emb = imageEncoder(sd, spec, precision).build(g, image, found);
     g.output(IMAGE_EMBEDDINGS, emb);
     for (String t : taps) {
       Value v = found.get(t);

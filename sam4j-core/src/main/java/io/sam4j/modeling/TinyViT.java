@@ -3,6 +3,7 @@ package io.sam4j.modeling;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,9 +18,12 @@ public final class TinyViT implements ImageEncoder {
   private final StateDict sd;
   private final ModelSpec.TinyVitSpec spec;
 
-  public TinyViT(StateDict sd, ModelSpec.TinyVitSpec spec) {
+  private final Precision precision;
+
+  public TinyViT(StateDict sd, ModelSpec.TinyVitSpec spec, Precision precision) {
     this.sd = sd;
     this.spec = spec;
+    this.precision = precision;
   }
 
   @Override
@@ -29,7 +33,7 @@ public final class TinyViT implements ImageEncoder {
 
   @Override
   public Value build(GraphBuilder g, Value image, Map<String, Value> taps) {
-    Layers nn = new Layers(g, sd);
+    Layers nn = new Layers(g, sd, precision);
     int[] dims = spec.embedDims();
     Value x;
     try (GraphBuilder.Scope s = g.scope(P + ".patch_embed")) {

@@ -66,7 +66,7 @@ class SpecDetectorTest {
   void encoderWithAllWeightsOutsideTheProtobufMatchesReference() throws Exception {
     StateDict sd = CheckpointReader.read(Fixtures.checkpoint(Model.TINY));
     ModelSpec spec = SpecDetector.detect(sd, SpecDetector.readSpecFile(Fixtures.spec(Model.TINY)));
-    var model = SamGraphs.encoder(sd, spec, List.of(), 0);
+    var model = SamGraphs.encoder(sd, spec, List.of(), 0, io.sam4j.runtime.RuntimeOptions.Precision.FP32);
     assertTrue(model.external().size() > 10);
     try (InferenceSession s = InferenceSession.create("enc", model, RuntimeOptions.defaults())) {
       float[] input = SamPreprocessor.normalizeAndPad(

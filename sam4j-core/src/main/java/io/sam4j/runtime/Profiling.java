@@ -1,0 +1,171 @@
+package io.sam4j.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sam4j.SamException;
+import io.sam4j.graph.ElemType;
+import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.OnnxModel;
+import io.sam4j.graph.Value;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+/** Measurements of graphs on ONNX Runtime: work done, and the machine's matrix-product speed. */
+public final class Profiling {
+  private Profiling() {}
+
+  /**
+   * Floating-point operations of one run of a graph as sam4j built it (ONNX Runtime's graph
+   * optimizations off, so every node is ours): 2 x multiply-adds of every MatMul, Gemm, Conv and
+   * ConvTranspose, from the shapes a profiled run reports.
+   */
+  public static long flops(OnnxModel model, Map<String, FloatTensor> inputs, int threads) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    Path dir = null;
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      dir = Files.createTempDirectory("sam4j-profile");
+      so.setIntraOpNumThreads(threads);
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+      so.enableProfiling(dir.resolve("run").toString());
+      String profile;
+      try (OrtSession s = model.hasExternalData() ? open(env, model, dir, so)
+          : env.createSession(model.proto(), so)) {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+          for (Map.Entry<String, FloatTensor> e : inputs.entrySet()) {
+            feeds.put(e.getKey(), OnnxTensor.createTensor(env,
+                FloatBuffer.wrap(e.getValue().data()), e.getValue().shape()));
+          }
+          s.run(feeds).close();
+        } finally {
+          feeds.values().forEach(OnnxTensor::close);
+        }
+        profile = s.endProfiling();
+      }
+      return countFlops(new ObjectMapper().readTree(Path.of(profile).toFile()));
+    } catch (OrtException | IOException e) {
+      throw new SamException(SamException.Kind.RUNTIME, "profiling failed: " + e.getMessage(), e);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static OrtSession open(OrtEnvironment env, OnnxModel model, Path dir,
+      OrtSession.SessionOptions so) throws OrtException {
+    model.writeTo(dir, "model.onnx");
+    return env.createSession(dir.resolve("model.onnx").toString(), so);
+  }
+
+  static long countFlops(JsonNode events) {
+    long flops = 0;
+    for (JsonNode e : events) {
+      if (!"Node".equals(e.path("cat").asText()) || !e.path("name").asText().endsWith("_kernel_time")) {
+        continue;
+      }
+      JsonNode args = e.path("args");
+      long[] out = shape(args.path("output_type_shape").path(0));
+      JsonNode in = args.path("input_type_shape");
+      switch (args.path("op_name").asText()) {
+        case "MatMul":
+        case "FusedMatMul":
+        case "DynamicQuantizeMatMul":
+        case "MatMulInteger": {
+          long[] a = shape(in.path(0));
+          flops += 2 * numel(out) * a[a.length - 1];
+          break;
+        }
+        case "Gemm": {
+          long[] a = shape(in.path(0));
+          flops += 2 * numel(out) * a[1];
+          break;
+        }
+        case "Conv": {
+          long[] w = shape(in.path(1));
+          flops += 2 * numel(out) * numel(Arrays.copyOfRange(w, 1, w.length));
+          break;
+        }
+        case "ConvTranspose": {
+          long[] x = shape(in.path(0));
+          long[] w = shape(in.path(1));
+          flops += 2 * numel(x) * numel(Arrays.copyOfRange(w, 1, w.length));
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    return flops;
+  }
+
+  /**
+   * GFLOP/s of one large float32 matrix product ({@code n x n} by {@code n x n}) on ONNX Runtime
+   * with the given threads: the best of several runs after a warm-up.
+   */
+  public static double matmulGflops(int n, int threads, int runs) {
+    GraphBuilder g = new GraphBuilder("matmul_peak");
+    Value a = g.input("a", ElemType.FLOAT, n, n);
+    float[] w = new float[n * n];
+    Random r = new Random(1);
+    for (int i = 0; i < w.length; i++) {
+      w[i] = r.nextFloat() - 0.5f;
+    }
+    g.output("c", g.op("MatMul", a, g.weight("b", w, n, n)));
+    float[] x = new float[n * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextFloat() - 0.5f;
+    }
+    Map<String, FloatTensor> in = Map.of("a", new FloatTensor(x, new long[] {n, n}));
+    try (InferenceSession s = InferenceSession.create("matmul", g.build(),
+        new RuntimeOptions(threads, true))) {
+      s.run(in);
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i < runs; i++) {
+        long t0 = System.nanoTime();
+        s.run(in);
+        best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+      }
+      return 2.0 * n * n * n / best / 1e9;
+    }
+  }
+
+  private static long[] shape(JsonNode typeShape) {
+    JsonNode dims = typeShape.elements().hasNext() ? typeShape.elements().next() : null;
+    if (dims == null) {
+      return new long[0];
+    }
+    long[] s = new long[dims.size()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = dims.get(i).asLong();
+    }
+    return s;
+  }
+
+  private static long numel(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      dir.toFile().deleteOnExit();
+    }
+  }
+}
