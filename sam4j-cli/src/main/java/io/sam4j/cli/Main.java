@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "sam4j 0.1.0",
     description = "Segment Anything on the JVM: run SAM-family checkpoints without Python.",
-    subcommands = {PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PredictCommand.class, BenchCommand.class, ModelsCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for bad input (unreadable files, invalid prompts, unsupported models). */
   static final int EXIT_BAD_INPUT = 1;
