@@ -115,6 +115,29 @@ final class ModelsCommand implements Callable<Integer> {
     }
   }
 
+  /** An action done to each model named on the command line, in order, stopping at an error. */
+  abstract static class EachName implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin StoreOptions options;
+
+    @Parameters(arity = "1..*", paramLabel = "NAME",
+        description = "Model names: sam_vit_b, sam_vit_l, sam_vit_h or mobile_sam")
+    List<String> names;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      ModelStore store = options.open(err);
+      for (String name : names) {
+        spec.commandLine().getOut().println(act(store, name, err));
+      }
+      return 0;
+    }
+
+    /** Does the action for {@code name} and returns the line to print on standard output. */
+    abstract String act(ModelStore store, String name, PrintWriter err);
+  }
+
   /** {@code sam4j models pull NAME...}. */
   @Command(
       name = "pull",
@@ -124,47 +147,28 @@ final class ModelsCommand implements Callable<Integer> {
               + "sha256. Prints the path of each file. A model already downloaded is left as it is.",
           "Example:",
           "  sam4j models pull mobile_sam"})
-  static final class Pull implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin StoreOptions options;
-
-    @Parameters(arity = "1..*", paramLabel = "NAME", description = "Model names, e.g. sam_vit_b")
-    List<String> names;
-
+  static final class Pull extends EachName {
     @Override
-    public Integer call() {
-      PrintWriter err = spec.commandLine().getErr();
-      ModelStore store = options.open(err);
-      for (String name : names) {
-        ModelEntry e = store.registry().get(name);
-        if (store.cache().contains(e) && !options.quiet) {
-          err.println(name + " is already downloaded");
-        }
-        spec.commandLine().getOut().println(store.pull(name));
+    String act(ModelStore store, String name, PrintWriter err) {
+      if (store.cache().contains(store.registry().get(name)) && !options.quiet) {
+        err.println(name + " is already downloaded");
       }
-      return 0;
+      return store.pull(name).toString();
     }
   }
 
-  /** {@code sam4j models path NAME}. */
+  /** {@code sam4j models path NAME...}. */
   @Command(
       name = "path",
       mixinStandardHelpOptions = true,
       description = {
-          "Print where a downloaded checkpoint is; fails if it is not downloaded yet.",
+          "Print where downloaded checkpoints are; fails for one not downloaded yet.",
           "Example:",
           "  sam4j predict --model \"$(sam4j models path sam_vit_b)\" ..."})
-  static final class PathOf implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin StoreOptions options;
-
-    @Parameters(paramLabel = "NAME", description = "Model name, e.g. sam_vit_b")
-    String name;
-
+  static final class PathOf extends EachName {
     @Override
-    public Integer call() {
-      spec.commandLine().getOut().println(options.open(spec.commandLine().getErr()).path(name));
-      return 0;
+    String act(ModelStore store, String name, PrintWriter err) {
+      return store.path(name).toString();
     }
   }
 
@@ -177,24 +181,14 @@ final class ModelsCommand implements Callable<Integer> {
               + "sha256 with the registry.",
           "Example:",
           "  sam4j models verify sam_vit_h"})
-  static final class Verify implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin StoreOptions options;
-
-    @Parameters(arity = "1..*", paramLabel = "NAME", description = "Model names, e.g. sam_vit_h")
-    List<String> names;
-
+  static final class Verify extends EachName {
     @Override
-    public Integer call() {
-      ModelStore store = options.open(spec.commandLine().getErr());
-      for (String name : names) {
-        Verification v = store.verify(name);
-        if (v.result() == Verification.Result.MISMATCH) {
-          throw new SamException(SamException.Kind.BAD_CHECKPOINT, v.message());
-        }
-        spec.commandLine().getOut().println(v.message());
+    String act(ModelStore store, String name, PrintWriter err) {
+      Verification v = store.verify(name);
+      if (v.result() == Verification.Result.MISMATCH) {
+        throw new SamException(SamException.Kind.BAD_CHECKPOINT, v.message());
       }
-      return 0;
+      return v.message();
     }
   }
 }

@@ -39,8 +39,7 @@ class DownloaderTest {
 
   @BeforeEach
   void serve() throws IOException {
-    bytes = Files.readAllBytes(Fixtures.checkpoint(Fixtures.Model.TINY));
-    assertEquals(TINY_SHA256, sha256(bytes));
+    bytes = tiny();
     server = FileServer.serving("sam-tiny.pth", bytes);
     entry = new ModelEntry("tiny", "sam-tiny.pth", server.url(), TINY_SHA256, bytes.length,
         "sha256sum", "the tiny random fixture");
@@ -50,6 +49,13 @@ class DownloaderTest {
   @AfterEach
   void stop() {
     server.close();
+  }
+
+  /** The bytes of the tiny fixture checkpoint, checked against {@link #TINY_SHA256}. */
+  static byte[] tiny() throws IOException {
+    byte[] b = Files.readAllBytes(Fixtures.checkpoint(Fixtures.Model.TINY));
+    assertEquals(TINY_SHA256, sha256(b));
+    return b;
   }
 
   static String sha256(byte[] b) {

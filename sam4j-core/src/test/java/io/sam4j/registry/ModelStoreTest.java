@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sam4j.SamException;
 import io.sam4j.fixtures.FileServer;
-import io.sam4j.fixtures.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ class ModelStoreTest {
 
   @BeforeEach
   void serve() throws IOException {
-    bytes = Files.readAllBytes(Fixtures.checkpoint(Fixtures.Model.TINY));
+    bytes = DownloaderTest.tiny();
     server = FileServer.serving("sam-tiny.pth", bytes);
     ModelRegistry registry = ModelRegistry.of(List.of(
         new ModelEntry("tiny", "sam-tiny.pth", server.url(), DownloaderTest.TINY_SHA256,
