@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
     ObjectNode out = om.createObjectNode();
     int threads = model.options().effectiveThreads();
     double encoderMedian;
-    try (SamModel m = model.load();
+    try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
       out.put("model", m.spec().name());
       out.put("threads", threads);
@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("amg_s", time(1, () -> amg.generate(img))[0] / 1000);
       }
     }
-    StateDict sd = CheckpointReader.read(model.model);
+    StateDict sd = CheckpointReader.read(model.checkpoint(commandSpec.commandLine().getErr()));
     var spec = SpecDetector.detect(sd, model.spec);
     float[] input = SamPreprocessor.normalizeAndPad(SamPreprocessor.resize(img, spec.imageSize()),
         spec.imageSize());

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code sam4j embed}: run only the image encoder and save its output for later prompting. */
 @Command(
@@ -20,6 +21,8 @@ import picocli.CommandLine.Option;
         "Example:",
         "  sam4j embed --model mobile_sam.pt --image dog.jpg --out dog.emb.npy"})
 final class EmbedCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
   @Mixin ModelOptions model;
 
   @Option(names = "--image", required = true, paramLabel = "IMG", description = "Image file")
@@ -31,7 +34,7 @@ final class EmbedCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var img = Images.read(image);
-    try (SamModel m = model.load();
+    try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
       predictor.setImage(img);
       predictor.embedding().save(out, m.spec().name());

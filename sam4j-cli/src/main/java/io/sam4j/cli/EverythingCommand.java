@@ -112,7 +112,7 @@ final class EverythingCommand implements Callable<Integer> {
     RgbImage img = Images.read(image);
     List<MaskRecord> records;
     long t0 = System.nanoTime();
-    try (SamModel m = model.load();
+    try (SamModel m = model.load(commandSpec.commandLine().getErr());
          ProgressBar bar = new ProgressBar(commandSpec.commandLine().getErr(), "points",
              !quiet && ProgressBar.terminal())) {
       records = new AutomaticMaskGenerator(m, config).generate(img, bar::update);

@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
 final class ExportOnnxCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
-  @Option(names = "--model", required = true, paramLabel = "CKPT", description = "Checkpoint file")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "NAME|PATH",
+      description = "Checkpoint file or model name")
+  String model;
 
   @Option(names = "--spec", paramLabel = "SPEC.json", description = "Model spec JSON, if the checkpoint needs one")
   Path spec;
@@ -42,7 +43,8 @@ final class ExportOnnxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StateDict sd = CheckpointReader.read(model);
+    Path file = ModelOptions.resolve(model, commandSpec.commandLine().getErr());
+    StateDict sd = CheckpointReader.read(file);
     ModelSpec ms = SpecDetector.detect(sd, spec);
     SamGraphs.encoder(sd, ms, List.of()).writeTo(out, "encoder.onnx");
     SamGraphs.exportDecoder(sd, ms).writeTo(out, "decoder.onnx");

@@ -27,22 +27,23 @@ import picocli.CommandLine.Spec;
 final class InfoCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "Checkpoint file")
-  Path model;
+  @Parameters(index = "0", paramLabel = "NAME|PATH", description = "Checkpoint file or model name")
+  String model;
 
   @Option(names = "--spec", paramLabel = "SPEC.json", description = "Model spec JSON, if the checkpoint needs one")
   Path spec;
 
   @Override
   public Integer call() throws Exception {
-    StateDict sd = CheckpointReader.read(model);
+    Path file = ModelOptions.resolve(model, commandSpec.commandLine().getErr());
+    StateDict sd = CheckpointReader.read(file);
     ModelSpec ms = SpecDetector.detect(sd, spec);
     ObjectMapper om = new ObjectMapper();
     ObjectNode o = om.createObjectNode();
-    o.put("file", model.toString());
+    o.put("file", file.toString());
     o.put("format", sd.format());
-    o.put("size_bytes", Files.size(model));
-    o.put("sha256", Sha256.of(model));
+    o.put("size_bytes", Files.size(file));
+    o.put("sha256", Sha256.of(file));
     o.put("architecture", ms.name());
     o.put("image_encoder", ms.encoder() instanceof ModelSpec.VitSpec ? "ImageEncoderViT" : "TinyViT");
     ObjectNode params = o.putObject("parameters");

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     version = "sam4j 0.1.0",
     description = "Segment Anything on the JVM: run SAM-family checkpoints without Python.",
     subcommands = {SegmentCommand.class, EverythingCommand.class, EmbedCommand.class,
-        InfoCommand.class, ExportOnnxCommand.class, PredictCommand.class, BenchCommand.class,
+        InfoCommand.class, ExportOnnxCommand.class, ModelsCommand.class, PredictCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for bad input (unreadable files, invalid prompts, unsupported models). */

@@ -1,15 +1,21 @@
 package io.sam4j.cli;
 
 import io.sam4j.SamModel;
+import io.sam4j.registry.ModelStore;
+import io.sam4j.registry.ProgressListener;
+import io.sam4j.registry.TextProgress;
 import io.sam4j.runtime.RuntimeOptions;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The options that choose a model, shared by every command that runs one. */
 final class ModelOptions {
-  @Option(names = "--model", required = true, paramLabel = "CKPT",
-      description = "Checkpoint file (.pth/.pt zip or .safetensors), e.g. mobile_sam.pt")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "NAME|PATH",
+      description = "A checkpoint file (.pth/.pt zip or .safetensors; never touches the network),"
+          + " or a model name (sam_vit_b, sam_vit_l, sam_vit_h, mobile_sam) downloaded to the"
+          + " cache on first use")
+  String model;
 
   @Option(names = "--spec", paramLabel = "SPEC.json",
       description = "Model spec JSON for what the checkpoint does not say (e.g. head counts)")
@@ -28,7 +34,18 @@ final class ModelOptions {
         Cli.choice("--precision", precision, RuntimeOptions.Precision.class));
   }
 
-  SamModel load() {
-    return SamModel.load(model, spec, options());
+  /** The checkpoint file: the path given, or the cached (downloaded if needed) named model. */
+  Path checkpoint(PrintWriter err) {
+    return resolve(model, err);
+  }
+
+  /** Resolves a model argument, showing download progress on {@code err}. */
+  static Path resolve(String model, PrintWriter err) {
+    ProgressListener progress = new TextProgress(err, ProgressBar.terminal());
+    return ModelStore.standard(progress).resolve(model);
+  }
+
+  SamModel load(PrintWriter err) {
+    return SamModel.load(checkpoint(err), spec, options());
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sam4j predict}: runs prompt cases against one image and writes the raw outputs as
@@ -34,6 +35,8 @@ import picocli.CommandLine.Option;
         "Example:",
         "  sam4j predict --model mobile_sam.pt --image dog.jpg --prompts cases.json --out out/"})
 final class PredictCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
   @Mixin ModelOptions model;
 
   @Option(names = "--image", required = true, paramLabel = "IMG", description = "Image file (JPEG, PNG, ...)")
@@ -66,7 +69,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     List<PromptCase> cases = PromptCase.read(prompts);
     RgbImage img = Images.read(image);
-    try (SamModel m = model.load();
+    try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
       if (preResized) {
         predictor.setPreResizedImage(img, originalSize[0], originalSize[1]);

@@ -83,7 +83,7 @@ final class SegmentCommand implements Callable<Integer> {
     List<Prompt> prompts = prompt.prompts();
     List<Path> images = image == null ? List.of() : ImageFiles.list(image);
     int failed = 0;
-    try (SamModel m = model.load();
+    try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
       if (embedding != null) {
         predictor.setEmbedding(ImageEmbedding.load(embedding));

@@ -38,11 +38,7 @@ public final class AtomicFiles {
               java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
         writer.write(out);
       }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
+      replace(tmp, abs);
       tmp = null;
     } catch (IOException e) {
       throw new SamException(SamException.Kind.IO,
@@ -55,6 +51,21 @@ public final class AtomicFiles {
           // the temporary file is hidden and named .part; nothing more to do
         }
       }
+    }
+  }
+
+  /**
+   * Renames {@code source} over {@code target} in one step where the file system allows it (both
+   * must be in the same directory or at least on the same file system), so that {@code target} is
+   * either the old file or the complete new one, never a mix.
+   *
+   * @throws IOException if the rename fails
+   */
+  public static void replace(Path source, Path target) throws IOException {
+    try {
+      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
