@@ -31,6 +31,7 @@ public final class SamModel implements AutoCloseable {
   private final InferenceSession encoder;
   private final InferenceSession decoder;
   private final InferenceSession maskDecoder;
+  private final InferenceSession prologue;
   private final long parameterCount;
   private final LoadTimings timings;
   private volatile boolean closed;
@@ -49,12 +50,13 @@ public final class SamModel implements AutoCloseable {
     }
   }
 
-  private SamModel(ModelSpec spec, InferenceSession encoder, InferenceSession decoder,
-      InferenceSession maskDecoder, long parameterCount, LoadTimings timings) {
+  private SamModel(ModelSpec spec, List<InferenceSession> sessions, long parameterCount,
+      LoadTimings timings) {
     this.spec = spec;
-    this.encoder = encoder;
-    this.decoder = decoder;
-    this.maskDecoder = maskDecoder;
+    this.encoder = sessions.get(0);
+    this.prologue = sessions.get(1);
+    this.decoder = sessions.get(2);
+    this.maskDecoder = sessions.get(3);
     this.parameterCount = parameterCount;
     this.timings = timings;
   }
@@ -91,16 +93,18 @@ public final class SamModel implements AutoCloseable {
     long t0 = System.nanoTime();
     OnnxModel encGraph = SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT,
         options.precision());
+    OnnxModel prologueGraph = SamGraphs.decoderPrologue(sd, spec);
     OnnxModel decGraph = SamGraphs.decoder(sd, spec, false);
     OnnxModel maskDecGraph = SamGraphs.decoder(sd, spec, true);
     long t1 = System.nanoTime();
     List<InferenceSession> made = new java.util.ArrayList<>();
     try {
       made.add(InferenceSession.create("image encoder", encGraph, options));
+      made.add(InferenceSession.create("prompt decoder prologue", prologueGraph, options));
       made.add(InferenceSession.create("prompt decoder", decGraph, options));
       made.add(InferenceSession.create("prompt decoder with mask input", maskDecGraph, options));
       long t2 = System.nanoTime();
-      return new SamModel(spec, made.get(0), made.get(1), made.get(2), sd.parameterCount(),
+      return new SamModel(spec, made, sd.parameterCount(),
           new LoadTimings(readNanos / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6));
     } catch (RuntimeException e) {
       made.forEach(InferenceSession::close);
@@ -134,6 +138,12 @@ public final class SamModel implements AutoCloseable {
     return encoder;
   }
 
+  /** The per-image part of the decoder for prompts without mask inputs. */
+  InferenceSession decoderPrologue() {
+    check();
+    return prologue;
+  }
+
   /** The decoder for prompts with ({@code withMaskInput}) or without mask inputs. */
   InferenceSession decoder(boolean withMaskInput) {
     check();
@@ -150,14 +160,8 @@ public final class SamModel implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      try {
-        encoder.close();
-      } finally {
-        try {
-          decoder.close();
-        } finally {
-          maskDecoder.close();
-        }
+      for (InferenceSession s : List.of(encoder, prologue, decoder, maskDecoder)) {
+        s.close();
       }
     }
   }

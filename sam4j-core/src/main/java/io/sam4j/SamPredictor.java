@@ -32,6 +32,8 @@ public final class SamPredictor implements AutoCloseable {
   private final SamModel model;
   private final ModelSpec spec;
   private ImageEmbedding state;
+  /** The decoder prologue's outputs for {@link #state}, computed on first use. */
+  private Map<String, FloatTensor> decoderCache;
   private boolean closed;
 
   SamPredictor(SamModel model) {
@@ -69,8 +71,8 @@ public final class SamPredictor implements AutoCloseable {
     FloatTensor out = model.encoder()
         .run(Map.of(SamGraphs.IMAGE, new FloatTensor(input, new long[] {1, 3, s, s})))
         .get(SamGraphs.IMAGE_EMBEDDINGS);
-    state = new ImageEmbedding(out.data(), out.shape(), originalSize,
-        new int[] {resized.height(), resized.width()});
+    setState(new ImageEmbedding(out.data(), out.shape(), originalSize,
+        new int[] {resized.height(), resized.width()}));
   }
 
   /** The current image's embedding and sizes. */
@@ -87,12 +89,17 @@ public final class SamPredictor implements AutoCloseable {
           + Arrays.toString(embedding.shape()) + " but this model's is " + Arrays.toString(expected)
           + " (was it made with another model?)");
     }
+    setState(embedding);
+  }
+
+  private void setState(ImageEmbedding embedding) {
     state = embedding;
+    decoderCache = null;
   }
 
   /** Forgets the current image. */
   public void resetImage() {
-    state = null;
+    setState(null);
   }
 
   /** Decodes one prompt set against the current image. */
@@ -189,7 +196,14 @@ public final class SamPredictor implements AutoCloseable {
       }
     }
     Map<String, FloatTensor> in = new LinkedHashMap<>();
-    in.put(SamGraphs.IMAGE_EMBEDDINGS, emb);
+    if (withMask) {
+      in.put(SamGraphs.IMAGE_EMBEDDINGS, emb);
+    } else {
+      if (decoderCache == null) {
+        decoderCache = model.decoderPrologue().run(Map.of(SamGraphs.IMAGE_EMBEDDINGS, emb));
+      }
+      in.putAll(decoderCache);
+    }
     in.put(SamGraphs.POINT_COORDS, new FloatTensor(coords, new long[] {b, n, 2}));
     in.put(SamGraphs.POINT_LABELS, new FloatTensor(labels, new long[] {b, n}));
     if (withMask) {
@@ -316,6 +330,6 @@ public final class SamPredictor implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    state = null;
+    setState(null);
   }
 }

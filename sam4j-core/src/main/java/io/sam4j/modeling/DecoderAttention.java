@@ -36,11 +36,21 @@ final class DecoderAttention {
 
   /** The reference form, for any q [B, Nq, D], k and v [B or 1, Nk, D]. */
   Value standard(String a, Value q, Value k, Value v) {
+    Value[] kv = projectKeysValues(a, k, v);
+    return attend(a, q, kv[0], kv[1]);
+  }
+
+  /** The key and value projections, split into heads: {[B, H, Nk, c], [B, H, Nk, c]}. */
+  Value[] projectKeysValues(String a, Value k, Value v) {
+    int c = internal(a) / numHeads;
+    return new Value[] {heads(nn.linear(a + ".k_proj", k), c), heads(nn.linear(a + ".v_proj", v), c)};
+  }
+
+  /** The rest of the reference form, given projected keys and values (possibly precomputed). */
+  Value attend(String a, Value q, Value kp, Value vp) {
     int internal = internal(a);
     int c = internal / numHeads;
     Value qp = heads(nn.linear(a + ".q_proj", q), c);
-    Value kp = heads(nn.linear(a + ".k_proj", k), c);
-    Value vp = heads(nn.linear(a + ".v_proj", v), c);
     Value attn = nn.matmul(qp, nn.transpose(kp, 0, 1, 3, 2));
     attn = nn.g.op("Div", attn, nn.g.scalar((float) Math.sqrt(c)));
     attn = nn.softmax(attn);

@@ -25,15 +25,42 @@ public final class MaskDecoder {
   }
 
   /**
+   * The image side of the decoder: the image embeddings plus the dense prompt embedding, as tokens
+   * [B or 1, hw, C], and their sum with the positional encoding.
+   *
    * @param image image embeddings [1, C, h, w]
-   * @param imagePe dense positional encoding [1, C, h, w]
+   * @param dense dense prompt embeddings [B, C, h, w], or the no-mask embedding [1, C, 1, 1]
+   * @param peTokens positional encoding as tokens [1, hw, C]
+   */
+  TwoWayTransformer.ImageSide imageSide(Value image, Value dense, Value peTokens, int h, int w,
+      boolean precomputeFirstBlock) {
+    int c = spec.transformerDim();
+    try (GraphBuilder.Scope s = nn.g.scope(P)) {
+      Value src = nn.add(image, dense);
+      Value tokens = nn.transpose(nn.reshape(src, 0, c, (long) h * w), 0, 2, 1);
+      Value withPe = nn.add(tokens, peTokens);
+      Value[] kv = precomputeFirstBlock
+          ? transformer().firstBlockKeysValues(tokens, withPe) : null;
+      return new TwoWayTransformer.ImageSide(tokens, withPe, kv);
+    }
+  }
+
+  /** The positional encoding [1, C, h, w] as tokens [1, hw, C]. */
+  Value peTokens(Value imagePe, int h, int w) {
+    return nn.transpose(nn.reshape(imagePe, 1, spec.transformerDim(), (long) h * w), 0, 2, 1);
+  }
+
+  private TwoWayTransformer transformer() {
+    return new TwoWayTransformer(nn, spec.depth(), spec.numHeads());
+  }
+
+  /**
+   * @param image the image side (see {@link #imageSide})
+   * @param peTokens positional encoding as tokens [1, hw, C]
    * @param sparse prompt tokens [B, N, C]
-   * @param dense dense prompt embeddings [B, C, h, w], or null when no prompt has a mask input
-   *     (the no-mask embedding is then added once, for the whole batch)
-   * @param noMask the no-mask embedding [1, C, 1, 1], used when {@code dense} is null
    * @return {low-res mask logits [B, M, 4h, 4w], IoU predictions [B, M]} for all M mask tokens
    */
-  Value[] build(Value image, Value imagePe, Value sparse, Value dense, Value noMask, int h, int w) {
+  Value[] build(TwoWayTransformer.ImageSide image, Value peTokens, Value sparse, int h, int w) {
     GraphBuilder g = nn.g;
     int c = spec.transformerDim();
     int numMask = spec.numMultimaskOutputs() + 1;
@@ -49,11 +76,7 @@ public final class MaskDecoder {
       Value expandShape = g.node("Concat", batch, g.ints(1 + numMask, c)).attr("axis", 0L).out();
       outputTokens = g.op("Expand", outputTokens, expandShape);
       Value tokens = g.node("Concat", outputTokens, sparse).attr("axis", 1L).out();
-      Value src = nn.add(image, dense != null ? dense : noMask);
-      Value srcTokens = nn.transpose(nn.reshape(src, 0, c, (long) h * w), 0, 2, 1);
-      Value peTokens = nn.transpose(nn.reshape(imagePe, 1, c, (long) h * w), 0, 2, 1);
-      Value[] qk = new TwoWayTransformer(nn, spec.depth(), spec.numHeads())
-          .build(srcTokens, peTokens, tokens, dense == null);
+      Value[] qk = transformer().build(image, peTokens, tokens);
       hs = qk[0];
       keys = qk[1];
     }

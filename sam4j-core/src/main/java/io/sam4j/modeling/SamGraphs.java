@@ -73,12 +73,44 @@ public final class SamGraphs {
     return g.build(inlineLimit);
   }
 
+  /** Decoder cache: the image tokens plus the no-mask embedding [1, hw, C]. */
+  public static final String IMAGE_TOKENS = "image_tokens";
+  /** Decoder cache: {@link #IMAGE_TOKENS} plus the positional encoding [1, hw, C]. */
+  public static final String IMAGE_TOKENS_PE = "image_tokens_pe";
+  /** Decoder cache: the first block's token-to-image keys [1, heads, hw, c]. */
+  public static final String FIRST_KEYS = "first_keys";
+  /** Decoder cache: the first block's token-to-image values [1, heads, hw, c]. */
+  public static final String FIRST_VALUES = "first_values";
+  /** The decoder cache's tensors, in order. */
+  public static final List<String> CACHE = List.of(IMAGE_TOKENS, IMAGE_TOKENS_PE, FIRST_KEYS,
+      FIRST_VALUES);
+
+  /**
+   * What the prompt decoder needs of an image before any prompt, when no prompt has a mask input:
+   * {@link #IMAGE_EMBEDDINGS} to the {@link #CACHE} tensors. Run once per image.
+   */
+  public static OnnxModel decoderPrologue(StateDict sd, ModelSpec spec) {
+    GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder_prologue");
+    int c = spec.promptEmbedDim();
+    int e = spec.embeddingSize();
+    Value emb = g.input(IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
+    PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
+    Value peTokens = md.peTokens(pe.denseImagePe(g), e, e);
+    var side = md.imageSide(emb, pe.noMaskEmbedding(g), peTokens, e, e, true);
+    g.output(IMAGE_TOKENS, side.tokens());
+    g.output(IMAGE_TOKENS_PE, side.tokensPlusPe());
+    g.output(FIRST_KEYS, side.firstKeysValues()[0]);
+    g.output(FIRST_VALUES, side.firstKeysValues()[1]);
+    return g.build();
+  }
+
   /**
    * The prompt decoder graph (prompt encoder and mask decoder).
    *
-   * @param withMaskInput whether the graph takes {@link #MASK_INPUT} and {@link #HAS_MASK_INPUT};
-   *     without them, every prompt uses the no-mask embedding and the first block's image-side
-   *     work is done once per batch
+   * @param withMaskInput whether the graph takes {@link #IMAGE_EMBEDDINGS}, {@link #MASK_INPUT}
+   *     and {@link #HAS_MASK_INPUT}; without them it takes the {@link #CACHE} tensors of
+   *     {@link #decoderPrologue} instead, and every prompt uses the no-mask embedding
    */
   public static OnnxModel decoder(StateDict sd, ModelSpec spec, boolean withMaskInput) {
     GraphBuilder g = new GraphBuilder(withMaskInput ? "sam4j_prompt_decoder_mask"
@@ -136,20 +168,31 @@ public final class SamGraphs {
       boolean withMaskInput) {
     int c = spec.promptEmbedDim();
     int e = spec.embeddingSize();
-    int m = spec.lowResSize();
-    Value emb = g.input(IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
+    int hw = e * e;
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
+    PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
+    Value emb = null;
+    TwoWayTransformer.ImageSide side = null;
+    if (withMaskInput) {
+      emb = g.input(IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
+    } else {
+      int heads = spec.decoder().numHeads();
+      side = new TwoWayTransformer.ImageSide(
+          g.input(IMAGE_TOKENS, ElemType.FLOAT, 1, hw, c),
+          g.input(IMAGE_TOKENS_PE, ElemType.FLOAT, 1, hw, c),
+          new Value[] {g.input(FIRST_KEYS, ElemType.FLOAT, 1, heads, hw, "head_dim"),
+              g.input(FIRST_VALUES, ElemType.FLOAT, 1, heads, hw, "head_dim")});
+    }
     Value coords = g.input(POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);
     Value labels = g.input(POINT_LABELS, ElemType.FLOAT, "batch", "points");
-    PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
     Value sparse = pe.sparse(g, coords, labels);
-    Value dense = null;
+    Value peTokens = md.peTokens(pe.denseImagePe(g), e, e);
     if (withMaskInput) {
+      int m = spec.lowResSize();
       Value mask = g.input(MASK_INPUT, ElemType.FLOAT, "batch", 1, m, m);
       Value hasMask = g.input(HAS_MASK_INPUT, ElemType.FLOAT, "batch");
-      dense = pe.dense(g, mask, hasMask);
+      side = md.imageSide(emb, pe.dense(g, mask, hasMask), peTokens, e, e, false);
     }
-    Value imagePe = pe.denseImagePe(g);
-    return new MaskDecoder(new Layers(g, sd), spec.decoder())
-        .build(emb, imagePe, sparse, dense, pe.noMaskEmbedding(g), e, e);
+    return md.build(side, peTokens, sparse, e, e);
   }
 }
