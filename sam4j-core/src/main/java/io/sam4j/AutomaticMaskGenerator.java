@@ -54,9 +54,11 @@ public final class AutomaticMaskGenerator {
         }
 
         @Override
-        public MaskGeneration.Decoded decode(List<io.sam4j.prompt.Prompt> prompts) {
-          SamPredictor.DecoderOutput out = predictor.decodeRaw(prompts);
-          return new MaskGeneration.Decoded(out.lowRes(), out.iou(), out.masksPerPrompt());
+        public MaskGeneration.Decoded decode(List<io.sam4j.prompt.Prompt> prompts,
+            double iouThreshold) {
+          SamPredictor.DecoderOutput out = predictor.decodeRaw(prompts, iouThreshold);
+          return new MaskGeneration.Decoded(out.lowRes(), out.iou(), out.masksPerPrompt(),
+              out.rows());
         }
       }, model.spec().lowResSize(), model.spec().imageSize(), progress::update).run();
     }

@@ -29,9 +29,10 @@ import java.util.List;
 public final class SamModel implements AutoCloseable {
   private final ModelSpec spec;
   private final InferenceSession encoder;
-  private final InferenceSession decoder;
-  private final InferenceSession maskDecoder;
   private final InferenceSession prologue;
+  private final InferenceSession decoderTokens;
+  private final InferenceSession decoderMasks;
+  private final InferenceSession maskDecoder;
   private final long parameterCount;
   private final LoadTimings timings;
   private volatile boolean closed;
@@ -55,8 +56,9 @@ public final class SamModel implements AutoCloseable {
     this.spec = spec;
     this.encoder = sessions.get(0);
     this.prologue = sessions.get(1);
-    this.decoder = sessions.get(2);
-    this.maskDecoder = sessions.get(3);
+    this.decoderTokens = sessions.get(2);
+    this.decoderMasks = sessions.get(3);
+    this.maskDecoder = sessions.get(4);
     this.parameterCount = parameterCount;
     this.timings = timings;
   }
@@ -94,14 +96,16 @@ public final class SamModel implements AutoCloseable {
     OnnxModel encGraph = SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT,
         options.precision());
     OnnxModel prologueGraph = SamGraphs.decoderPrologue(sd, spec);
-    OnnxModel decGraph = SamGraphs.decoder(sd, spec, false);
-    OnnxModel maskDecGraph = SamGraphs.decoder(sd, spec, true);
+    OnnxModel tokensGraph = SamGraphs.decoderTokens(sd, spec);
+    OnnxModel masksGraph = SamGraphs.decoderMasks(sd, spec);
+    OnnxModel maskDecGraph = SamGraphs.decoder(sd, spec);
     long t1 = System.nanoTime();
     List<InferenceSession> made = new java.util.ArrayList<>();
     try {
       made.add(InferenceSession.create("image encoder", encGraph, options));
       made.add(InferenceSession.create("prompt decoder prologue", prologueGraph, options));
-      made.add(InferenceSession.create("prompt decoder", decGraph, options));
+      made.add(InferenceSession.create("prompt decoder tokens", tokensGraph, options));
+      made.add(InferenceSession.create("prompt decoder masks", masksGraph, options));
       made.add(InferenceSession.create("prompt decoder with mask input", maskDecGraph, options));
       long t2 = System.nanoTime();
       return new SamModel(spec, made, sd.parameterCount(),
@@ -144,10 +148,22 @@ public final class SamModel implements AutoCloseable {
     return prologue;
   }
 
-  /** The decoder for prompts with ({@code withMaskInput}) or without mask inputs. */
-  InferenceSession decoder(boolean withMaskInput) {
+  /** The decoder's first stage for prompts without mask input (see SamGraphs.decoderTokens). */
+  InferenceSession decoderTokens() {
     check();
-    return withMaskInput ? maskDecoder : decoder;
+    return decoderTokens;
+  }
+
+  /** The decoder's second stage, masks for selected prompts. */
+  InferenceSession decoderMasks() {
+    check();
+    return decoderMasks;
+  }
+
+  /** The whole decoder for prompts with a mask input. */
+  InferenceSession maskInputDecoder() {
+    check();
+    return maskDecoder;
   }
 
   private void check() {
@@ -160,7 +176,8 @@ public final class SamModel implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      for (InferenceSession s : List.of(encoder, prologue, decoder, maskDecoder)) {
+      for (InferenceSession s : List.of(encoder, prologue, decoderTokens, decoderMasks,
+          maskDecoder)) {
         s.close();
       }
     }

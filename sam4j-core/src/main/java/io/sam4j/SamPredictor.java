@@ -9,6 +9,7 @@ import io.sam4j.result.LowResPrediction;
 import io.sam4j.result.Mask;
 import io.sam4j.result.Prediction;
 import io.sam4j.runtime.FloatTensor;
+import io.sam4j.runtime.Outputs;
 import io.sam4j.transform.MaskPostprocessor;
 import io.sam4j.transform.ResizeLongestSide;
 import io.sam4j.transform.SamPreprocessor;
@@ -140,7 +141,7 @@ public final class SamPredictor implements AutoCloseable {
   }
 
   private List<Prediction> decode(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n) {
-    DecoderOutput out = runDecoder(st, emb, batch, n);
+    DecoderOutput out = runDecoder(st, emb, batch, n, Double.NaN);
     List<Prediction> result = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       result.add(toPrediction(st, batch.get(i).multimask(), out.lowRes(), out.iou(), i,
@@ -152,17 +153,26 @@ public final class SamPredictor implements AutoCloseable {
   /**
    * The decoder's raw outputs for prompts with equal token counts.
    *
-   * @param lowRes low-res logits [B, M, s, s] of every mask token
+   * @param lowRes low-res logits [B', M, s, s] of every mask token of the prompts that got masks
    * @param iou IoU predictions [B, M]
    * @param masksPerPrompt M, the number of mask tokens (4 for SAM)
+   * @param rows for each prompt, its row in {@code lowRes}, or -1 when it got no masks
    */
-  record DecoderOutput(float[] lowRes, float[] iou, int masksPerPrompt) {}
+  record DecoderOutput(float[] lowRes, float[] iou, int masksPerPrompt, int[] rows) {}
+
+  /** Decodes prompts of one token count and kind, without upscaling anything. */
+  DecoderOutput decodeRaw(List<Prompt> batch) {
+    return decodeRaw(batch, Double.NaN);
+  }
 
   /**
-   * Decodes prompts that all have the same token count and all have (or lack) a mask input,
-   * without upscaling anything.
+   * Decodes prompts of one token count that all have (or lack) a mask input, without upscaling
+   * anything; prompts without mask input whose selected masks all have a predicted IoU at or
+   * below {@code iouThreshold} get no masks at all (the decoder's costlier half is skipped).
+   *
+   * @param iouThreshold NaN to make masks for every prompt
    */
-  DecoderOutput decodeRaw(List<Prompt> batch) {
+  DecoderOutput decodeRaw(List<Prompt> batch, double iouThreshold) {
     ImageEmbedding st = requireState();
     int n = batch.get(0).tokenCount();
     boolean mask = batch.get(0).hasMaskInput();
@@ -171,48 +181,88 @@ public final class SamPredictor implements AutoCloseable {
         throw new IllegalArgumentException("decodeRaw needs prompts of one token count and kind");
       }
     }
-    return runDecoder(st, new FloatTensor(st.dataUnsafe(), st.shape()), batch, n);
+    return runDecoder(st, new FloatTensor(st.dataUnsafe(), st.shape()), batch, n, iouThreshold);
   }
 
-  private DecoderOutput runDecoder(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n) {
+  private DecoderOutput runDecoder(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n,
+      double iouThreshold) {
     int b = batch.size();
     int side = spec.lowResSize();
     boolean withMask = batch.get(0).hasMaskInput();
     float[] coords = new float[b * n * 2];
     float[] labels = new float[b * n];
-    float[] masks = withMask ? new float[b * side * side] : null;
-    float[] has = new float[b];
     for (int i = 0; i < b; i++) {
-      Prompt p = batch.get(i);
-      encodePoints(p, st, coords, labels, i * n);
-      if (withMask) {
-        float[] m = p.maskInput();
+      encodePoints(batch.get(i), st, coords, labels, i * n);
+    }
+    Map<String, Object> in = new LinkedHashMap<>();
+    in.put(SamGraphs.POINT_COORDS, new FloatTensor(coords, new long[] {b, n, 2}));
+    in.put(SamGraphs.POINT_LABELS, new FloatTensor(labels, new long[] {b, n}));
+    int[] all = new int[b];
+    for (int i = 0; i < b; i++) {
+      all[i] = i;
+    }
+    if (withMask) {
+      float[] masks = new float[b * side * side];
+      float[] has = new float[b];
+      for (int i = 0; i < b; i++) {
+        float[] m = batch.get(i).maskInput();
         if (m.length != side * side) {
           throw new SamException(SamException.Kind.BAD_PROMPT, "the mask input has " + m.length
               + " values; it must be the " + side + "x" + side + " low-res logits of a prediction");
         }
-        p.copyMaskInput(masks, i * side * side);
+        System.arraycopy(m, 0, masks, i * side * side, m.length);
         has[i] = 1f;
       }
-    }
-    Map<String, FloatTensor> in = new LinkedHashMap<>();
-    if (withMask) {
       in.put(SamGraphs.IMAGE_EMBEDDINGS, emb);
-    } else {
-      if (decoderCache == null) {
-        decoderCache = model.decoderPrologue().run(Map.of(SamGraphs.IMAGE_EMBEDDINGS, emb));
-      }
-      in.putAll(decoderCache);
-    }
-    in.put(SamGraphs.POINT_COORDS, new FloatTensor(coords, new long[] {b, n, 2}));
-    in.put(SamGraphs.POINT_LABELS, new FloatTensor(labels, new long[] {b, n}));
-    if (withMask) {
       in.put(SamGraphs.MASK_INPUT, new FloatTensor(masks, new long[] {b, 1, side, side}));
       in.put(SamGraphs.HAS_MASK_INPUT, new FloatTensor(has, new long[] {b}));
+      try (Outputs out = model.maskInputDecoder().runKeepingOutputs(in)) {
+        FloatTensor low = out.get(SamGraphs.LOW_RES_MASKS);
+        return new DecoderOutput(low.data(), out.get(SamGraphs.IOU_PREDICTIONS).data(),
+            low.dim(1), all);
+      }
     }
-    Map<String, FloatTensor> out = model.decoder(withMask).run(in);
-    FloatTensor low = out.get(SamGraphs.LOW_RES_MASKS);
-    return new DecoderOutput(low.data(), out.get(SamGraphs.IOU_PREDICTIONS).data(), low.dim(1));
+    if (decoderCache == null) {
+      decoderCache = model.decoderPrologue().run(Map.of(SamGraphs.IMAGE_EMBEDDINGS, emb));
+    }
+    in.putAll(decoderCache);
+    try (Outputs tokens = model.decoderTokens().runKeepingOutputs(in)) {
+      FloatTensor iouT = tokens.get(SamGraphs.IOU_PREDICTIONS);
+      float[] iou = iouT.data();
+      int m = iouT.dim(1);
+      int[] rows = new int[b];
+      int count = 0;
+      for (int i = 0; i < b; i++) {
+        rows[i] = Double.isNaN(iouThreshold) || anyAbove(iou, i, m, batch.get(i).multimask(),
+            iouThreshold) ? count++ : -1;
+      }
+      if (count == 0) {
+        return new DecoderOutput(new float[0], iou, m, rows);
+      }
+      float[] selected = new float[count];
+      for (int i = 0; i < b; i++) {
+        if (rows[i] >= 0) {
+          selected[rows[i]] = i;
+        }
+      }
+      Map<String, Object> masksIn = new LinkedHashMap<>();
+      masksIn.put(SamGraphs.FINAL_KEYS, tokens.handle(SamGraphs.FINAL_KEYS));
+      masksIn.put(SamGraphs.HYPER_IN, tokens.handle(SamGraphs.HYPER_IN));
+      masksIn.put(SamGraphs.SELECTED, new FloatTensor(selected, new long[] {count}));
+      try (Outputs masks = model.decoderMasks().runKeepingOutputs(masksIn)) {
+        return new DecoderOutput(masks.get(SamGraphs.LOW_RES_MASKS).data(), iou, m, rows);
+      }
+    }
+  }
+
+  /** Whether prompt i's returned masks (1..M-1 with multimask, else 0) include one above t. */
+  private static boolean anyAbove(float[] iou, int i, int m, boolean multimask, double t) {
+    for (int k = multimask ? 1 : 0; k < (multimask ? m : 1); k++) {
+      if (iou[i * m + k] > t) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

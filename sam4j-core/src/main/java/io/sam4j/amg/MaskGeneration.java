@@ -20,12 +20,20 @@ public final class MaskGeneration {
     /** Encodes a crop; returns its resized input size {H, W}. */
     int[] setImage(RgbImage crop);
 
-    /** Decodes single-point prompts (all with the same token count). */
-    Decoded decode(List<Prompt> prompts);
+    /**
+     * Decodes single-point prompts (all with the same token count); prompts whose masks all have
+     * a predicted IoU at or below {@code iouThreshold} may come back without masks.
+     *
+     * @param iouThreshold NaN for masks of every prompt
+     */
+    Decoded decode(List<Prompt> prompts, double iouThreshold);
   }
 
-  /** Raw decoder outputs: low-res logits [B, M, s, s] and IoU [B, M]. */
-  public record Decoded(float[] lowRes, float[] iou, int masksPerPrompt) {}
+  /**
+   * Raw decoder outputs: low-res logits [B', M, s, s] of the prompts that got masks, IoU [B, M],
+   * and each prompt's row in the logits (-1: no masks).
+   */
+  public record Decoded(float[] lowRes, float[] iou, int masksPerPrompt, int[] rows) {}
 
   /** Receives progress in decoded points. */
   public interface ProgressSink {
@@ -109,7 +117,8 @@ public final class MaskGeneration {
         points[i - from] = p;
         prompts.add(Prompt.builder().point(p[0], p[1], Label.FOREGROUND).multimask(true).build());
       }
-      Decoded d = decoder.decode(prompts);
+      Decoded d = decoder.decode(prompts,
+          config.predIouThresh() > 0 ? config.predIouThresh() : Double.NaN);
       int m = d.masksPerPrompt();
       int perPrompt = m - 1;
       int side = lowResSize * lowResSize;
@@ -118,10 +127,11 @@ public final class MaskGeneration {
         int i = k / perPrompt;
         int t = 1 + k % perPrompt;
         float iou = d.iou()[i * m + t];
-        if (config.predIouThresh() > 0 && !(iou > config.predIouThresh())) {
+        if (d.rows()[i] < 0 || config.predIouThresh() > 0 && !(iou > config.predIouThresh())) {
           return;
         }
-        batch[k] = analyzers.get().analyze(d.lowRes(), (i * m + t) * side, iou, points[i]);
+        batch[k] = analyzers.get().analyze(d.lowRes(), (d.rows()[i] * m + t) * side, iou,
+            points[i]);
       });
       for (MaskCandidate c : batch) {
         if (c != null) {

@@ -55,12 +55,27 @@ public final class MaskDecoder {
   }
 
   /**
+   * The decoder up to its tokens: the transformer, the hypernetwork MLPs and the IoU head.
+   *
+   * @param iou IoU predictions [B, M]
+   * @param hyperIn the hypernetworks' outputs [B, M, C/8], one weight vector per mask token
+   * @param keys the image tokens after the transformer [B, hw, C]
+   */
+  record Tokens(Value iou, Value hyperIn, Value keys) {}
+
+  /**
    * @param image the image side (see {@link #imageSide})
    * @param peTokens positional encoding as tokens [1, hw, C]
    * @param sparse prompt tokens [B, N, C]
    * @return {low-res mask logits [B, M, 4h, 4w], IoU predictions [B, M]} for all M mask tokens
    */
   Value[] build(TwoWayTransformer.ImageSide image, Value peTokens, Value sparse, int h, int w) {
+    Tokens t = tokens(image, peTokens, sparse);
+    return new Value[] {masks(t.keys(), t.hyperIn(), h, w), t.iou()};
+  }
+
+  /** The transformer and heads (see {@link Tokens}). */
+  Tokens tokens(TwoWayTransformer.ImageSide image, Value peTokens, Value sparse) {
     GraphBuilder g = nn.g;
     int c = spec.transformerDim();
     int numMask = spec.numMultimaskOutputs() + 1;
@@ -80,6 +95,34 @@ public final class MaskDecoder {
       hs = qk[0];
       keys = qk[1];
     }
+    Value[] hyper = new Value[numMask];
+    for (int i = 0; i < numMask; i++) {
+      String m = P + ".output_hypernetworks_mlps." + i;
+      try (GraphBuilder.Scope s = g.scope(m)) {
+        hyper[i] = mlp(m, nn.slice(hs, 1, 1 + i, 2 + i), 3);
+      }
+    }
+    Value hyperIn = g.node("Concat", hyper).attr("axis", 1L).out();
+    Value iou;
+    try (GraphBuilder.Scope s = g.scope(P + ".iou_prediction_head")) {
+      Value iouToken = nn.g.op("Squeeze", nn.slice(hs, 1, 0, 1), g.ints(1));
+      iou = mlp(P + ".iou_prediction_head", iouToken, spec.iouHeadDepth());
+    }
+    return new Tokens(iou, hyperIn, keys);
+  }
+
+  /**
+   * The masks: the image tokens upscaled ({@code output_upscaling}) and weighted by each mask
+   * token's hypernetwork output.
+   *
+   * @param keys image tokens after the transformer [B, hw, C]
+   * @param hyperIn [B, M, C/8]
+   * @return low-res logits [B, M, 4h, 4w]
+   */
+  Value masks(Value keys, Value hyperIn, int h, int w) {
+    GraphBuilder g = nn.g;
+    int upC = spec.transformerDim() / 8;
+    int numMask = spec.numMultimaskOutputs() + 1;
     Value up;
     try (GraphBuilder.Scope s = g.scope(P + ".output_upscaling")) {
       String u = P + ".output_upscaling";
@@ -88,29 +131,13 @@ public final class MaskDecoder {
       up = nn.gelu(nn.layerNorm(u + ".1", up, 1e-6f));
       up = nn.gelu(subPixel(u + ".3", up));
     }
-    Value[] hyper = new Value[numMask];
-    for (int i = 0; i < numMask; i++) {
-      String m = P + ".output_hypernetworks_mlps." + i;
-      try (GraphBuilder.Scope s = g.scope(m)) {
-        hyper[i] = mlp(m, nn.slice(hs, 1, 1 + i, 2 + i), 3);
-      }
-    }
-    Value masks;
     try (GraphBuilder.Scope s = g.scope(P)) {
-      int upC = c / 8;
-      Value hyperIn = g.node("Concat", hyper).attr("axis", 1L).out();
       Value flat = nn.reshape(up, 0, -1, upC);
       Value sub = nn.matmul(flat, nn.transpose(hyperIn, 0, 2, 1));
       // sub-pixel order (y, x, ki, kj, ki2, kj2, mask) to image order (mask, 4y+2ki+ki2, 4x+2kj+kj2)
       sub = nn.reshape(sub, 0, h, w, 2, 2, 2, 2, numMask);
-      masks = nn.reshape(nn.transpose(sub, 0, 7, 1, 3, 5, 2, 4, 6), 0, numMask, 4L * h, 4L * w);
+      return nn.reshape(nn.transpose(sub, 0, 7, 1, 3, 5, 2, 4, 6), 0, numMask, 4L * h, 4L * w);
     }
-    Value iou;
-    try (GraphBuilder.Scope s = g.scope(P + ".iou_prediction_head")) {
-      Value iouToken = nn.g.op("Squeeze", nn.slice(hs, 1, 0, 1), g.ints(1));
-      iou = mlp(P + ".iou_prediction_head", iouToken, spec.iouHeadDepth());
-    }
-    return new Value[] {masks, iou};
   }
 
   /**

@@ -106,18 +106,68 @@ public final class SamGraphs {
   }
 
   /**
-   * The prompt decoder graph (prompt encoder and mask decoder).
-   *
-   * @param withMaskInput whether the graph takes {@link #IMAGE_EMBEDDINGS}, {@link #MASK_INPUT}
-   *     and {@link #HAS_MASK_INPUT}; without them it takes the {@link #CACHE} tensors of
-   *     {@link #decoderPrologue} instead, and every prompt uses the no-mask embedding
+   * The prompt decoder graph (prompt encoder and mask decoder) for prompts with a mask input:
+   * inputs {@link #IMAGE_EMBEDDINGS}, points, {@link #MASK_INPUT} and {@link #HAS_MASK_INPUT}.
    */
-  public static OnnxModel decoder(StateDict sd, ModelSpec spec, boolean withMaskInput) {
-    GraphBuilder g = new GraphBuilder(withMaskInput ? "sam4j_prompt_decoder_mask"
-        : "sam4j_prompt_decoder");
-    Value[] out = decoderBody(g, sd, spec, withMaskInput);
+  public static OnnxModel decoder(StateDict sd, ModelSpec spec) {
+    GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder_mask");
+    Value[] out = decoderBody(g, sd, spec);
     g.output(LOW_RES_MASKS, out[0]);
     g.output(IOU_PREDICTIONS, out[1]);
+    return g.build();
+  }
+
+  /** Decoder tokens stage output: the hypernetworks' outputs [B, M, C/8]. */
+  public static final String HYPER_IN = "hyper_in";
+  /** Decoder tokens stage output: the image tokens after the transformer [B, hw, C]. */
+  public static final String FINAL_KEYS = "final_keys";
+  /** Decoder masks stage input: which prompts of the batch to make masks for, [B'] (floats). */
+  public static final String SELECTED = "selected";
+
+  /**
+   * The first stage of the decoder for prompts without mask input: from the {@link #CACHE}
+   * tensors and the points to {@link #IOU_PREDICTIONS}, {@link #HYPER_IN} and {@link #FINAL_KEYS}.
+   * The masks stage then runs only for the prompts whose IoU predictions are worth it.
+   */
+  public static OnnxModel decoderTokens(StateDict sd, ModelSpec spec) {
+    GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder_tokens");
+    int c = spec.promptEmbedDim();
+    int e = spec.embeddingSize();
+    int hw = e * e;
+    int heads = spec.decoder().numHeads();
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
+    PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
+    TwoWayTransformer.ImageSide side = new TwoWayTransformer.ImageSide(
+        g.input(IMAGE_TOKENS, ElemType.FLOAT, 1, hw, c),
+        g.input(IMAGE_TOKENS_PE, ElemType.FLOAT, 1, hw, c),
+        new Value[] {g.input(FIRST_KEYS, ElemType.FLOAT, 1, heads, hw, "head_dim"),
+            g.input(FIRST_VALUES, ElemType.FLOAT, 1, heads, hw, "head_dim")});
+    Value coords = g.input(POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);
+    Value labels = g.input(POINT_LABELS, ElemType.FLOAT, "batch", "points");
+    MaskDecoder.Tokens t = md.tokens(side, md.peTokens(pe.denseImagePe(g), e, e),
+        pe.sparse(g, coords, labels));
+    g.output(IOU_PREDICTIONS, t.iou());
+    g.output(HYPER_IN, t.hyperIn());
+    g.output(FINAL_KEYS, t.keys());
+    return g.build();
+  }
+
+  /**
+   * The second stage: low-res masks for the {@link #SELECTED} prompts of a tokens-stage batch,
+   * from its {@link #FINAL_KEYS} and {@link #HYPER_IN}.
+   */
+  public static OnnxModel decoderMasks(StateDict sd, ModelSpec spec) {
+    GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder_masks");
+    int c = spec.promptEmbedDim();
+    int e = spec.embeddingSize();
+    int masks = spec.decoder().numMultimaskOutputs() + 1;
+    Value keys = g.input(FINAL_KEYS, ElemType.FLOAT, "batch", e * e, c);
+    Value hyper = g.input(HYPER_IN, ElemType.FLOAT, "batch", masks, c / 8);
+    Value selected = g.node("Cast", g.input(SELECTED, ElemType.FLOAT, "selected")).attr("to", 7L).out();
+    keys = g.node("Gather", keys, selected).attr("axis", 0L).out();
+    hyper = g.node("Gather", hyper, selected).attr("axis", 0L).out();
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
+    g.output(LOW_RES_MASKS, md.masks(keys, hyper, e, e));
     return g.build();
   }
 
@@ -136,7 +186,7 @@ public final class SamGraphs {
    */
   public static OnnxModel exportDecoder(StateDict sd, ModelSpec spec) {
     GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder_export");
-    Value[] out = decoderBody(g, sd, spec, true);
+    Value[] out = decoderBody(g, sd, spec);
     Value orig = g.input(ORIG_IM_SIZE, ElemType.FLOAT, 2);
     Value masks;
     try (GraphBuilder.Scope s = g.scope("mask_postprocessing")) {
@@ -164,35 +214,21 @@ public final class SamGraphs {
         .attr("coordinate_transformation_mode", "half_pixel").out();
   }
 
-  private static Value[] decoderBody(GraphBuilder g, StateDict sd, ModelSpec spec,
-      boolean withMaskInput) {
+  private static Value[] decoderBody(GraphBuilder g, StateDict sd, ModelSpec spec) {
     int c = spec.promptEmbedDim();
     int e = spec.embeddingSize();
-    int hw = e * e;
+    int m = spec.lowResSize();
     MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
     PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
-    Value emb = null;
-    TwoWayTransformer.ImageSide side = null;
-    if (withMaskInput) {
-      emb = g.input(IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
-    } else {
-      int heads = spec.decoder().numHeads();
-      side = new TwoWayTransformer.ImageSide(
-          g.input(IMAGE_TOKENS, ElemType.FLOAT, 1, hw, c),
-          g.input(IMAGE_TOKENS_PE, ElemType.FLOAT, 1, hw, c),
-          new Value[] {g.input(FIRST_KEYS, ElemType.FLOAT, 1, heads, hw, "head_dim"),
-              g.input(FIRST_VALUES, ElemType.FLOAT, 1, heads, hw, "head_dim")});
-    }
+    Value emb = g.input(IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
     Value coords = g.input(POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);
     Value labels = g.input(POINT_LABELS, ElemType.FLOAT, "batch", "points");
     Value sparse = pe.sparse(g, coords, labels);
     Value peTokens = md.peTokens(pe.denseImagePe(g), e, e);
-    if (withMaskInput) {
-      int m = spec.lowResSize();
-      Value mask = g.input(MASK_INPUT, ElemType.FLOAT, "batch", 1, m, m);
-      Value hasMask = g.input(HAS_MASK_INPUT, ElemType.FLOAT, "batch");
-      side = md.imageSide(emb, pe.dense(g, mask, hasMask), peTokens, e, e, false);
-    }
+    Value mask = g.input(MASK_INPUT, ElemType.FLOAT, "batch", 1, m, m);
+    Value hasMask = g.input(HAS_MASK_INPUT, ElemType.FLOAT, "batch");
+    TwoWayTransformer.ImageSide side =
+        md.imageSide(emb, pe.dense(g, mask, hasMask), peTokens, e, e, false);
     return md.build(side, peTokens, sparse, e, e);
   }
 }

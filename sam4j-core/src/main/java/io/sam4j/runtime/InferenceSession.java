@@ -1,7 +1,6 @@
 package io.sam4j.runtime;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -11,7 +10,9 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -123,29 +124,43 @@ public final class InferenceSession implements AutoCloseable {
    * @return every graph output, by name
    */
   public Map<String, FloatTensor> run(Map<String, FloatTensor> inputs) {
+    try (Outputs out = runKeepingOutputs(inputs)) {
+      Map<String, FloatTensor> copy = new LinkedHashMap<>();
+      for (String name : outputNames()) {
+        copy.put(name, out.get(name));
+      }
+      return copy;
+    }
+  }
+
+  /**
+   * Runs the graph and keeps its outputs in native memory, so that they can be read selectively
+   * or fed to another session without copying. Close the result.
+   *
+   * @param inputs {@link FloatTensor}s, or {@link Outputs#handle handles} of earlier outputs
+   */
+  public Outputs runKeepingOutputs(Map<String, ?> inputs) {
     check();
     Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+    List<OnnxTensor> created = new ArrayList<>();
     try {
-      for (Map.Entry<String, FloatTensor> e : inputs.entrySet()) {
-        FloatTensor t = e.getValue();
-        feeds.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(t.data()), t.shape()));
-      }
-      try (OrtSession.Result result = session.run(feeds)) {
-        Map<String, FloatTensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, OnnxValue> e : result) {
-          OnnxTensor t = (OnnxTensor) e.getValue();
-          FloatBuffer fb = t.getFloatBuffer();
-          float[] data = new float[fb.remaining()];
-          fb.get(data);
-          out.put(e.getKey(), new FloatTensor(data, t.getInfo().getShape()));
+      for (Map.Entry<String, ?> e : inputs.entrySet()) {
+        Object v = e.getValue();
+        if (v instanceof Outputs.Handle h) {
+          feeds.put(e.getKey(), h.tensor());
+        } else {
+          FloatTensor t = (FloatTensor) v;
+          OnnxTensor ot = OnnxTensor.createTensor(env, FloatBuffer.wrap(t.data()), t.shape());
+          created.add(ot);
+          feeds.put(e.getKey(), ot);
         }
-        return out;
       }
+      return new Outputs(session.run(feeds), name);
     } catch (OrtException e) {
       throw new SamException(SamException.Kind.RUNTIME,
           "ONNX Runtime failed running " + name + ": " + e.getMessage(), e);
     } finally {
-      feeds.values().forEach(OnnxTensor::close);
+      created.forEach(OnnxTensor::close);
     }
   }
 
