@@ -1,0 +1,58 @@
+package io.sam4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sam4j.fixtures.Fixtures;
+import io.sam4j.fixtures.Fixtures.Model;
+import java.io.IOException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** {@code sam4j bench --json}: every field, with values that make sense for the model. */
+class BenchCommandTest {
+  @ParameterizedTest
+  @EnumSource(Model.class)
+  void printsEveryField(Model m) throws IOException {
+    // automatic mask generation (1024 prompts) only on the tiny model, to keep the test short
+    boolean amg = m == Model.TINY;
+    java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of("bench", "--model",
+        Fixtures.checkpoint(m), "--image", Fixtures.imageFile("dog.jpg"), "--runs", "1", "--json"));
+    if (m.specResource != null) {
+      args.add("--spec");
+      args.add(Fixtures.spec(m));
+    }
+    if (!amg) {
+      args.add("--no-amg");
+    }
+    CliRunner r = CliRunner.run(args.toArray());
+    assertEquals(0, r.exitCode, r.err);
+    JsonNode j = new ObjectMapper().readTree(r.out);
+    assertTrue(j.get("load_ms").asDouble() > 0);
+    for (String t : new String[] {"encoder_ms", "decoder_ms", "decoder_batch64_ms"}) {
+      JsonNode n = j.get(t);
+      assertTrue(n.get("min").asDouble() > 0 && n.get("min").asDouble() <= n.get("median").asDouble()
+          && n.get("median").asDouble() <= n.get("max").asDouble(), t + ": " + n);
+    }
+    // the encoder's work, counted from the graph: MobileSAM 77.5 GFLOPs (PyTorch's profiler
+    // counts 77.6), the depth-2 ViT-B 2 of its 12 blocks plus patch embedding and neck
+    double gflops = j.get("encoder_gflops").asDouble();
+    if (m == Model.MOBILESAM) {
+      assertEquals(77.6, gflops, 0.5);
+    } else if (m == Model.SAM_VIT_B_D2) {
+      assertTrue(gflops > 150 && gflops < 300, "ViT-B depth 2: " + gflops);
+    } else {
+      assertTrue(gflops > 0 && gflops < 10, "tiny: " + gflops);
+    }
+    double rate = j.get("encoder_gflops_per_s").asDouble();
+    assertEquals(gflops / (j.get("encoder_ms").get("median").asDouble() / 1000), rate, 1e-6 * rate);
+    assertTrue(j.get("matmul_peak_gflops_per_s").asDouble() > 1);
+    assertTrue(j.get("peak_rss_mb").asDouble() > 100);
+    assertEquals(amg, j.has("amg_s"));
+    if (amg) {
+      assertTrue(j.get("amg_s").asDouble() > 0);
+    }
+  }
+}
