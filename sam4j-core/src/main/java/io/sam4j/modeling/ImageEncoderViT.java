@@ -16,7 +16,6 @@ public final class ImageEncoderViT implements ImageEncoder {
   private static final String P = "image_encoder";
   private final StateDict sd;
   private final ModelSpec.VitSpec spec;
-
   private final Precision precision;
 
   public ImageEncoderViT(StateDict sd, ModelSpec.VitSpec spec, Precision precision) {

@@ -17,7 +17,6 @@ public final class TinyViT implements ImageEncoder {
   private static final String P = "image_encoder";
   private final StateDict sd;
   private final ModelSpec.TinyVitSpec spec;
-
   private final Precision precision;
 
   public TinyViT(StateDict sd, ModelSpec.TinyVitSpec spec, Precision precision) {

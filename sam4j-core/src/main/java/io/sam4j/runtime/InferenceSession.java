@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.sam4j.SamException;
 import io.sam4j.graph.OnnxModel;
+import io.sam4j.io.TempDirs;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ public final class InferenceSession implements AutoCloseable {
           : OrtSession.SessionOptions.OptLevel.NO_OPT);
       OrtSession s;
       if (model.hasExternalData()) {
-        dir = Files.createTempDirectory("sam4j-model");
+        dir = TempDirs.create("sam4j-model");
         model.writeTo(dir, "model.onnx");
         s = env.createSession(dir.resolve("model.onnx").toString(), so);
       } else {
@@ -70,7 +71,7 @@ public final class InferenceSession implements AutoCloseable {
       throw new SamException(SamException.Kind.IO,
           "cannot write the " + name + " model to a temporary directory: " + e.getMessage(), e);
     } finally {
-      deleteQuietly(dir);
+      TempDirs.deleteQuietly(dir);
     }
   }
 
@@ -88,20 +89,6 @@ public final class InferenceSession implements AutoCloseable {
     } catch (OrtException e) {
       throw new SamException(SamException.Kind.BAD_CHECKPOINT,
           "ONNX Runtime cannot load " + onnxFile + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (var files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.deleteIfExists(f);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      dir.toFile().deleteOnExit();
     }
   }
 

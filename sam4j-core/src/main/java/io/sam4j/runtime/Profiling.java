@@ -11,6 +11,7 @@ import io.sam4j.graph.ElemType;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.graph.Value;
+import io.sam4j.io.TempDirs;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public final class Profiling {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Path dir = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      dir = Files.createTempDirectory("sam4j-profile");
+      dir = TempDirs.create("sam4j-profile");
       so.setIntraOpNumThreads(threads);
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
       so.enableProfiling(dir.resolve("run").toString());
@@ -56,7 +57,7 @@ public final class Profiling {
     } catch (OrtException | IOException e) {
       throw new SamException(SamException.Kind.RUNTIME, "profiling failed: " + e.getMessage(), e);
     } finally {
-      deleteTree(dir);
+      TempDirs.deleteQuietly(dir);
     }
   }
 
@@ -156,16 +157,5 @@ public final class Profiling {
       n *= d;
     }
     return n;
-  }
-
-  private static void deleteTree(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      dir.toFile().deleteOnExit();
-    }
   }
 }
