@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * Embed once, prompt many: {@link #setImage} runs the image encoder, {@link #predict} and
@@ -348,8 +349,13 @@ public final class SamPredictor implements AutoCloseable {
       logits[j] = Arrays.copyOfRange(low, (item * tokens + t) * side * side,
           (item * tokens + t + 1) * side * side);
       scores[j] = iou[item * tokens + t];
-      masks.add(Mask.fromLogits(upscaleLogits(logits[j]), orig[1], orig[0], 0f));
     }
+    // the masks are upscaled in parallel (each is independent)
+    Mask[] made = new Mask[count];
+    IntStream.range(0, count).parallel().forEach(j -> made[j] = Mask.fromLogits(
+        MaskPostprocessor.upscale(logits[j], side, spec.imageSize(), st.inputSize(),
+            st.originalSize()), orig[1], orig[0], 0f));
+    masks.addAll(Arrays.asList(made));
     return new Prediction(masks, scores, logits, side);
   }
 
