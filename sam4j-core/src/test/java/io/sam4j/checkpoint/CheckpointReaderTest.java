@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sam4j.SamException;
 import io.sam4j.fixtures.Fixtures;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -117,5 +119,44 @@ class CheckpointReaderTest {
     Path f = PickleBytes.torchZip(dir.resolve("wrapped.pt"), "archive", p.bytes(),
         Map.of("0", PickleBytes.floats(7, 8)));
     assertArrayEquals(new float[] {7, 8}, CheckpointReader.read(f).get("a.weight").toFloatArray());
+  }
+
+  /** Fuzzing regression: a text float that Java cannot parse escaped as NumberFormatException. */
+  @Test
+  void refusesMalformedTextFloat() {
+    byte[] pkl = new PickleBytes().proto(2).op('F').text("1.5.5\n").op('.').bytes();
+    Path f = PickleBytes.torchZip(dir.resolve("float.pth"), "archive", pkl, Map.of());
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
+    assertEquals(SamException.Kind.BAD_CHECKPOINT, e.kind());
+    assertTrue(e.getMessage().contains("malformed float"), e.getMessage());
+  }
+
+  /** Fuzzing regression: a text memo index over 64 bits escaped as ArithmeticException. */
+  @Test
+  void refusesMemoIndexBeyondSixtyFourBits() {
+    byte[] pkl = new PickleBytes().proto(2).op('N').op('p').text("99999999999999999999\n")
+        .op('.').bytes();
+    Path f = PickleBytes.torchZip(dir.resolve("memo.pth"), "archive", pkl, Map.of());
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
+    assertTrue(e.getMessage().contains("memo index 99999999999999999999"), e.getMessage());
+  }
+
+  /**
+   * Fuzzing regression: a zip64 extra field claiming more bytes than its directory entry has was
+   * read past the end of the directory (IndexOutOfBoundsException).
+   */
+  @Test
+  void refusesZipExtraFieldRunningPastItsEntry() throws IOException {
+    Path f = new ZipBytes().claim("archive/data.pkl", new byte[] {'.'}, 5L << 30)
+        .write(dir.resolve("extra.pth"));
+    byte[] b = Files.readAllBytes(f);
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    int eocd = b.length - 22;
+    int central = bb.getInt(eocd + 16);
+    bb.putShort(central + 30, (short) 4); // the entry keeps the field's header, not its 16 bytes
+    bb.putInt(eocd + 12, bb.getInt(eocd + 12) - 16); // and the directory ends there
+    Files.write(f, b);
+    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
+    assertTrue(e.getMessage().contains("extra field running past its end"), e.getMessage());
   }
 }
