@@ -38,7 +38,9 @@ class KilledPredictTest {
   void killedRunLeavesOnlyCompleteOutputs() throws Exception {
     Path out = dir.resolve("out");
     Path cases = cases(CASES);
-    Process p = new ProcessBuilder(javaCommand("predict", "--model",
+    // the killed JVM cannot clean up: its temporary files (ONNX Runtime's libraries) go in dir
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Process p = new ProcessBuilder(javaCommand(tmp, "predict", "--model",
         Fixtures.checkpoint(Model.TINY).toString(), "--spec", Fixtures.spec(Model.TINY).toString(),
         "--image", Fixtures.imageFile("dog.jpg").toString(), "--prompts", cases.toString(),
         "--out", out.toString()))
@@ -137,9 +139,10 @@ class KilledPredictTest {
   }
 
   /** The command line of a new JVM running the CLI on this test's class path. */
-  private static List<String> javaCommand(String... args) {
+  private static List<String> javaCommand(Path tmp, String... args) {
     List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-Djava.io.tmpdir=" + tmp, "-cp",
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
         Main.class.getName()));
     cmd.addAll(List.of(args));
