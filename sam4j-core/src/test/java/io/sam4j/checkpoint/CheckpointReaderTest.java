@@ -159,4 +159,21 @@ class CheckpointReaderTest {
     SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
     assertTrue(e.getMessage().contains("extra field running past its end"), e.getMessage());
   }
+
+  /**
+   * Fuzzing regression: an empty tensor may start past the end of its storage (PyTorch allows
+   * it); reading it threw IllegalArgumentException from a buffer position.
+   */
+  @Test
+  void readsEmptyTensorStartingPastItsStorage() {
+    PickleBytes p = new PickleBytes().proto(2);
+    p.global("collections", "OrderedDict").op(')').op('R');
+    p.str("empty").tensor("0", 2, 33_554_432, new long[] {0}, new long[] {1}).op('s').op('.');
+    Path f = PickleBytes.torchZip(dir.resolve("empty.pth"), "archive", p.bytes(),
+        Map.of("0", PickleBytes.floats(1, 2)));
+    Tensor t = CheckpointReader.read(f).get("empty");
+    assertArrayEquals(new long[] {0}, t.shape());
+    assertEquals(0, t.toFloatArray().length);
+    assertEquals(0, t.contiguousBytes().remaining());
+  }
 }
