@@ -3,6 +3,7 @@ package io.sam4j.checkpoint;
 import static io.sam4j.fixtures.FuzzContract.file;
 import static io.sam4j.fixtures.FuzzContract.refusesOnlyWithSamException;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -37,7 +38,9 @@ class CheckpointFuzzTest {
     refusesOnlyWithSamException(() -> use(CheckpointReader.read(f)));
   }
 
-  /** A safetensors file. */
+  /** A safetensors file. The dictionary names the header's keys: Jackson is not instrumented. */
+  @DictionaryEntries({"\"dtype\"", "\"shape\"", "\"data_offsets\"", "\"__metadata__\"",
+      "\"F32\"", "\"F16\"", "\"BF16\"", "\"I64\"", "\"U8\"", "\"BOOL\""})
   @FuzzTest
   void safetensors(byte[] data) {
     Path f = file(dir, "fuzz.safetensors", data);
@@ -45,6 +48,8 @@ class CheckpointFuzzTest {
   }
 
   /** A NumPy .npy file. */
+  @DictionaryEntries({"{'descr': '", "'fortran_order': False", "'shape': (",
+      "<f4", "|u1", "<i8", "<f2"})
   @FuzzTest
   void npy(byte[] data) {
     refusesOnlyWithSamException(() -> use(Npy.parse(data, "fuzz.npy")));
