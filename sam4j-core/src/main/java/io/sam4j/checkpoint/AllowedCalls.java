@@ -58,8 +58,8 @@ final class AllowedCalls {
       case "torch._utils._rebuild_parameter":
       case "torch._utils._rebuild_parameter_with_state":
         if (t.size() == 0 || !(t.get(0) instanceof Tensor)) {
-          throw Pickle.bad(source, "rebuilds a parameter from a "
-              + (t.size() == 0 ? "missing argument" : Pickle.typeName(t.get(0))) + ", not a tensor");
+          String what = t.size() == 0 ? "missing argument" : Pickle.typeName(t.get(0));
+          throw Pickle.bad(source, "rebuilds a parameter from a " + what + ", not a tensor");
         }
         return t.get(0);
       default:
@@ -79,7 +79,7 @@ final class AllowedCalls {
         s.bytes(), s.elements());
   }
 
-  /** Sets the state of a dict or tensor (BUILD), which changes nothing; anything else is refused. */
+  /** Sets the state of a dict or tensor (BUILD), which changes nothing; refuses anything else. */
   void build(Object target, Object state) {
     // BUILD sets attributes: OrderedDict._metadata on a state dict, hooks on a tensor. Both are
     // ignored; nothing else may be built.

@@ -52,7 +52,8 @@ final class Pickle {
 
   /** A refusal of a checkpoint that tries to do more than hold data. */
   static SamException hostile(String source, String what) {
-    return new SamException(SamException.Kind.HOSTILE_CHECKPOINT, source + ": the checkpoint " + what);
+    return new SamException(SamException.Kind.HOSTILE_CHECKPOINT,
+        source + ": the checkpoint " + what);
   }
 
   /** A refusal of a malformed pickle. */

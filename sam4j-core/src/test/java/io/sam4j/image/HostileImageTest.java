@@ -87,7 +87,8 @@ class HostileImageTest {
       }
     }
     byte[] full = encode(img, "png");
-    Path f = Files.write(dir.resolve("cut.png"), Arrays.copyOf(full, Math.min(keep, full.length - 12)));
+    byte[] cut = Arrays.copyOf(full, Math.min(keep, full.length - 12));
+    Path f = Files.write(dir.resolve("cut.png"), cut);
     Refusal.assertRefused(dir, BAD_IMAGE, "truncated", () -> Images.read(f));
   }
 

@@ -33,7 +33,8 @@ class AtomicFilesTest {
     AtomicFiles.write(target, out -> {
       List<String> during = names(target.getParent());
       assertEquals(1, during.size(), during.toString());
-      assertTrue(during.get(0).matches("\\.x\\.npy\\.sam4j-" + pid + "-\\d+\\.part"), during.get(0));
+      String name = during.get(0);
+      assertTrue(name.matches("\\.x\\.npy\\.sam4j-" + pid + "-\\d+\\.part"), name);
       out.write(new byte[] {1, 2, 3});
     });
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
