@@ -14,8 +14,9 @@ import java.util.function.Function;
 
 /**
  * A pickle virtual machine that can only build data: strings, numbers, tuples, lists, dicts, and the
- * handful of PyTorch globals a state dict needs ({@link AllowedCalls}). Any other global (such as {@code os.system}) is
- * refused where it appears, before anything is called; nothing in the file is ever executed.
+ * handful of PyTorch globals a state dict needs ({@link AllowedCalls}). Any other global (such as
+ * {@code os.system}) is refused where it appears, before anything is called; nothing in the file is
+ * ever executed.
  *
  * <p>{@code net.razorvine:pickle} (Pyrolite) was evaluated first: it keeps its class constructors in
  * a static, process-wide registry and turns unknown classes into generic objects instead of
