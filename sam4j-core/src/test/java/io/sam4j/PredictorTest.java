@@ -138,4 +138,22 @@ class PredictorTest {
         .getMessage().contains("empty"));
     assertTrue(assertThrows(SamException.class, () -> Label.of(2)).getMessage().contains("label 2"));
   }
+
+  /** Points and boxes outside the image are legal, as in the reference: they are not clipped. */
+  @Test
+  void promptsOutsideTheImageAreLegal() {
+    try (SamPredictor predictor = model.newPredictor()) {
+      predictor.setPreResizedImage(Images.read(Fixtures.imageFile("dog.resized.png")), 534, 800);
+      Prompt outside = Prompt.builder().point(-200, 900, Label.FOREGROUND)
+          .point(5000, -3, Label.BACKGROUND).box(-50, -60, 1000, 700).multimask(true).build();
+      Prediction p = predictor.predict(outside);
+      assertEquals(3, p.size());
+      for (int i = 0; i < p.size(); i++) {
+        assertTrue(Float.isFinite(p.iouPredictions()[i]), "IoU " + i);
+        for (float v : p.lowResLogits(i)) {
+          assertTrue(Float.isFinite(v), "low-res logits of mask " + i);
+        }
+      }
+    }
+  }
 }

@@ -6,6 +6,7 @@ import io.sam4j.SamModel;
 import io.sam4j.SamPredictor;
 import io.sam4j.checkpoint.Npy;
 import io.sam4j.image.Images;
+import io.sam4j.io.AtomicFiles;
 import io.sam4j.image.RgbImage;
 import io.sam4j.prompt.PromptCase;
 import io.sam4j.result.Prediction;
@@ -68,6 +69,8 @@ final class PredictCommand implements Callable<Integer> {
       throw new SamException(SamException.Kind.BAD_INPUT, "--original-size needs --pre-resized");
     }
     List<PromptCase> cases = PromptCase.read(prompts);
+    // outputs of a run killed outright (SIGKILL) may have left hidden temporaries behind
+    AtomicFiles.removeStaleTemporaries(out, 2);
     RgbImage img = Images.read(image);
     try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {

@@ -1,5 +1,6 @@
 package io.sam4j.checkpoint;
 
+import io.sam4j.SamException;
 import java.util.Collections;
 import java.util.List;
 
@@ -39,6 +40,26 @@ final class Pickle {
       return "None";
     }
   };
+
+  /** A dict key as a state dict may hold one: a string, number, bool or None. */
+  static Object key(Object k, String source) {
+    if (k instanceof String || k instanceof Long || k instanceof Boolean || k instanceof Double
+        || k == NONE || k instanceof java.math.BigInteger) {
+      return k;
+    }
+    throw bad(source, "uses a " + typeName(k) + " as a dict key, which a state dict never does");
+  }
+
+  /** A refusal of a checkpoint that tries to do more than hold data. */
+  static SamException hostile(String source, String what) {
+    return new SamException(SamException.Kind.HOSTILE_CHECKPOINT,
+        source + ": the checkpoint " + what);
+  }
+
+  /** A refusal of a malformed pickle. */
+  static SamException bad(String source, String what) {
+    return new SamException(SamException.Kind.BAD_CHECKPOINT, source + ": the pickle " + what);
+  }
 
   /** A short description of a value's type for error messages (never recursive). */
   static String typeName(Object o) {

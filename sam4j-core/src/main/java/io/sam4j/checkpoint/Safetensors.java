@@ -19,6 +19,7 @@ import java.util.Map;
  */
 public final class Safetensors {
   private static final long MAX_HEADER = 100L << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Safetensors() {}
 
@@ -46,7 +47,7 @@ public final class Safetensors {
       readFully(ch, header, 8, source);
       JsonNode root;
       try {
-        root = new ObjectMapper().readTree(header.array());
+        root = JSON.readTree(header.array());
       } catch (IOException e) {
         throw bad(source, "the JSON header is malformed: " + e.getMessage());
       }

@@ -158,6 +158,10 @@ public final class Tensor {
     if (!isContiguous()) {
       return null;
     }
+    if (numel() == 0) {
+      // an empty tensor may start anywhere, even past the end of its storage (as in PyTorch)
+      return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+    }
     long start = offset * dtype.size();
     long len = numel() * dtype.size();
     return storage.duplicate().position(Math.toIntExact(start)).limit(Math.toIntExact(start + len))

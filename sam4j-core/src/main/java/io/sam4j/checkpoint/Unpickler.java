@@ -10,30 +10,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
  * A pickle virtual machine that can only build data: strings, numbers, tuples, lists, dicts, and the
- * handful of PyTorch globals a state dict needs. Any other global (such as {@code os.system}) is
- * refused where it appears, before anything is called; nothing in the file is ever executed.
+ * handful of PyTorch globals a state dict needs ({@link AllowedCalls}). Any other global (such as
+ * {@code os.system}) is refused where it appears, before anything is called; nothing in the file is
+ * ever executed.
  *
  * <p>{@code net.razorvine:pickle} (Pyrolite) was evaluated first: it keeps its class constructors in
  * a static, process-wide registry and turns unknown classes into generic objects instead of
  * refusing them, so it can neither give a per-call allow-list nor an error naming the global.
  */
 final class Unpickler {
-  /** Globals a state dict needs; every other one is refused. */
-  static final Set<String> ALLOWED_GLOBALS = Set.of(
-      "collections.OrderedDict",
-      "torch._utils._rebuild_tensor_v2",
-      "torch._utils._rebuild_tensor",
-      "torch._utils._rebuild_parameter",
-      "torch._utils._rebuild_parameter_with_state",
-      "torch.FloatStorage", "torch.DoubleStorage", "torch.HalfStorage", "torch.BFloat16Storage",
-      "torch.LongStorage", "torch.IntStorage", "torch.ShortStorage", "torch.CharStorage",
-      "torch.ByteStorage", "torch.BoolStorage");
-
   private static final Object MARK = new Object();
 
   private final ByteBuffer in;
@@ -42,6 +31,7 @@ final class Unpickler {
   private final ArrayList<Object> stack = new ArrayList<>();
   private final ArrayList<Integer> marks = new ArrayList<>();
   private final Map<Long, Object> memo = new HashMap<>();
+  private final AllowedCalls calls;
 
   /**
    * @param data the pickle bytes
@@ -52,6 +42,7 @@ final class Unpickler {
     this.in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     this.source = source;
     this.persistentLoad = persistentLoad;
+    this.calls = new AllowedCalls(source);
   }
 
   /** Runs the pickle to its STOP opcode and returns the value. */
@@ -94,7 +85,7 @@ final class Unpickler {
       case 'G': push(in.order(ByteOrder.BIG_ENDIAN).getDouble()); in.order(ByteOrder.LITTLE_ENDIAN); break;
       case 'I': push(parseInt(readLine())); break;
       case 'L': push(parseInt(stripSuffix(readLine(), "L"))); break;
-      case 'F': push(Double.parseDouble(readLine())); break;
+      case 'F': push(parseFloat(readLine())); break;
       case 'X': push(readString(length(in.getInt() & 0xffffffffL))); break;
       case 0x8c: push(readString(in.get() & 0xff)); break;
       case 0x8d: push(readString(length(in.getLong()))); break;
@@ -129,8 +120,8 @@ final class Unpickler {
       case 'c': push(global(readLine(), readLine())); break;
       case 0x93: { Object name = pop(); Object module = pop(); push(global(str(module), str(name))); break; }
       case 'Q': push(persistentLoad.apply(pop())); break;
-      case 'R': { Object args = pop(); Object f = pop(); push(call(f, args)); break; }
-      case 'b': { Object state = pop(); build(peek(), state); break; }
+      case 'R': { Object args = pop(); Object f = pop(); push(calls.call(f, args)); break; }
+      case 'b': { Object state = pop(); calls.build(peek(), state); break; }
       case 'i': throw refuse("INST", readLine() + "." + readLine());
       case 'o': { List<Object> items = popMark(); throw refuse("OBJ", describe(items.isEmpty() ? null : items.get(0))); }
       case 0x81: { pop(); throw refuse("NEWOBJ", describe(pop())); }
@@ -148,7 +139,7 @@ final class Unpickler {
 
   private Object global(String module, String name) {
     String q = module + "." + name;
-    if (!ALLOWED_GLOBALS.contains(q)) {
+    if (!AllowedCalls.GLOBALS.contains(q)) {
       throw hostile("refers to the Python global '" + q + "', which is not on sam4j's allow-list"
           + " (tensors, storages, OrderedDict); torch.load would import and possibly run it."
           + " Refusing the file: it is either not a plain state dict or deliberately malicious");
@@ -156,74 +147,8 @@ final class Unpickler {
     return new Pickle.Global(module, name);
   }
 
-  private Object call(Object f, Object args) {
-    if (!(f instanceof Pickle.Global g)) {
-      throw hostile("calls a " + Pickle.typeName(f) + " (REDUCE on something that is not an"
-          + " allow-listed function)");
-    }
-    if (!(args instanceof Pickle.Tuple t)) {
-      throw bad("calls " + g.qualified() + " with arguments that are not a tuple");
-    }
-    switch (g.qualified()) {
-      case "collections.OrderedDict": {
-        Map<Object, Object> m = new LinkedHashMap<>();
-        if (t.size() == 1 && t.get(0) instanceof List<?> pairs) {
-          for (Object pair : pairs) {
-            Pickle.Tuple kv = (Pickle.Tuple) pair;
-            m.put(key(kv.get(0)), kv.get(1));
-          }
-        }
-        return m;
-      }
-      case "torch._utils._rebuild_tensor_v2":
-      case "torch._utils._rebuild_tensor":
-        return rebuildTensor(t);
-      case "torch._utils._rebuild_parameter":
-      case "torch._utils._rebuild_parameter_with_state":
-        if (!(t.get(0) instanceof Tensor)) {
-          throw bad("rebuilds a parameter from a " + Pickle.typeName(t.get(0)) + ", not a tensor");
-        }
-        return t.get(0);
-      default:
-        throw hostile("calls " + g.qualified() + ", which is a type, not a function a checkpoint"
-            + " calls");
-    }
-  }
-
-  private Tensor rebuildTensor(Pickle.Tuple t) {
-    if (t.size() < 4 || !(t.get(0) instanceof Pickle.Storage s)) {
-      throw bad("rebuilds a tensor without a storage");
-    }
-    long offset = (Long) t.get(1);
-    long[] size = longs(t.get(2));
-    long[] stride = longs(t.get(3));
-    return Tensor.checked("in storage '" + s.key() + "'", s.dtype(), size, stride, offset,
-        s.bytes(), s.elements());
-  }
-
-  private void build(Object target, Object state) {
-    // BUILD sets attributes: OrderedDict._metadata on a state dict, hooks on a tensor. Both are
-    // ignored; nothing else may be built.
-    if (!(target instanceof Map) && !(target instanceof Tensor)) {
-      throw hostile("sets the state of a " + Pickle.typeName(target) + " (BUILD)");
-    }
-  }
-
-  private static long[] longs(Object o) {
-    Pickle.Tuple t = (Pickle.Tuple) o;
-    long[] out = new long[t.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (Long) t.get(i);
-    }
-    return out;
-  }
-
   private Object key(Object k) {
-    if (k instanceof String || k instanceof Long || k instanceof Boolean || k instanceof Double
-        || k == Pickle.NONE || k instanceof BigInteger) {
-      return k;
-    }
-    throw bad("uses a " + Pickle.typeName(k) + " as a dict key, which a state dict never does");
+    return Pickle.key(k, source);
   }
 
   private void putAll(Map<Object, Object> m, List<Object> items) {
@@ -362,7 +287,22 @@ final class Unpickler {
   }
 
   private long parseLong(String s) {
-    return parseBig(s).longValueExact();
+    BigInteger v = parseBig(s);
+    if (v.bitLength() >= 64) {
+      throw bad("has a memo index " + s.trim() + " that is not a 64-bit integer");
+    }
+    return v.longValue();
+  }
+
+  private double parseFloat(String s) {
+    try {
+      if (s.length() > 1000) {
+        throw new NumberFormatException();
+      }
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw bad("has a malformed float");
+    }
   }
 
   private BigInteger parseBig(String s) {
@@ -396,10 +336,10 @@ final class Unpickler {
   }
 
   private SamException hostile(String what) {
-    return new SamException(SamException.Kind.HOSTILE_CHECKPOINT, source + ": the checkpoint " + what);
+    return Pickle.hostile(source, what);
   }
 
   private SamException bad(String what) {
-    return new SamException(SamException.Kind.BAD_CHECKPOINT, source + ": the pickle " + what);
+    return Pickle.bad(source, what);
   }
 }

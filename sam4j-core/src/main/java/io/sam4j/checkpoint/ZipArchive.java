@@ -144,22 +144,25 @@ final class ZipArchive {
       int eEnd = ep + extraLen;
       while (ep + 4 <= eEnd) {
         int id = cd.getShort(ep) & 0xffff;
-        int len = cd.getShort(ep + 2) & 0xffff;
+        int fieldEnd = ep + 4 + (cd.getShort(ep + 2) & 0xffff);
+        if (fieldEnd > eEnd) {
+          throw bad("zip directory entry " + i + " has an extra field running past its end");
+        }
         int q = ep + 4;
         if (id == 1) {
-          if (usize == 0xffffffffL && q + 8 <= ep + 4 + len) {
+          if (usize == 0xffffffffL && q + 8 <= fieldEnd) {
             usize = cd.getLong(q);
             q += 8;
           }
-          if (csize == 0xffffffffL && q + 8 <= ep + 4 + len) {
+          if (csize == 0xffffffffL && q + 8 <= fieldEnd) {
             csize = cd.getLong(q);
             q += 8;
           }
-          if (localOffset == 0xffffffffL && q + 8 <= ep + 4 + len) {
+          if (localOffset == 0xffffffffL && q + 8 <= fieldEnd) {
             localOffset = cd.getLong(q);
           }
         }
-        ep += 4 + len;
+        ep = fieldEnd;
       }
       checkName(name);
       entries.put(name, locate(name, method, csize, usize, localOffset));

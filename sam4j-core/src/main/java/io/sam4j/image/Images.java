@@ -14,6 +14,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads images the way the reference pipeline sees them (OpenCV's {@code imread} then BGR to RGB):
@@ -23,6 +24,9 @@ import javax.imageio.stream.ImageInputStream;
 public final class Images {
   /** Default limit on width x height: 200 megapixels. */
   public static final long DEFAULT_MAX_PIXELS = 200_000_000L;
+
+  /** The most pixels an {@link RgbImage} can hold (its bytes are one Java array). */
+  public static final long MAX_HELD_PIXELS = (Integer.MAX_VALUE - 8) / 3;
 
   private Images() {}
 
@@ -34,11 +38,18 @@ public final class Images {
   /**
    * Reads an image file (JPEG, PNG, BMP, GIF, and what else ImageIO can decode).
    *
-   * @param maxPixels images claiming more pixels are refused before decoding
+   * @param maxPixels images whose header claims more pixels (width x height) are refused before
+   *     any pixel is decoded; {@link #MAX_HELD_PIXELS} is the limit in any case
+   * @throws SamException naming the file and the problem: missing, too large, truncated, corrupt
    */
   public static RgbImage read(Path file, long maxPixels) {
     byte[] bytes;
     try {
+      long size = Files.size(file);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw bad(file.getFileName().toString(), "is " + size + " bytes; image files over 2 GiB"
+            + " are not supported");
+      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new SamException(SamException.Kind.IO, "image " + file + " does not exist");
@@ -48,10 +59,13 @@ public final class Images {
     return decode(bytes, file.getFileName().toString(), maxPixels);
   }
 
-  /** Decodes an encoded image held in memory. */
+  /**
+   * Decodes an encoded image held in memory; see {@link #read(Path, long)}. Nothing is written to
+   * disk (no ImageIO cache file).
+   */
   public static RgbImage decode(byte[] bytes, String source, long maxPixels) {
     BufferedImage img;
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw bad(source, "is not an image format sam4j can read (JPEG, PNG, BMP, GIF)");
@@ -66,6 +80,10 @@ public final class Images {
         if (w <= 0 || h <= 0 || w * h > maxPixels) {
           throw bad(source, "claims " + w + "x" + h + " pixels, over the limit of " + maxPixels
               + " pixels (raise the limit if the image is genuine)");
+        }
+        if (w * h > MAX_HELD_PIXELS) {
+          throw bad(source, "claims " + w + "x" + h + " pixels; sam4j holds at most "
+              + MAX_HELD_PIXELS + " pixels in one image");
         }
         img = reader.read(0);
         if (!warnings.isEmpty()) {

@@ -37,13 +37,14 @@ public record PromptCase(String name, List<Point> points, Box box, boolean multi
     points = List.copyOf(points);
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
   /** Reads a JSON array of cases from a file. */
   public static List<PromptCase> read(Path file) {
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(file.toFile());
+      root = JSON.readTree(file.toFile());
     } catch (IOException e) {
       throw new SamException(SamException.Kind.BAD_INPUT,
           "cannot read prompt cases " + file + ": " + e.getMessage(), e);

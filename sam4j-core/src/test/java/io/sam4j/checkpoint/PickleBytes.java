@@ -1,16 +1,10 @@
 package io.sam4j.checkpoint;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /** Writes pickle opcodes and torch-style zips by hand, for tests of hostile and broken files. */
 final class PickleBytes {
@@ -68,11 +62,23 @@ final class PickleBytes {
     return this;
   }
 
-  /** A tuple of the ints on the stack since MARK... convenience: tuple of literal ints. */
+  /** An integer: BININT when it fits 32 bits, else LONG1 with eight little-endian bytes. */
+  PickleBytes num(long v) {
+    if (v == (int) v) {
+      return integer((int) v);
+    }
+    raw(0x8a, 8);
+    for (int i = 0; i < 8; i++) {
+      out.write((int) (v >>> (8 * i)) & 0xff);
+    }
+    return this;
+  }
+
+  /** A tuple of literal integers. */
   PickleBytes intTuple(long... values) {
     op('(');
     for (long v : values) {
-      integer((int) v);
+      num(v);
     }
     return op('t');
   }
@@ -82,17 +88,31 @@ final class PickleBytes {
    * OrderedDict())}.
    */
   PickleBytes tensor(String key, long numel, long[] size, long[] stride) {
+    return tensor(key, numel, 0, size, stride);
+  }
+
+  /** One float tensor starting {@code offset} elements into its storage. */
+  PickleBytes tensor(String key, long numel, long offset, long[] size, long[] stride) {
     global("torch._utils", "_rebuild_tensor_v2");
     op('(');
-    op('(').str("storage").global("torch", "FloatStorage").str(key).str("cpu").integer((int) numel)
+    op('(').str("storage").global("torch", "FloatStorage").str(key).str("cpu").num(numel)
         .op('t').op('Q');
-    integer(0);
+    num(offset);
     intTuple(size);
     intTuple(stride);
     raw(0x89);
     global("collections", "OrderedDict").op(')').op('R');
     op('t');
     return op('R');
+  }
+
+  /** A state dict of one float tensor: {@code OrderedDict(key=tensor)}, then STOP. */
+  static PickleBytes stateDict(String key, long[] shape) {
+    long[] stride = Tensor.contiguousStrides(shape);
+    PickleBytes p = new PickleBytes().proto(2);
+    p.global("collections", "OrderedDict").op(')').op('R');
+    p.str(key).tensor("0", Tensor.numel(shape), shape, stride).op('s');
+    return p.op('.');
   }
 
   byte[] bytes() {
@@ -110,22 +130,9 @@ final class PickleBytes {
 
   /** A zip of stored entries. */
   static Path zip(Path file, Map<String, byte[]> entries) {
-    try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        ZipEntry ze = new ZipEntry(e.getKey());
-        ze.setMethod(ZipEntry.STORED);
-        ze.setSize(e.getValue().length);
-        CRC32 crc = new CRC32();
-        crc.update(e.getValue());
-        ze.setCrc(crc.getValue());
-        z.putNextEntry(ze);
-        z.write(e.getValue());
-        z.closeEntry();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file;
+    ZipBytes z = new ZipBytes();
+    entries.forEach(z::entry);
+    return z.write(file);
   }
 
   /** Little-endian float32 bytes. */

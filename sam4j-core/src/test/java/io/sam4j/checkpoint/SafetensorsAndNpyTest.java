@@ -45,15 +45,6 @@ class SafetensorsAndNpyTest {
   }
 
   @Test
-  void refusesSafetensorsOffsetsPastTheEnd() throws IOException {
-    Path f = safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[1000000000],"
-        + "\"data_offsets\":[0,4000000000]}}", new byte[8]);
-    SamException e = assertThrows(SamException.class, () -> CheckpointReader.read(f));
-    assertEquals(SamException.Kind.BAD_CHECKPOINT, e.kind());
-    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
-  }
-
-  @Test
   void refusesSafetensorsWithWrongByteCount() throws IOException {
     Path f = safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}",
         new byte[8]);

@@ -6,9 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import io.sam4j.SamException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PromptCaseTest {
   private static List<PromptCase> parse(String json) throws Exception {
@@ -48,5 +55,62 @@ class PromptCaseTest {
     assertTrue(error("[{\"name\": \"a\", \"mask_input_from\": \"b\"}]").contains("not an earlier"));
     assertTrue(error("[{\"name\": \"a\", \"box\": [1,2,3,4]}, {\"name\": \"a\", \"box\": [1,2,3,4]}]")
         .contains("repeats"));
+  }
+
+  @Test
+  void refusesCoordinatesThatAreNotFiniteNumbers() throws Exception {
+    // 1e400 is valid JSON that overflows a double to Infinity
+    assertTrue(error("[{\"name\": \"a\", \"point_coords\": [[1e400, 2]], \"point_labels\": [1]}]")
+        .contains("point (Infinity, 2.0) has a coordinate that is not a finite number"));
+    assertTrue(error("[{\"name\": \"a\", \"box\": [0, 0, 10, -1e400]}]")
+        .contains("not a finite number"));
+    ArrayNode nan = (ArrayNode) new ObjectMapper().readTree(
+        "[{\"name\": \"a\", \"point_coords\": [[0, 2]], \"point_labels\": [1]}]");
+    ((ArrayNode) nan.get(0).get("point_coords").get(0)).set(0, DoubleNode.valueOf(Double.NaN));
+    SamException e = assertThrows(SamException.class, () -> PromptCase.parse(nan, "cases.json"));
+    assertEquals(SamException.Kind.BAD_PROMPT, e.kind());
+    assertTrue(e.getMessage().contains("cases.json case 0 point (NaN, 2.0)"), e.getMessage());
+  }
+
+  @Test
+  void refusesNaNTokensAsInvalidJson(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("nan.json"),
+        "[{\"name\": \"a\", \"point_coords\": [[NaN, 2]], \"point_labels\": [1]}]");
+    SamException e = assertThrows(SamException.class, () -> PromptCase.read(f));
+    assertEquals(SamException.Kind.BAD_INPUT, e.kind());
+    assertTrue(e.getMessage().contains("cannot read prompt cases"), e.getMessage());
+  }
+
+  @Test
+  void refusesEmptyPrompts() {
+    assertTrue(error("[{\"name\": \"a\", \"point_coords\": [], \"point_labels\": []}]")
+        .contains("has no points, box or mask_input_from"));
+    assertTrue(error("[{\"name\": \"a\", \"box\": null, \"point_coords\": null}]")
+        .contains("has no points, box or mask_input_from"));
+    assertTrue(assertThrows(SamException.class, () -> new PromptCase("a", List.of(), null, false,
+        null).prompt(null)).getMessage().contains("the prompt is empty"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2", "-2", "0.5", "1e400", "\"1\"", "true", "null"})
+  void refusesLabelsOtherThanMinusOneZeroOne(String label) {
+    String msg = error("[{\"name\": \"a\", \"point_coords\": [[1, 2]], \"point_labels\": ["
+        + label + "]}]");
+    assertTrue(msg.startsWith("cases.json case 0 "), msg);
+    assertTrue(msg.contains("label"), msg);
+  }
+
+  @Test
+  void refusesInvertedBoxesOnEitherAxis() {
+    assertTrue(error("[{\"name\": \"a\", \"box\": [1, 20, 3, 4]}]").contains("y0 <= y1"));
+    assertTrue(error("[{\"name\": \"a\", \"box\": [5, 2, 3, 4]}]").contains("x0 <= x1"));
+  }
+
+  @Test
+  void acceptsPointsOutsideTheImage() throws Exception {
+    List<PromptCase> cases = parse("[{\"name\": \"a\", \"point_coords\": [[-500, 1e6]],"
+        + " \"point_labels\": [-1], \"box\": [-10, -10, 99999, 99999]}]");
+    assertEquals(new Point(-500, 1e6, Label.IGNORE), cases.get(0).points().get(0));
+    assertEquals(new Box(-10, -10, 99999, 99999), cases.get(0).box());
   }
 }
