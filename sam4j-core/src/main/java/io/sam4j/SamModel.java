@@ -103,10 +103,11 @@ public final class SamModel implements AutoCloseable {
     List<InferenceSession> made = new java.util.ArrayList<>();
     try {
       made.add(InferenceSession.create("image encoder", encGraph, options));
-      made.add(InferenceSession.create("prompt decoder prologue", prologueGraph, options));
-      made.add(InferenceSession.create("prompt decoder tokens", tokensGraph, options));
-      made.add(InferenceSession.create("prompt decoder masks", masksGraph, options));
-      made.add(InferenceSession.create("prompt decoder with mask input", maskDecGraph, options));
+      made.add(InferenceSession.create("prompt decoder prologue", prologueGraph, options, true));
+      made.add(InferenceSession.create("prompt decoder tokens", tokensGraph, options, true));
+      made.add(InferenceSession.create("prompt decoder masks", masksGraph, options, true));
+      made.add(InferenceSession.create("prompt decoder with mask input", maskDecGraph, options,
+          true));
       long t2 = System.nanoTime();
       return new SamModel(spec, made, sd.parameterCount(),
           new LoadTimings(readNanos / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6));

@@ -15,6 +15,7 @@ import io.sam4j.transform.ResizeLongestSide;
 import io.sam4j.transform.SamPreprocessor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,8 @@ public final class SamPredictor implements AutoCloseable {
   private final SamModel model;
   private final ModelSpec spec;
   private ImageEmbedding state;
-  /** The decoder prologue's outputs for {@link #state}, computed on first use. */
-  private Map<String, FloatTensor> decoderCache;
+  /** The decoder prologue's outputs for {@link #state} (native memory), made on first use. */
+  private Outputs decoderCache;
   private boolean closed;
 
   SamPredictor(SamModel model) {
@@ -96,7 +97,10 @@ public final class SamPredictor implements AutoCloseable {
 
   private void setState(ImageEmbedding embedding) {
     state = embedding;
-    decoderCache = null;
+    if (decoderCache != null) {
+      decoderCache.close();
+      decoderCache = null;
+    }
   }
 
   /** Forgets the current image. */
@@ -224,9 +228,12 @@ public final class SamPredictor implements AutoCloseable {
       }
     }
     if (decoderCache == null) {
-      decoderCache = model.decoderPrologue().run(Map.of(SamGraphs.IMAGE_EMBEDDINGS, emb));
+      decoderCache = model.decoderPrologue()
+          .runKeepingOutputs(Map.of(SamGraphs.IMAGE_EMBEDDINGS, emb));
     }
-    in.putAll(decoderCache);
+    for (String name : SamGraphs.CACHE) {
+      in.put(name, decoderCache.handle(name));
+    }
     try (Outputs tokens = model.decoderTokens().runKeepingOutputs(in)) {
       FloatTensor iouT = tokens.get(SamGraphs.IOU_PREDICTIONS);
       float[] iou = iouT.data();
@@ -350,11 +357,21 @@ public final class SamPredictor implements AutoCloseable {
           (item * tokens + t + 1) * side * side);
       scores[j] = iou[item * tokens + t];
     }
-    // the masks are upscaled in parallel (each is independent)
+    // the masks are upscaled in parallel (each is independent) and thresholded row by row
     Mask[] made = new Mask[count];
-    IntStream.range(0, count).parallel().forEach(j -> made[j] = Mask.fromLogits(
-        MaskPostprocessor.upscale(logits[j], side, spec.imageSize(), st.inputSize(),
-            st.originalSize()), orig[1], orig[0], 0f));
+    IntStream.range(0, count).parallel().forEach(j -> {
+      BitSet bits = new BitSet(orig[0] * orig[1]);
+      new MaskPostprocessor(side, spec.imageSize(), st.inputSize(), orig).rows(logits[j], 0,
+          (y, row) -> {
+            int base = y * orig[1];
+            for (int x = 0; x < row.length; x++) {
+              if (row[x] > 0f) {
+                bits.set(base + x);
+              }
+            }
+          });
+      made[j] = Mask.fromBits(bits, orig[1], orig[0]);
+    });
     masks.addAll(Arrays.asList(made));
     return new Prediction(masks, scores, logits, side);
   }

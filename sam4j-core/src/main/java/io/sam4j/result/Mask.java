@@ -31,6 +31,15 @@ public final class Mask {
     return new Mask(width, height, b);
   }
 
+  /** A mask from row-major bits (copied). */
+  public static Mask fromBits(BitSet bits, int width, int height) {
+    if (bits.length() > (long) width * height) {
+      throw new IllegalArgumentException("bit " + (bits.length() - 1) + " is outside a " + width
+          + "x" + height + " mask");
+    }
+    return new Mask(width, height, (BitSet) bits.clone());
+  }
+
   /** A mask from row-major 0/1 bytes (any non-zero is set). */
   public static Mask fromBytes(byte[] values, int width, int height) {
     if ((long) width * height != values.length) {
