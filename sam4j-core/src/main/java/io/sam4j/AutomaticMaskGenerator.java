@@ -56,7 +56,7 @@ public final class AutomaticMaskGenerator {
         @Override
         public MaskGeneration.Decoded decode(List<io.sam4j.prompt.Prompt> prompts,
             double iouThreshold) {
-          SamPredictor.DecoderOutput out = predictor.decodeRaw(prompts, iouThreshold);
+          PromptDecoder.Output out = predictor.decodeRaw(prompts, iouThreshold);
           return new MaskGeneration.Decoded(out.lowRes(), out.iou(), out.masksPerPrompt(),
               out.rows());
         }

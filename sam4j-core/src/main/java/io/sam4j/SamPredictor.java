@@ -3,20 +3,17 @@ package io.sam4j;
 import io.sam4j.image.RgbImage;
 import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SamGraphs;
-import io.sam4j.prompt.Point;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.result.LowResPrediction;
 import io.sam4j.result.Mask;
 import io.sam4j.result.Prediction;
 import io.sam4j.runtime.FloatTensor;
-import io.sam4j.runtime.Outputs;
 import io.sam4j.transform.MaskPostprocessor;
 import io.sam4j.transform.ResizeLongestSide;
 import io.sam4j.transform.SamPreprocessor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,13 +32,13 @@ public final class SamPredictor implements AutoCloseable {
   private final SamModel model;
   private final ModelSpec spec;
   private ImageEmbedding state;
-  /** The decoder prologue's outputs for {@link #state} (native memory), made on first use. */
-  private Outputs decoderCache;
+  private final PromptDecoder decoder;
   private boolean closed;
 
   SamPredictor(SamModel model) {
     this.model = model;
     this.spec = model.spec();
+    this.decoder = new PromptDecoder(model);
   }
 
   /** Encodes an image (RGB, any size): resize longest side to 1024, normalize, pad, encode. */
@@ -97,10 +94,7 @@ public final class SamPredictor implements AutoCloseable {
 
   private void setState(ImageEmbedding embedding) {
     state = embedding;
-    if (decoderCache != null) {
-      decoderCache.close();
-      decoderCache = null;
-    }
+    decoder.forgetImage();
   }
 
   /** Forgets the current image. */
@@ -146,7 +140,7 @@ public final class SamPredictor implements AutoCloseable {
   }
 
   private List<Prediction> decode(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n) {
-    DecoderOutput out = runDecoder(st, emb, batch, n, Double.NaN);
+    PromptDecoder.Output out = decoder.run(st, batch, n, Double.NaN);
     List<Prediction> result = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       result.add(toPrediction(st, batch.get(i).multimask(), out.lowRes(), out.iou(), i,
@@ -155,18 +149,8 @@ public final class SamPredictor implements AutoCloseable {
     return result;
   }
 
-  /**
-   * The decoder's raw outputs for prompts with equal token counts.
-   *
-   * @param lowRes low-res logits [B', M, s, s] of every mask token of the prompts that got masks
-   * @param iou IoU predictions [B, M]
-   * @param masksPerPrompt M, the number of mask tokens (4 for SAM)
-   * @param rows for each prompt, its row in {@code lowRes}, or -1 when it got no masks
-   */
-  record DecoderOutput(float[] lowRes, float[] iou, int masksPerPrompt, int[] rows) {}
-
   /** Decodes prompts of one token count and kind, without upscaling anything. */
-  DecoderOutput decodeRaw(List<Prompt> batch) {
+  PromptDecoder.Output decodeRaw(List<Prompt> batch) {
     return decodeRaw(batch, Double.NaN);
   }
 
@@ -177,7 +161,7 @@ public final class SamPredictor implements AutoCloseable {
    *
    * @param iouThreshold NaN to make masks for every prompt
    */
-  DecoderOutput decodeRaw(List<Prompt> batch, double iouThreshold) {
+  PromptDecoder.Output decodeRaw(List<Prompt> batch, double iouThreshold) {
     ImageEmbedding st = requireState();
     int n = batch.get(0).tokenCount();
     boolean mask = batch.get(0).hasMaskInput();
@@ -186,91 +170,7 @@ public final class SamPredictor implements AutoCloseable {
         throw new IllegalArgumentException("decodeRaw needs prompts of one token count and kind");
       }
     }
-    return runDecoder(st, new FloatTensor(st.dataUnsafe(), st.shape()), batch, n, iouThreshold);
-  }
-
-  private DecoderOutput runDecoder(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n,
-      double iouThreshold) {
-    int b = batch.size();
-    int side = spec.lowResSize();
-    boolean withMask = batch.get(0).hasMaskInput();
-    float[] coords = new float[b * n * 2];
-    float[] labels = new float[b * n];
-    for (int i = 0; i < b; i++) {
-      encodePoints(batch.get(i), st, coords, labels, i * n);
-    }
-    Map<String, Object> in = new LinkedHashMap<>();
-    in.put(SamGraphs.POINT_COORDS, new FloatTensor(coords, new long[] {b, n, 2}));
-    in.put(SamGraphs.POINT_LABELS, new FloatTensor(labels, new long[] {b, n}));
-    int[] all = new int[b];
-    for (int i = 0; i < b; i++) {
-      all[i] = i;
-    }
-    if (withMask) {
-      float[] masks = new float[b * side * side];
-      float[] has = new float[b];
-      for (int i = 0; i < b; i++) {
-        float[] m = batch.get(i).maskInput();
-        if (m.length != side * side) {
-          throw new SamException(SamException.Kind.BAD_PROMPT, "the mask input has " + m.length
-              + " values; it must be the " + side + "x" + side + " low-res logits of a prediction");
-        }
-        System.arraycopy(m, 0, masks, i * side * side, m.length);
-        has[i] = 1f;
-      }
-      in.put(SamGraphs.IMAGE_EMBEDDINGS, emb);
-      in.put(SamGraphs.MASK_INPUT, new FloatTensor(masks, new long[] {b, 1, side, side}));
-      in.put(SamGraphs.HAS_MASK_INPUT, new FloatTensor(has, new long[] {b}));
-      try (Outputs out = model.maskInputDecoder().runKeepingOutputs(in)) {
-        FloatTensor low = out.get(SamGraphs.LOW_RES_MASKS);
-        return new DecoderOutput(low.data(), out.get(SamGraphs.IOU_PREDICTIONS).data(),
-            low.dim(1), all);
-      }
-    }
-    if (decoderCache == null) {
-      decoderCache = model.decoderPrologue()
-          .runKeepingOutputs(Map.of(SamGraphs.IMAGE_EMBEDDINGS, emb));
-    }
-    for (String name : SamGraphs.CACHE) {
-      in.put(name, decoderCache.handle(name));
-    }
-    try (Outputs tokens = model.decoderTokens().runKeepingOutputs(in)) {
-      FloatTensor iouT = tokens.get(SamGraphs.IOU_PREDICTIONS);
-      float[] iou = iouT.data();
-      int m = iouT.dim(1);
-      int[] rows = new int[b];
-      int count = 0;
-      for (int i = 0; i < b; i++) {
-        rows[i] = Double.isNaN(iouThreshold) || anyAbove(iou, i, m, batch.get(i).multimask(),
-            iouThreshold) ? count++ : -1;
-      }
-      if (count == 0) {
-        return new DecoderOutput(new float[0], iou, m, rows);
-      }
-      float[] selected = new float[count];
-      for (int i = 0; i < b; i++) {
-        if (rows[i] >= 0) {
-          selected[rows[i]] = i;
-        }
-      }
-      Map<String, Object> masksIn = new LinkedHashMap<>();
-      masksIn.put(SamGraphs.FINAL_KEYS, tokens.handle(SamGraphs.FINAL_KEYS));
-      masksIn.put(SamGraphs.HYPER_IN, tokens.handle(SamGraphs.HYPER_IN));
-      masksIn.put(SamGraphs.SELECTED, new FloatTensor(selected, new long[] {count}));
-      try (Outputs masks = model.decoderMasks().runKeepingOutputs(masksIn)) {
-        return new DecoderOutput(masks.get(SamGraphs.LOW_RES_MASKS).data(), iou, m, rows);
-      }
-    }
-  }
-
-  /** Whether prompt i's returned masks (1..M-1 with multimask, else 0) include one above t. */
-  private static boolean anyAbove(float[] iou, int i, int m, boolean multimask, double t) {
-    for (int k = multimask ? 1 : 0; k < (multimask ? m : 1); k++) {
-      if (iou[i * m + k] > t) {
-        return true;
-      }
-    }
-    return false;
+    return decoder.run(st, batch, n, iouThreshold);
   }
 
   /**
@@ -292,7 +192,7 @@ public final class SamPredictor implements AutoCloseable {
           && prompts.get(to).hasMaskInput() == first.hasMaskInput()) {
         to++;
       }
-      DecoderOutput d = decodeRaw(prompts.subList(from, to));
+      PromptDecoder.Output d = decodeRaw(prompts.subList(from, to));
       int m = d.masksPerPrompt();
       for (int i = 0; i < to - from; i++) {
         boolean multi = prompts.get(from + i).multimask();
@@ -310,36 +210,6 @@ public final class SamPredictor implements AutoCloseable {
       from = to;
     }
     return out;
-  }
-
-  /** Points, then box corners (labels 2, 3), else one padding point, in the resized frame. */
-  private void encodePoints(Prompt p, ImageEmbedding st, float[] coords, float[] labels, int at) {
-    int count = p.tokenCount();
-    if (count == 0) {
-      return;
-    }
-    double[] xy = new double[count * 2];
-    int k = 0;
-    for (Point pt : p.points()) {
-      xy[2 * k] = pt.x();
-      xy[2 * k + 1] = pt.y();
-      labels[at + k] = pt.label().value();
-      k++;
-    }
-    float[] scaled = ResizeLongestSide.applyCoords(xy, st.originalSize(), st.inputSize());
-    if (p.box().isPresent()) {
-      var box = p.box().get();
-      float[] corners = ResizeLongestSide.applyCoords(
-          new double[] {box.x0(), box.y0(), box.x1(), box.y1()}, st.originalSize(), st.inputSize());
-      System.arraycopy(corners, 0, scaled, 2 * k, 4);
-      labels[at + k] = 2;
-      labels[at + k + 1] = 3;
-    } else {
-      scaled[2 * k] = 0;
-      scaled[2 * k + 1] = 0;
-      labels[at + k] = -1;
-    }
-    System.arraycopy(scaled, 0, coords, at * 2, count * 2);
   }
 
   private Prediction toPrediction(ImageEmbedding st, boolean multimask, float[] low, float[] iou,

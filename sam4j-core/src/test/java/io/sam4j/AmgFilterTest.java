@@ -37,7 +37,7 @@ class AmgFilterTest {
 
         @Override
         public MaskGeneration.Decoded decode(List<Prompt> prompts, double ignored) {
-          SamPredictor.DecoderOutput out = predictor.decodeRaw(prompts, Double.NaN);
+          PromptDecoder.Output out = predictor.decodeRaw(prompts, Double.NaN);
           return new MaskGeneration.Decoded(out.lowRes(), out.iou(), out.masksPerPrompt(),
               out.rows());
         }
