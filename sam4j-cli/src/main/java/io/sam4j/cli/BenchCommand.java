@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
 /** {@code sam4j bench}: where the time goes for one model on one image, as one JSON object. */
 @Command(
     name = "bench",
+    header = "Measure load, encoder, decoder and AMG speed as JSON.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code sam4j embed}: run only the image encoder and save its output for later prompting. */
 @Command(
     name = "embed",
+    header = "Encode an image once and save its embedding for later prompts.",
     mixinStandardHelpOptions = true,
     description = {
         "Encode an image once and save the embedding: OUT.npy (float32 [1,C,64,64]) and OUT.json",

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code sam4j everything}: automatic mask generation ("segment everything") for one image. */
 @Command(
     name = "everything",
+    header = "Find every object in an image (automatic mask generation).",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code sam4j export-onnx}: the encoder and the prompt decoder as standalone ONNX files. */
 @Command(
     name = "export-onnx",
+    header = "Write the encoder and the prompt decoder as ONNX files.",
     mixinStandardHelpOptions = true,
     description = {
         "Write the model as two ONNX files (standard opset 17 operators) that other tools load:",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 /** {@code sam4j info}: what a checkpoint is, without building or running it. */
 @Command(
     name = "info",
+    header = "Describe a checkpoint: architecture, dimensions, parameters, SHA-256.",
     mixinStandardHelpOptions = true,
     description = {
         "Describe a checkpoint: detected architecture and dimensions, parameter counts, file",

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "predict",
+    header = "Run prompt cases and write the raw outputs as .npy files.",
     mixinStandardHelpOptions = true,
     description = {
         "Run the image predictor on prompt cases and write the raw outputs as .npy files:",

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
 /** {@code sam4j segment}: masks for prompted objects in one image or a directory of images. */
 @Command(
     name = "segment",
+    header = "Segment the objects you point at (points, boxes) in images.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
