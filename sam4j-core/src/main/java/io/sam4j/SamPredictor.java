@@ -17,6 +17,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -115,43 +116,37 @@ public final class SamPredictor implements AutoCloseable {
    */
   public List<Prediction> predictBatch(List<Prompt> prompts) {
     ImageEmbedding st = requireState();
-    // same token count and the same kind of dense input decode together; key: 2n (+1 with mask)
+    Prediction[] out = new Prediction[prompts.size()];
+    forEachBatch(prompts, (chunk, batch) -> {
+      PromptDecoder.Output d = decoder.run(st, batch, batch.get(0).tokenCount(), Double.NaN);
+      for (int j = 0; j < batch.size(); j++) {
+        out[chunk.get(j)] = toPrediction(st, batch.get(j).multimask(), d.lowRes(), d.iou(), j,
+            d.masksPerPrompt());
+      }
+    });
+    return List.of(out);
+  }
+
+  /**
+   * Splits prompts into batches the decoder runs together: the same token count and the same kind
+   * of dense input (mask input or not), at most {@link #MAX_BATCH} each.
+   */
+  private static void forEachBatch(List<Prompt> prompts,
+      BiConsumer<List<Integer>, List<Prompt>> action) {
     Map<Integer, List<Integer>> groups = new TreeMap<>();
     for (int i = 0; i < prompts.size(); i++) {
       Prompt p = prompts.get(i);
       int key = 2 * p.tokenCount() + (p.hasMaskInput() ? 1 : 0);
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
     }
-    Prediction[] out = new Prediction[prompts.size()];
-    FloatTensor emb = new FloatTensor(st.dataUnsafe(), st.shape());
-    for (Map.Entry<Integer, List<Integer>> g : groups.entrySet()) {
-      List<Integer> idx = g.getValue();
+    for (List<Integer> idx : groups.values()) {
       for (int from = 0; from < idx.size(); from += MAX_BATCH) {
         List<Integer> chunk = idx.subList(from, Math.min(idx.size(), from + MAX_BATCH));
         List<Prompt> batch = new ArrayList<>();
         chunk.forEach(i -> batch.add(prompts.get(i)));
-        List<Prediction> preds = decode(st, emb, batch, g.getKey() / 2);
-        for (int j = 0; j < chunk.size(); j++) {
-          out[chunk.get(j)] = preds.get(j);
-        }
+        action.accept(chunk, batch);
       }
     }
-    return List.of(out);
-  }
-
-  private List<Prediction> decode(ImageEmbedding st, FloatTensor emb, List<Prompt> batch, int n) {
-    PromptDecoder.Output out = decoder.run(st, batch, n, Double.NaN);
-    List<Prediction> result = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      result.add(toPrediction(st, batch.get(i).multimask(), out.lowRes(), out.iou(), i,
-          out.masksPerPrompt()));
-    }
-    return result;
-  }
-
-  /** Decodes prompts of one token count and kind, without upscaling anything. */
-  PromptDecoder.Output decodeRaw(List<Prompt> batch) {
-    return decodeRaw(batch, Double.NaN);
   }
 
   /**
@@ -181,36 +176,28 @@ public final class SamPredictor implements AutoCloseable {
    * @return one result per prompt, in order
    */
   public List<LowResPrediction> predictLowRes(List<Prompt> prompts) {
-    requireState();
-    List<LowResPrediction> out = new ArrayList<>();
+    ImageEmbedding st = requireState();
+    LowResPrediction[] out = new LowResPrediction[prompts.size()];
     int side = spec.lowResSize() * spec.lowResSize();
-    for (int from = 0; from < prompts.size(); ) {
-      int to = from;
-      Prompt first = prompts.get(from);
-      while (to < prompts.size() && to - from < MAX_BATCH
-          && prompts.get(to).tokenCount() == first.tokenCount()
-          && prompts.get(to).hasMaskInput() == first.hasMaskInput()) {
-        to++;
-      }
-      PromptDecoder.Output d = decodeRaw(prompts.subList(from, to));
+    forEachBatch(prompts, (chunk, batch) -> {
+      PromptDecoder.Output d = decoder.run(st, batch, batch.get(0).tokenCount(), Double.NaN);
       int m = d.masksPerPrompt();
-      for (int i = 0; i < to - from; i++) {
-        boolean multi = prompts.get(from + i).multimask();
-        int firstMask = multi ? 1 : 0;
+      for (int i = 0; i < batch.size(); i++) {
+        boolean multi = batch.get(i).multimask();
         int count = multi ? m - 1 : 1;
         float[] iou = new float[count];
         float[][] logits = new float[count][];
         for (int j = 0; j < count; j++) {
-          int t = i * m + firstMask + j;
+          int t = i * m + (multi ? 1 : 0) + j;
           iou[j] = d.iou()[t];
           logits[j] = Arrays.copyOfRange(d.lowRes(), t * side, (t + 1) * side);
         }
-        out.add(new LowResPrediction(iou, logits));
+        out[chunk.get(i)] = new LowResPrediction(iou, logits);
       }
-      from = to;
-    }
-    return out;
+    });
+    return List.of(out);
   }
+
 
   private Prediction toPrediction(ImageEmbedding st, boolean multimask, float[] low, float[] iou,
       int item, int tokens) {

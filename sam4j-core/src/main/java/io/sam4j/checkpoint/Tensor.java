@@ -193,14 +193,6 @@ public final class Tensor {
     return out;
   }
 
-  /** The single value of a one-element tensor, as a double. */
-  public double scalar() {
-    if (numel() != 1) {
-      throw new IllegalStateException("tensor has " + numel() + " elements, not 1");
-    }
-    return toFloatArray()[0];
-  }
-
   private float readAsFloat(int byteIndex) {
     switch (dtype) {
       case FLOAT32: return storage.getFloat(byteIndex);

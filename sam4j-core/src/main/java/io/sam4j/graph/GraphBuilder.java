@@ -259,11 +259,6 @@ public final class GraphBuilder {
     return n;
   }
 
-  /** Number of nodes so far. */
-  public int nodeCount() {
-    return nodes.size();
-  }
-
   /**
    * Serializes the model. When the weights would take the protobuf past its 2 GiB limit, they are
    * laid out in an external data file instead (see {@link OnnxModel#writeTo}).
@@ -368,7 +363,6 @@ public final class GraphBuilder {
     } while (names.contains(n));
     return n;
   }
-
 
   private void claim(String n) {
     if (!names.add(n)) {

@@ -49,13 +49,6 @@ public final class Prompt {
     return maskInput == null ? null : maskInput.clone();
   }
 
-  /** Copies the mask input into {@code dst} at {@code offset}; no-op when there is none. */
-  public void copyMaskInput(float[] dst, int offset) {
-    if (maskInput != null) {
-      System.arraycopy(maskInput, 0, dst, offset, maskInput.length);
-    }
-  }
-
   /** Whether three masks are returned instead of one. */
   public boolean multimask() {
     return multimask;
