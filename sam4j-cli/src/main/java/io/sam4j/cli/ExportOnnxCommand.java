@@ -6,7 +6,6 @@ import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SpecDetector;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +46,7 @@ final class ExportOnnxCommand implements Callable<Integer> {
     Path file = ModelOptions.resolve(model, commandSpec.commandLine().getErr());
     StateDict sd = CheckpointReader.read(file);
     ModelSpec ms = SpecDetector.detect(sd, spec);
-    SamGraphs.encoder(sd, ms, List.of()).writeTo(out, "encoder.onnx");
+    SamGraphs.exportEncoder(sd, ms).writeTo(out, "encoder.onnx");
     SamGraphs.exportDecoder(sd, ms).writeTo(out, "decoder.onnx");
     commandSpec.commandLine().getErr().println("wrote " + out.resolve("encoder.onnx") + " and "
         + out.resolve("decoder.onnx") + " (" + ms.name() + ")");

@@ -1,6 +1,7 @@
 package io.sam4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;
 import io.sam4j.transform.SamPreprocessor;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,11 +28,17 @@ class ExportAndEverythingTest {
   @TempDir Path dir;
 
   @Test
-  void exportedFilesReproduceTheFixtureOutputs() {
+  void exportedFilesReproduceTheFixtureOutputs() throws IOException {
     Model m = Model.TINY;
     CliRunner r = CliRunner.run("export-onnx", "--model", Fixtures.checkpoint(m), "--spec",
         Fixtures.spec(m), "--out", dir);
     assertEquals(0, r.exitCode, r.err);
+    for (String file : new String[] {"encoder.onnx", "decoder.onnx"}) {
+      // standard operators only: other runtimes must be able to load the files
+      String bytes = new String(Files.readAllBytes(dir.resolve(file)), StandardCharsets.ISO_8859_1);
+      assertTrue(bytes.contains("LayerNormalization"), file);
+      assertFalse(bytes.contains("com.microsoft"), file + " uses ONNX Runtime's own operators");
+    }
     float[] emb;
     try (InferenceSession enc = InferenceSession.open(dir.resolve("encoder.onnx"),
         RuntimeOptions.defaults())) {

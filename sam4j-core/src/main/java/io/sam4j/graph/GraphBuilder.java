@@ -38,9 +38,25 @@ public final class GraphBuilder {
   private final Deque<String> scopes = new ArrayDeque<>();
   private long counter;
   private boolean usesMicrosoftDomain;
+  private final boolean portable;
 
+  /** A builder that may use ONNX Runtime's contributed operators where they are faster. */
   public GraphBuilder(String name) {
+    this(name, false);
+  }
+
+  /**
+   * @param portable only standard ONNX operators (for files other runtimes will load); otherwise
+   *     ONNX Runtime's contributed operators ({@code com.microsoft}) may be used where faster
+   */
+  public GraphBuilder(String name, boolean portable) {
     this.name = name;
+    this.portable = portable;
+  }
+
+  /** Whether this graph keeps to standard ONNX operators. */
+  public boolean portable() {
+    return portable;
   }
 
   /**

@@ -57,10 +57,24 @@ final class Layers {
     return y;
   }
 
-  /** {@code nn.LayerNorm} over the last axis. */
+  /**
+   * {@code nn.LayerNorm} over the last axis. Unless the graph is portable, written as ONNX Runtime's
+   * {@code SkipLayerNormalization} over rows {@code [n, 1, C]} with a zero skip row: the same
+   * arithmetic, about three times faster on the CPU than its {@code LayerNormalization} kernel
+   * (MobileSAM's [16384, 128] norm: 5.4 ms against 1.8 ms on two cores).
+   */
   Value layerNorm(String prefix, Value x, float eps) {
-    return g.node("LayerNormalization", x, weight(prefix + ".weight"), weight(prefix + ".bias"))
-        .attr("axis", -1L).attr("epsilon", eps).out();
+    Value w = weight(prefix + ".weight");
+    Value b = weight(prefix + ".bias");
+    if (g.portable()) {
+      return g.node("LayerNormalization", x, w, b).attr("axis", -1L).attr("epsilon", eps).out();
+    }
+    long c = param(prefix, "weight").numel();
+    Value rows = g.op("Reshape", x, g.ints(-1, 1, c));
+    Value zero = g.weight("zero_row." + c, new float[(int) c], 1, c);
+    Value y = g.node("SkipLayerNormalization", rows, zero, w, b).domain("com.microsoft")
+        .attr("epsilon", eps).out();
+    return g.op("Reshape", y, g.op("Shape", x));
   }
 
   /**

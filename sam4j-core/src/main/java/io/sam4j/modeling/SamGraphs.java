@@ -57,7 +57,17 @@ public final class SamGraphs {
    */
   public static OnnxModel encoder(StateDict sd, ModelSpec spec, List<String> taps,
       long inlineLimit, Precision precision) {
-    GraphBuilder g = new GraphBuilder("sam4j_image_encoder");
+    return encoder(new GraphBuilder("sam4j_image_encoder"), sd, spec, taps, inlineLimit, precision);
+  }
+
+  /** The fp32 encoder graph in standard ONNX operators only, for other runtimes. */
+  public static OnnxModel exportEncoder(StateDict sd, ModelSpec spec) {
+    return encoder(new GraphBuilder("sam4j_image_encoder", true), sd, spec, List.of(),
+        GraphBuilder.DEFAULT_INLINE_LIMIT, Precision.FP32);
+  }
+
+  private static OnnxModel encoder(GraphBuilder g, StateDict sd, ModelSpec spec,
+      List<String> taps, long inlineLimit, Precision precision) {
     int s = spec.imageSize();
     Value image = g.input(IMAGE, ElemType.FLOAT, 1, 3, s, s);
     Map<String, Value> found = new LinkedHashMap<>();
@@ -185,7 +195,7 @@ public final class SamGraphs {
    * as with the reference export.
    */
   public static OnnxModel exportDecoder(StateDict sd, ModelSpec spec) {
-    GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder_export");
+    GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder_export", true);
     Value[] out = decoderBody(g, sd, spec);
     Value orig = g.input(ORIG_IM_SIZE, ElemType.FLOAT, 2);
     Value masks;
