@@ -24,11 +24,31 @@ public final class Npy {
 
   private Npy() {}
 
-  /** Reads a {@code .npy} file, or a gzip of one when the name ends in {@code .gz}. */
+  /** The largest {@code .npy} content {@link #read(Path)} accepts: 1 GiB. */
+  public static final long MAX_BYTES = 1L << 30;
+
+  /**
+   * Reads a {@code .npy} file, or a gzip of one when the name ends in {@code .gz}, of at most
+   * {@link #MAX_BYTES} (decompressed).
+   */
   public static Tensor read(Path file) {
+    return read(file, MAX_BYTES);
+  }
+
+  /**
+   * Reads a {@code .npy} file (or a gzip of one) whose content is at most {@code maxBytes}: a
+   * small file that decompresses without end is refused once past the limit, not held in memory.
+   */
+  public static Tensor read(Path file, long maxBytes) {
+    int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16);
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] all = file.toString().endsWith(".gz")
-          ? new GZIPInputStream(in).readAllBytes() : in.readAllBytes();
+      byte[] all = (file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in)
+          .readNBytes(cap + 1);
+      if (all.length > cap) {
+        throw bad(file.getFileName().toString(), "holds more than " + cap + " bytes"
+            + (file.toString().endsWith(".gz") ? " once decompressed" : "")
+            + "; it is not an embedding or mask sam4j reads");
+      }
       return parse(all, file.getFileName().toString());
     } catch (IOException e) {
       throw new SamException(SamException.Kind.IO, "cannot read " + file + ": " + e.getMessage(), e);

@@ -19,7 +19,8 @@ import io.sam4j.graph.Value;
  *       ({@code p_h (v_h Wo_h^T)}).</li>
  * </ul>
  * Per prompt this halves the work on image tokens; results agree with the reference to float
- * rounding.
+ * rounding. Where the image tokens are the same for every prompt (the first block), their query
+ * projection is computed once per image instead ({@link #imageToTokenProjected}).
  */
 final class DecoderAttention {
   private final Layers nn;
@@ -115,12 +116,42 @@ final class DecoderAttention {
     scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
     // softmax over each head's tokens: [B, N, H*T] viewed as [B, N, H, T]
     Value p = nn.reshape(nn.softmax(nn.reshape(scores, 0, 0, numHeads, -1)), 0, 0, -1);
-    // values folded with the output projection: (v_h Wo_h^T) [B, H*T, D]
+    return nn.add(nn.matmul(p, foldedValues(a, vh, c)), nn.weight(a + ".out_proj.bias"));
+  }
+
+  /** The query projection split into heads: [B, H, N, c] (precomputable for image tokens). */
+  Value projectQueries(String a, Value q) {
+    return heads(nn.linear(a + ".q_proj", q), internal(a) / numHeads);
+  }
+
+  /**
+   * Image-to-token attention whose image-side queries are already projected (they are the same
+   * for every prompt in the first block): scores {@code qp_h k_h^T} cost N x c per token instead
+   * of N x D; the values are folded with the output projection as in {@link #imageToToken}.
+   *
+   * @param qp projected image queries [1, H, N, c], see {@link #projectQueries}
+   * @param k prompt tokens plus their encoding [B, T, D]
+   * @param v prompt tokens [B, T, D]
+   * @return [B, N, D]
+   */
+  Value imageToTokenProjected(String a, Value qp, Value k, Value v) {
+    int c = internal(a) / numHeads;
+    Value kh = heads(nn.linear(a + ".k_proj", k), c);
+    Value vh = heads(nn.linear(a + ".v_proj", v), c);
+    Value scores = nn.matmul(qp, nn.transpose(kh, 0, 1, 3, 2));
+    scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
+    // [B, H, N, T] -> [B, N, H*T], the layout of the folded output product
+    Value p = nn.reshape(nn.transpose(nn.softmax(scores), 0, 2, 1, 3), 0, 0, -1);
+    return nn.add(nn.matmul(p, foldedValues(a, vh, c)), nn.weight(a + ".out_proj.bias"));
+  }
+
+  /** Per-head values through the output projection: (v_h Wo_h^T) as [B, H*T, D]. */
+  private Value foldedValues(String a, Value vh, int c) {
     Tensor wo = nn.param(a + ".out_proj", "weight");
+    int d = wo.dim(0);
     Value woT = nn.g.lazyWeight(a + ".out_proj.weight.heads.T", new long[] {numHeads, c, d},
         () -> outProjHeads(wo.toFloatArray(), numHeads, c, d));
-    Value m = nn.reshape(nn.matmul(vh, woT), 0, -1, d);
-    return nn.add(nn.matmul(p, m), nn.weight(a + ".out_proj.bias"));
+    return nn.reshape(nn.matmul(vh, woT), 0, -1, d);
   }
 
   /** {@code _separate_heads}: [B, N, C] to [B, heads, N, C/heads]. */

@@ -39,9 +39,9 @@ public final class MaskDecoder {
       Value src = nn.add(image, dense);
       Value tokens = nn.transpose(nn.reshape(src, 0, c, (long) h * w), 0, 2, 1);
       Value withPe = nn.add(tokens, peTokens);
-      Value[] kv = precomputeFirstBlock
-          ? transformer().firstBlockKeysValues(tokens, withPe) : null;
-      return new TwoWayTransformer.ImageSide(tokens, withPe, kv);
+      Value[] first = precomputeFirstBlock
+          ? transformer().firstBlockProjections(tokens, withPe) : null;
+      return new TwoWayTransformer.ImageSide(tokens, withPe, first);
     }
   }
 

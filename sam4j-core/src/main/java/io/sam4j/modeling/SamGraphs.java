@@ -91,9 +91,11 @@ public final class SamGraphs {
   public static final String FIRST_KEYS = "first_keys";
   /** Decoder cache: the first block's token-to-image values [1, heads, hw, c]. */
   public static final String FIRST_VALUES = "first_values";
+  /** Decoder cache: the first block's image-to-token queries [1, heads, hw, c]. */
+  public static final String FIRST_QUERIES = "first_queries";
   /** The decoder cache's tensors, in order. */
   public static final List<String> CACHE = List.of(IMAGE_TOKENS, IMAGE_TOKENS_PE, FIRST_KEYS,
-      FIRST_VALUES);
+      FIRST_VALUES, FIRST_QUERIES);
 
   /**
    * What the prompt decoder needs of an image before any prompt, when no prompt has a mask input:
@@ -110,8 +112,9 @@ public final class SamGraphs {
     var side = md.imageSide(emb, pe.noMaskEmbedding(g), peTokens, e, e, true);
     g.output(IMAGE_TOKENS, side.tokens());
     g.output(IMAGE_TOKENS_PE, side.tokensPlusPe());
-    g.output(FIRST_KEYS, side.firstKeysValues()[0]);
-    g.output(FIRST_VALUES, side.firstKeysValues()[1]);
+    g.output(FIRST_KEYS, side.firstBlock()[0]);
+    g.output(FIRST_VALUES, side.firstBlock()[1]);
+    g.output(FIRST_QUERIES, side.firstBlock()[2]);
     return g.build();
   }
 
@@ -151,7 +154,8 @@ public final class SamGraphs {
         g.input(IMAGE_TOKENS, ElemType.FLOAT, 1, hw, c),
         g.input(IMAGE_TOKENS_PE, ElemType.FLOAT, 1, hw, c),
         new Value[] {g.input(FIRST_KEYS, ElemType.FLOAT, 1, heads, hw, "head_dim"),
-            g.input(FIRST_VALUES, ElemType.FLOAT, 1, heads, hw, "head_dim")});
+            g.input(FIRST_VALUES, ElemType.FLOAT, 1, heads, hw, "head_dim"),
+            g.input(FIRST_QUERIES, ElemType.FLOAT, 1, heads, hw, "query_head_dim")});
     Value coords = g.input(POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);
     Value labels = g.input(POINT_LABELS, ElemType.FLOAT, "batch", "points");
     MaskDecoder.Tokens t = md.tokens(side, md.peTokens(pe.denseImagePe(g), e, e),

@@ -22,19 +22,29 @@ final class TwoWayTransformer {
     this.depth = depth;
   }
 
-  /** Where the first block's image-side keys and values come from. */
-  record ImageSide(Value tokens, Value tokensPlusPe, Value[] firstKeysValues) {}
+  /**
+   * The image side: tokens, tokens plus positional encoding, and (when shared by every prompt)
+   * the first block's projections of them, see {@link #firstBlockProjections}.
+   */
+  record ImageSide(Value tokens, Value tokensPlusPe, Value[] firstBlock) {}
 
   /**
    * The work on the image tokens that does not depend on the prompts (while no mask input changes
-   * them): the first block's token-to-image keys and values, projected once per image.
+   * them): the first block's token-to-image keys and values and its image-to-token queries,
+   * projected once per image.
    *
-   * @return {keys, values}, each [1, H, HW, c]
+   * @return {keys, values, queries}, each [1, H, HW, c]
    */
-  Value[] firstBlockKeysValues(Value imageTokens, Value imageTokensPlusPe) {
-    String t2i = P + ".layers.0.cross_attn_token_to_image";
-    try (GraphBuilder.Scope s = nn.g.scope(t2i)) {
-      return attention.projectKeysValues(t2i, imageTokensPlusPe, imageTokens);
+  Value[] firstBlockProjections(Value imageTokens, Value imageTokensPlusPe) {
+    String l = P + ".layers.0";
+    Value[] kv;
+    try (GraphBuilder.Scope s = nn.g.scope(l + ".cross_attn_token_to_image")) {
+      kv = attention.projectKeysValues(l + ".cross_attn_token_to_image", imageTokensPlusPe,
+          imageTokens);
+    }
+    try (GraphBuilder.Scope s = nn.g.scope(l + ".cross_attn_image_to_token")) {
+      return new Value[] {kv[0], kv[1],
+          attention.projectQueries(l + ".cross_attn_image_to_token", imageTokensPlusPe)};
     }
   }
 
@@ -52,8 +62,8 @@ final class TwoWayTransformer {
       String l = P + ".layers." + i;
       try (GraphBuilder.Scope s = nn.g.scope(l)) {
         Value k = i == 0 ? image.tokensPlusPe() : nn.add(keys, imagePe);
-        Value[] kv = i == 0 ? image.firstKeysValues() : null;
-        Value[] qk = block(l, queries, keys, k, kv, tokens, i == 0);
+        Value[] first = i == 0 ? image.firstBlock() : null;
+        Value[] qk = block(l, queries, keys, k, first, tokens, i == 0);
         queries = qk[0];
         keys = qk[1];
       }
@@ -72,9 +82,10 @@ final class TwoWayTransformer {
    * {@code TwoWayAttentionBlock.forward}.
    *
    * @param k the image tokens plus their positional encoding
-   * @param firstKv projected keys and values of the token-to-image attention, when precomputed
+   * @param first the image side's projections, when precomputed (see
+   *     {@link #firstBlockProjections})
    */
-  private Value[] block(String l, Value queries, Value keys, Value k, Value[] firstKv,
+  private Value[] block(String l, Value queries, Value keys, Value k, Value[] first,
       Value queryPe, boolean skipFirstLayerPe) {
     if (skipFirstLayerPe) {
       queries = attention.standard(l + ".self_attn", queries, queries, queries);
@@ -86,7 +97,7 @@ final class TwoWayTransformer {
 
     Value q = nn.add(queries, queryPe);
     String t2i = l + ".cross_attn_token_to_image";
-    Value attnOut = firstKv != null ? attention.attend(t2i, q, firstKv[0], firstKv[1])
+    Value attnOut = first != null ? attention.attend(t2i, q, first[0], first[1])
         : attention.tokenToImage(t2i, q, k, keys);
     queries = nn.layerNorm(l + ".norm2", nn.add(queries, attnOut), 1e-5f);
 
@@ -94,7 +105,9 @@ final class TwoWayTransformer {
     queries = nn.layerNorm(l + ".norm3", nn.add(queries, mlp), 1e-5f);
 
     q = nn.add(queries, queryPe);
-    keys = nn.add(keys, attention.imageToToken(l + ".cross_attn_image_to_token", k, q, queries));
+    String i2t = l + ".cross_attn_image_to_token";
+    keys = nn.add(keys, first != null ? attention.imageToTokenProjected(i2t, first[2], q, queries)
+        : attention.imageToToken(i2t, k, q, queries));
     keys = nn.layerNorm(l + ".norm4", keys, 1e-5f);
     return new Value[] {queries, keys};
   }

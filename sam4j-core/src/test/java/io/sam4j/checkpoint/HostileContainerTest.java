@@ -36,6 +36,43 @@ class HostileContainerTest {
     return Refusal.assertRefused(dir, kind, fragment, () -> CheckpointReader.read(file));
   }
 
+  /**
+   * Threat: a gzipped .npy of a few tens of kilobytes that decompresses to 32 MB (a gzip bomb in
+   * small): decompression stops at the limit, the content is never held whole.
+   */
+  @Test
+  void gzippedNpyThatDecompressesPastTheLimit() throws IOException {
+    Path f = dir.resolve("bomb.npy.gz");
+    int zeros = 32 << 20;
+    try (java.util.zip.GZIPOutputStream out =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(f))) {
+      out.write(npyHeader("|u1", zeros));
+      byte[] block = new byte[1 << 20];
+      for (int i = 0; i < zeros / block.length; i++) {
+        out.write(block);
+      }
+    }
+    Refusal.assertRefused(dir, SamException.Kind.BAD_INPUT,
+        "bomb.npy.gz holds more than 8388608 bytes once decompressed",
+        () -> Npy.read(f, 8 << 20));
+  }
+
+  /** An .npy version 1 header for a 1-D array. */
+  private static byte[] npyHeader(String descr, long length) {
+    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + length
+        + ",), }";
+    int total = (10 + dict.length() + 1 + 63) / 64 * 64;
+    StringBuilder h = new StringBuilder(dict);
+    while (10 + h.length() + 1 < total) {
+      h.append(' ');
+    }
+    h.append('\n');
+    ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length());
+    b.put(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+    return b.array();
+  }
+
   /** Threat: a zip entry whose headers claim 100 GB in a file of a few hundred bytes. */
   @Test
   void zipEntryClaimingHundredGigabytes() {
