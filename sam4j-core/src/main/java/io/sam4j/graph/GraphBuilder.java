@@ -29,7 +29,10 @@ public final class GraphBuilder {
   static final int OPSET = 17;
 
   private final String name;
-  private final List<ProtoMessage> nodes = new ArrayList<>();
+  private final List<Node> nodes = new ArrayList<>();
+  /** Node outputs that became graph outputs under another name: value name to output name. */
+  private final java.util.Map<String, String> renamed = new java.util.HashMap<>();
+  private final Set<String> produced = new HashSet<>();
   private final List<ProtoMessage> inputs = new ArrayList<>();
   private final List<ProtoMessage> outputs = new ArrayList<>();
   private final List<Initializer> initializers = new ArrayList<>();
@@ -85,16 +88,22 @@ public final class GraphBuilder {
     return new Value(inputName);
   }
 
-  /** Declares a graph output, adding an Identity node when the value has another name. */
+  /**
+   * Declares a graph output. A node's output is renamed to {@code outputName} (an Identity node
+   * would copy the tensor on every run); inputs, initializers and values already output under
+   * another name go through an Identity node.
+   */
   public void output(String outputName, Value v, ElemType type) {
-    Value out = v;
     if (!v.name().equals(outputName)) {
       claim(outputName);
-      nodes.add(nodeProto("Identity", "", List.of(v), List.of(outputName), List.of(),
-          outputName + "/Identity"));
-      out = new Value(outputName);
+      if (produced.contains(v.name()) && !renamed.containsKey(v.name())) {
+        renamed.put(v.name(), outputName);
+      } else {
+        nodes.add(new Node("Identity", "", List.of(v), List.of(outputName), List.of(),
+            outputName + "/Identity"));
+      }
     }
-    outputs.add(valueInfo(out.name(), type));
+    outputs.add(valueInfo(outputName, type));
   }
 
   /** A float output. */
@@ -261,7 +270,8 @@ public final class GraphBuilder {
         outNames.add(o);
         out[i] = new Value(o);
       }
-      nodes.add(nodeProto(opType, domain, in, outNames, attrs, base));
+      nodes.add(new Node(opType, domain, in, outNames, attrs, base));
+      produced.addAll(outNames);
       return out;
     }
   }
@@ -292,7 +302,7 @@ public final class GraphBuilder {
     boolean inlineAll = initializerBytes() <= inlineLimit;
     String dataFile = name + ".weights";
     ProtoMessage graph = new ProtoMessage();
-    nodes.forEach(n -> graph.message(1, n));
+    nodes.forEach(n -> graph.message(1, n.proto(renamed)));
     graph.string(2, name);
     List<OnnxModel.External> external = new ArrayList<>();
     long offset = 0;
@@ -336,20 +346,23 @@ public final class GraphBuilder {
         initializerBytes());
   }
 
-  private ProtoMessage nodeProto(String opType, String domain, List<Value> in, List<String> out,
+  /** One node, serialized when the model is built (after the outputs have been named). */
+  private record Node(String opType, String domain, List<Value> in, List<String> out,
       List<ProtoMessage> attrs, String nodeName) {
-    ProtoMessage n = new ProtoMessage();
-    for (Value v : in) {
-      n.string(1, v == null ? "" : v.name());
+    ProtoMessage proto(java.util.Map<String, String> renamed) {
+      ProtoMessage n = new ProtoMessage();
+      for (Value v : in) {
+        n.string(1, v == null ? "" : renamed.getOrDefault(v.name(), v.name()));
+      }
+      out.forEach(o -> n.string(2, renamed.getOrDefault(o, o)));
+      n.string(3, nodeName);
+      n.string(4, opType);
+      attrs.forEach(a -> n.message(5, a));
+      if (!domain.isEmpty()) {
+        n.string(7, domain);
+      }
+      return n;
     }
-    out.forEach(o -> n.string(2, o));
-    n.string(3, nodeName);
-    n.string(4, opType);
-    attrs.forEach(a -> n.message(5, a));
-    if (!domain.isEmpty()) {
-      n.string(7, domain);
-    }
-    return n;
   }
 
   private static ProtoMessage valueInfo(String valueName, ElemType type, Object... dims) {

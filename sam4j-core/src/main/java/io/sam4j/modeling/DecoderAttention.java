@@ -97,7 +97,7 @@ final class DecoderAttention {
    * @param q image tokens plus positional encoding [B or 1, N, D]
    * @param k prompt tokens plus their encoding [B, T, D]
    * @param v prompt tokens [B, T, D]
-   * @return [B, N, D]
+   * @return [B, N, D], without the output projection's bias ({@link #outputBias})
    */
   Value imageToToken(String a, Value q, Value k, Value v) {
     int internal = internal(a);
@@ -116,7 +116,7 @@ final class DecoderAttention {
     scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
     // softmax over each head's tokens: [B, N, H*T] viewed as [B, N, H, T]
     Value p = nn.reshape(nn.softmax(nn.reshape(scores, 0, 0, numHeads, -1)), 0, 0, -1);
-    return nn.add(nn.matmul(p, foldedValues(a, vh, c)), nn.weight(a + ".out_proj.bias"));
+    return nn.matmul(p, foldedValues(a, vh, c));
   }
 
   /** The query projection split into heads: [B, H, N, c] (precomputable for image tokens). */
@@ -132,7 +132,7 @@ final class DecoderAttention {
    * @param qp projected image queries [1, H, N, c], see {@link #projectQueries}
    * @param k prompt tokens plus their encoding [B, T, D]
    * @param v prompt tokens [B, T, D]
-   * @return [B, N, D]
+   * @return [B, N, D], without the output projection's bias ({@link #outputBias})
    */
   Value imageToTokenProjected(String a, Value qp, Value k, Value v) {
     int c = internal(a) / numHeads;
@@ -142,7 +142,12 @@ final class DecoderAttention {
     scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
     // [B, H, N, T] -> [B, N, H*T], the layout of the folded output product
     Value p = nn.reshape(nn.transpose(nn.softmax(scores), 0, 2, 1, 3), 0, 0, -1);
-    return nn.add(nn.matmul(p, foldedValues(a, vh, c)), nn.weight(a + ".out_proj.bias"));
+    return nn.matmul(p, foldedValues(a, vh, c));
+  }
+
+  /** The output projection's bias, which the image-to-token forms leave to the caller. */
+  Value outputBias(String a) {
+    return nn.weight(a + ".out_proj.bias");
   }
 
   /** Per-head values through the output projection: (v_h Wo_h^T) as [B, H*T, D]. */

@@ -78,6 +78,19 @@ final class Layers {
   }
 
   /**
+   * {@code nn.LayerNorm(residual + (x + bias))} over the last axis of 3-D tensors, as a residual
+   * block ends; {@code residual} may be [1, N, C] against x's [B, N, C]. Unless the graph is
+   * portable, one {@code SkipLayerNormalization} pass instead of two additions and a norm.
+   */
+  Value addLayerNorm(String prefix, Value x, Value bias, Value residual, float eps) {
+    if (g.portable()) {
+      return layerNorm(prefix, g.op("Add", residual, g.op("Add", x, bias)), eps);
+    }
+    return g.node("SkipLayerNormalization", x, residual, weight(prefix + ".weight"),
+        weight(prefix + ".bias"), bias).domain("com.microsoft").attr("epsilon", eps).out();
+  }
+
+  /**
    * SAM's {@code LayerNorm2d} over the channel axis of NCHW, in the reference's order of operations:
    * {@code u = mean(x)}, {@code s = mean((x-u)^2)}, {@code (x-u)/sqrt(s+eps)}, then scale and shift.
    */

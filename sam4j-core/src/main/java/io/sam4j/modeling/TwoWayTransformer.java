@@ -106,9 +106,9 @@ final class TwoWayTransformer {
 
     q = nn.add(queries, queryPe);
     String i2t = l + ".cross_attn_image_to_token";
-    keys = nn.add(keys, first != null ? attention.imageToTokenProjected(i2t, first[2], q, queries)
-        : attention.imageToToken(i2t, k, q, queries));
-    keys = nn.layerNorm(l + ".norm4", keys, 1e-5f);
+    Value attn = first != null ? attention.imageToTokenProjected(i2t, first[2], q, queries)
+        : attention.imageToToken(i2t, k, q, queries);
+    keys = nn.addLayerNorm(l + ".norm4", attn, attention.outputBias(i2t), keys, 1e-5f);
     return new Value[] {queries, keys};
   }
 }

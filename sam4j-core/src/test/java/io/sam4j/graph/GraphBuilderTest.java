@@ -66,4 +66,34 @@ class GraphBuilderTest {
     assertEquals(1, m.external().size());
     assertArrayEquals(new float[] {8256.5f, 24640.5f, 32896.5f}, run(m));
   }
+
+  /**
+   * A node's value output under a new name is renamed (an Identity would copy it on every run),
+   * also where another node reads it; an input output again and a value output twice go through
+   * an Identity.
+   */
+  @Test
+  void outputsRenameNodeValuesAndCopyTheRest() {
+    GraphBuilder g = new GraphBuilder("outputs");
+    Value x = g.input("x", ElemType.FLOAT, 2);
+    Value doubled = g.op("Add", x, x);
+    Value plusOne = g.op("Add", doubled, g.scalar(1f));
+    g.output("doubled", doubled);
+    g.output("doubled_again", doubled);
+    g.output("plus_one", plusOne);
+    g.output("x_again", x);
+    OnnxModel m = g.build();
+    String proto = java.nio.charset.StandardCharsets.ISO_8859_1.decode(m.proto().duplicate())
+        .toString();
+    // two Identity nodes (doubled_again, x_again), each with the op type and a ".../Identity" name
+    assertEquals(4, proto.split("Identity", -1).length - 1);
+    try (InferenceSession s = InferenceSession.create("outputs", m, RuntimeOptions.defaults())) {
+      Map<String, FloatTensor> out =
+          s.run(Map.of("x", new FloatTensor(new float[] {1, 2}, new long[] {2})));
+      assertArrayEquals(new float[] {2, 4}, out.get("doubled").data());
+      assertArrayEquals(new float[] {2, 4}, out.get("doubled_again").data());
+      assertArrayEquals(new float[] {3, 5}, out.get("plus_one").data());
+      assertArrayEquals(new float[] {1, 2}, out.get("x_again").data());
+    }
+  }
 }
