@@ -39,6 +39,15 @@ final class Int8Linear {
         .domain("com.microsoft").out();
   }
 
+  /**
+   * {@code a @ b} for two activations (attention logits {@code q k^T}): {@code b} is quantized at
+   * run time per tensor (uint8 with a zero point), {@code a} inside {@code DynamicQuantizeMatMul}.
+   */
+  static Value logits(Layers nn, Value a, Value b) {
+    Value[] q = nn.g.node("DynamicQuantizeLinear", b).outs(3);
+    return nn.g.node("DynamicQuantizeMatMul", a, q[0], q[1], q[2]).domain("com.microsoft").out();
+  }
+
   /** W [out, in] to round(W / scale) transposed to [in, out], int8. */
   private static ByteBuffer quantizeTransposed(float[] w, float[] scales, int out, int in) {
     ByteBuffer b = ByteBuffer.allocate(w.length).order(ByteOrder.LITTLE_ENDIAN);

@@ -73,6 +73,22 @@ public final class Mask {
     return area;
   }
 
+  /**
+   * Intersection over union with a mask of the same size; 1 when both are empty.
+   *
+   * @throws IllegalArgumentException when the sizes differ
+   */
+  public double iou(Mask other) {
+    if (other.width != width || other.height != height) {
+      throw new IllegalArgumentException("masks of " + width + "x" + height + " and "
+          + other.width + "x" + other.height + " cannot be compared");
+    }
+    BitSet inter = (BitSet) bits.clone();
+    inter.and(other.bits);
+    long union = area + other.area - inter.cardinality();
+    return union == 0 ? 1.0 : (double) inter.cardinality() / union;
+  }
+
   /** Row-major 0/1 bytes (a new array). */
   public byte[] toByteArray() {
     byte[] out = new byte[width * height];
