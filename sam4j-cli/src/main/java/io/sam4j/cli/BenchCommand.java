@@ -15,8 +15,11 @@ import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SpecDetector;
 import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
+import io.sam4j.result.Prediction;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.Profiling;
+import io.sam4j.runtime.RuntimeOptions;
+import io.sam4j.runtime.RuntimeOptions.Precision;
 import io.sam4j.transform.SamPreprocessor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +47,9 @@ import picocli.CommandLine.Spec;
         "decoder_batch64_ms (64 point prompts in one call, low-res outputs), amg_s (automatic mask",
         "generation at default parameters), encoder_gflops (2 x multiply-adds of every MatMul, Gemm",
         "and Conv of the encoder graph), encoder_gflops_per_s, matmul_peak_gflops_per_s (one",
-        "2048^3 float32 MatMul on ONNX Runtime with the same threads) and peak_rss_mb.",
+        "2048^3 float32 MatMul on ONNX Runtime with the same threads) and peak_rss_mb; with",
+        "--precision int8 also fp32_agreement (embeddings' relative L2 and the mean IoU of the",
+        "final masks of 64 grid prompts against the fp32 model).",
         "Example:",
         "  sam4j bench --model mobile_sam.pt --image dog.jpg --runs 10 --json"})
 final class BenchCommand implements Callable<Integer> {
@@ -74,6 +79,9 @@ final class BenchCommand implements Callable<Integer> {
     ObjectNode out = om.createObjectNode();
     int threads = model.options().effectiveThreads();
     double encoderMedian;
+    List<Prediction> int8Predictions = null;
+    float[] int8Embedding = null;
+    List<Prompt> grid = gridPrompts(img);
     try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
       out.put("model", m.spec().name());
@@ -91,16 +99,19 @@ final class BenchCommand implements Callable<Integer> {
       Prompt one = Prompt.builder().point(img.width() / 2.0, img.height() / 2.0, Label.FOREGROUND)
           .multimask(true).build();
       stats(out.putObject("decoder_ms"), time(Math.max(runs, 10), () -> predictor.predict(one)));
-      List<Prompt> grid = new ArrayList<>();
-      for (int i = 0; i < 64; i++) {
-        grid.add(Prompt.builder().point((i % 8 + 0.5) * img.width() / 8,
-            (i / 8 + 0.5) * img.height() / 8, Label.FOREGROUND).multimask(true).build());
-      }
       stats(out.putObject("decoder_batch64_ms"), time(runs, () -> predictor.predictLowRes(grid)));
+      if (model.options().precision() == Precision.INT8) {
+        int8Predictions = predictor.predictBatch(grid);
+        int8Embedding = predictor.embedding().data();
+      }
       if (!noAmg) {
         AutomaticMaskGenerator amg = new AutomaticMaskGenerator(m, AmgConfig.defaults());
         out.put("amg_s", time(1, () -> amg.generate(img))[0] / 1000);
       }
+    }
+    if (int8Predictions != null) {
+      fp32Agreement(out.putObject("fp32_agreement"), img, grid, int8Embedding, int8Predictions,
+          threads);
     }
     StateDict sd = CheckpointReader.read(model.checkpoint(commandSpec.commandLine().getErr()));
     var spec = SpecDetector.detect(sd, model.spec);
@@ -116,6 +127,49 @@ final class BenchCommand implements Callable<Integer> {
     out.put("peak_rss_mb", peakRssMb());
     commandSpec.commandLine().getOut().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(out));
     return 0;
+  }
+
+  /** 64 multimask point prompts on an 8x8 grid over the image. */
+  private static List<Prompt> gridPrompts(RgbImage img) {
+    List<Prompt> grid = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      grid.add(Prompt.builder().point((i % 8 + 0.5) * img.width() / 8,
+          (i / 8 + 0.5) * img.height() / 8, Label.FOREGROUND).multimask(true).build());
+    }
+    return grid;
+  }
+
+  /**
+   * The int8 model against the fp32 one on this image: embeddings' relative L2 and the mean IoU
+   * of the final masks of the 64 grid prompts (three each).
+   */
+  private void fp32Agreement(ObjectNode o, RgbImage img, List<Prompt> grid, float[] int8Embedding,
+      List<Prediction> int8Predictions, int threads) {
+    try (SamModel m = SamModel.load(model.checkpoint(commandSpec.commandLine().getErr()),
+            model.spec, new RuntimeOptions(threads, true, Precision.FP32));
+         SamPredictor p = m.newPredictor()) {
+      p.setImage(img);
+      float[] e = p.embedding().data();
+      double num = 0;
+      double den = 0;
+      for (int i = 0; i < e.length; i++) {
+        double d = (double) e[i] - int8Embedding[i];
+        num += d * d;
+        den += (double) e[i] * e[i];
+      }
+      List<Prediction> fp32 = p.predictBatch(grid);
+      double iouSum = 0;
+      int masks = 0;
+      for (int i = 0; i < fp32.size(); i++) {
+        for (int k = 0; k < fp32.get(i).size(); k++) {
+          iouSum += fp32.get(i).masks().get(k).iou(int8Predictions.get(i).masks().get(k));
+          masks++;
+        }
+      }
+      o.put("embedding_rel_l2", Math.sqrt(num / den));
+      o.put("mask_iou_mean", iouSum / masks);
+      o.put("masks", masks);
+    }
   }
 
   private static double[] time(int n, Runnable r) {

@@ -1,6 +1,7 @@
 package io.sam4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sam4j.fixtures.Fixtures;
 import io.sam4j.fixtures.Fixtures.Model;
 import java.io.IOException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -54,5 +56,23 @@ class BenchCommandTest {
     if (amg) {
       assertTrue(j.get("amg_s").asDouble() > 0);
     }
+    assertFalse(j.has("fp32_agreement"), "only int8 runs compare with fp32");
+  }
+
+  @Test
+  void int8ReportsAgreementWithFp32() throws IOException {
+    Model m = Model.MOBILESAM;
+    CliRunner r = CliRunner.run("bench", "--model", Fixtures.checkpoint(m), "--image",
+        Fixtures.imageFile("dog.jpg"), "--runs", "1", "--precision", "int8", "--no-amg", "--json");
+    assertEquals(0, r.exitCode, r.err);
+    JsonNode j = new ObjectMapper().readTree(r.out);
+    assertEquals("int8", j.get("precision").asText());
+    JsonNode a = j.get("fp32_agreement");
+    // 64 grid prompts x 3 masks; measured 0.02 and 0.99 when written
+    assertEquals(192, a.get("masks").asInt());
+    double l2 = a.get("embedding_rel_l2").asDouble();
+    assertTrue(l2 > 0 && l2 < 0.05, "embeddings rel L2 " + l2);
+    double iou = a.get("mask_iou_mean").asDouble();
+    assertTrue(iou >= 0.95 && iou <= 1, "mean IoU " + iou);
   }
 }
