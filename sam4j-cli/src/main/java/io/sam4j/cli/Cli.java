@@ -1,6 +1,9 @@
 package io.sam4j.cli;
 
 import io.sam4j.SamException;
+import io.sam4j.registry.ProgressListener;
+import io.sam4j.registry.TextProgress;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /** Small helpers shared by the commands. */
@@ -20,5 +23,18 @@ final class Cli {
     }
     throw new SamException(SamException.Kind.BAD_INPUT,
         option + " '" + value + "' is not one of: " + valid);
+  }
+
+  /** Whether standard error is a terminal a progress bar can be drawn on. */
+  static boolean terminal() {
+    return System.console() != null;
+  }
+
+  /**
+   * Progress in counts of {@code unit} as a bar redrawn on the terminal; nothing when {@code
+   * shown} is false or the output is not a terminal (logs keep only the results).
+   */
+  static ProgressListener countProgress(PrintWriter err, String unit, boolean shown) {
+    return shown && terminal() ? new TextProgress(err, true, unit) : ProgressListener.NONE;
   }
 }

@@ -7,6 +7,7 @@ import io.sam4j.amg.RecordsJson;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import io.sam4j.io.AtomicFiles;
+import io.sam4j.registry.ProgressListener;
 import io.sam4j.render.MaskOverlay;
 import io.sam4j.result.Mask;
 import io.sam4j.result.MaskRecord;
@@ -113,10 +114,19 @@ final class EverythingCommand implements Callable<Integer> {
     RgbImage img = Images.read(image);
     List<MaskRecord> records;
     long t0 = System.nanoTime();
-    try (SamModel m = model.load(commandSpec.commandLine().getErr());
-         ProgressBar bar = new ProgressBar(commandSpec.commandLine().getErr(), "points",
-             !quiet && ProgressBar.terminal())) {
-      records = new AutomaticMaskGenerator(m, config).generate(img, bar::update);
+    ProgressListener progress = Cli.countProgress(commandSpec.commandLine().getErr(), "points",
+        !quiet);
+    try (SamModel m = model.load(commandSpec.commandLine().getErr())) {
+      boolean[] begun = {false};
+      records = new AutomaticMaskGenerator(m, config).generate(img, (done, total) -> {
+        if (!begun[0]) {
+          progress.begin("segmenting everything", 0, total);
+          begun[0] = true;
+        }
+        progress.update(done);
+      });
+    } finally {
+      progress.end();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     String stem = out.getFileName().toString().replaceFirst("\\.json$", "");

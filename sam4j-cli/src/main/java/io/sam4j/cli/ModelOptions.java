@@ -41,7 +41,7 @@ final class ModelOptions {
 
   /** Resolves a model argument, showing download progress on {@code err}. */
   static Path resolve(String model, PrintWriter err) {
-    ProgressListener progress = new TextProgress(err, ProgressBar.terminal());
+    ProgressListener progress = new TextProgress(err, Cli.terminal());
     return ModelStore.standard(progress).resolve(model);
   }
 

@@ -71,7 +71,7 @@ final class ModelsCommand implements Callable<Integer> {
       }
       ModelCache cache = home == null ? ModelCache.fromEnvironment() : new ModelCache(home);
       ProgressListener progress = quiet ? ProgressListener.NONE
-          : new TextProgress(err, System.console() != null);
+          : new TextProgress(err, Cli.terminal());
       return new ModelStore(registry, cache, Downloader.withDefaults(), progress);
     }
   }

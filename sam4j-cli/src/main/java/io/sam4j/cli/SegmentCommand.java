@@ -19,6 +19,7 @@ import io.sam4j.mask.Rle;
 import io.sam4j.prompt.Box;
 import io.sam4j.prompt.Point;
 import io.sam4j.prompt.Prompt;
+import io.sam4j.registry.ProgressListener;
 import io.sam4j.render.MaskOverlay;
 import io.sam4j.result.Mask;
 import io.sam4j.result.Prediction;
@@ -92,8 +93,10 @@ final class SegmentCommand implements Callable<Integer> {
         segment(predictor, prompts, img, stem(embedding));
         return 0;
       }
-      try (ProgressBar bar = new ProgressBar(commandSpec.commandLine().getErr(), "images",
-          !quiet && images.size() > 1 && ProgressBar.terminal())) {
+      ProgressListener progress = Cli.countProgress(commandSpec.commandLine().getErr(), "images",
+          !quiet && images.size() > 1);
+      progress.begin("segmenting", 0, images.size());
+      try {
         for (int i = 0; i < images.size(); i++) {
           Path file = images.get(i);
           try {
@@ -107,8 +110,10 @@ final class SegmentCommand implements Callable<Integer> {
             failed++;
             commandSpec.commandLine().getErr().println("\nsam4j: error: " + e.getMessage());
           }
-          bar.update(i + 1, images.size());
+          progress.update(i + 1);
         }
+      } finally {
+        progress.end();
       }
     }
     if (failed > 0) {

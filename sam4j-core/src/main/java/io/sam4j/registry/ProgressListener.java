@@ -1,8 +1,8 @@
 package io.sam4j.registry;
 
 /**
- * Hears how a long transfer or checksum is going, so that a terminal can draw a bar and a test can
- * stay silent or record what happened.
+ * Hears how a long task is going (a transfer or checksum in bytes, images or points in counts), so
+ * that a terminal can draw a bar and a test can stay silent or record what happened.
  *
  * <p>Calls come in the order {@code begin, update*, end}, possibly several times per download
  * (checking a partial file, then downloading the rest), on the thread doing the work. {@link
@@ -25,13 +25,13 @@ public interface ProgressListener {
    * A task starts.
    *
    * @param task what is being done, in words ({@code "downloading sam_vit_b"})
-   * @param done bytes already done when it starts (a resumed download starts above 0)
-   * @param total bytes in all, or {@code -1} when unknown
+   * @param done amount already done when it starts (a resumed download starts above 0)
+   * @param total amount in all, or {@code -1} when unknown
    */
   void begin(String task, long done, long total);
 
   /**
-   * Bytes done so far in the current task (from its start, including the {@code done} given to
+   * Amount done so far in the current task (from its start, including the {@code done} given to
    * {@link #begin}).
    */
   void update(long done);

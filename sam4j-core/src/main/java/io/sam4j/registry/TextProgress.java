@@ -9,10 +9,11 @@ import java.util.function.LongSupplier;
  *
  * <pre>
  * downloading sam_vit_b [=============&gt;                ]  45%  168.8 MB / 375.0 MB  12.3 MB/s
+ * segmenting everything [====&gt;                         ]  16%  160 / 1024 points  95.2 points/s
  * </pre>
  *
- * and elsewhere (a log, a test) one line per tenth of the way. Notes are printed on their own
- * line, prefixed {@code note: }.
+ * and elsewhere (a log, a test) one line per tenth of the way. Amounts are bytes, or counts of a
+ * named unit. Notes are printed on their own line, prefixed {@code note: }.
  */
 public final class TextProgress implements ProgressListener {
   private static final int BAR_WIDTH = 30;
@@ -21,6 +22,8 @@ public final class TextProgress implements ProgressListener {
   private final PrintWriter out;
   private final boolean bar;
   private final LongSupplier clock;
+  /** The counted unit ({@code "points"}), or null for bytes. */
+  private final String unit;
 
   private String task;
   private long total;
@@ -47,9 +50,21 @@ public final class TextProgress implements ProgressListener {
    * System#nanoTime()} in tests).
    */
   public TextProgress(PrintWriter out, boolean bar, LongSupplier nanoClock) {
+    this(out, bar, nanoClock, null);
+  }
+
+  /**
+   * Progress in counts of {@code unit} ({@code "images"}, {@code "points"}) instead of bytes.
+   */
+  public TextProgress(PrintWriter out, boolean bar, String unit) {
+    this(out, bar, System::nanoTime, java.util.Objects.requireNonNull(unit, "unit"));
+  }
+
+  TextProgress(PrintWriter out, boolean bar, LongSupplier nanoClock, String unit) {
     this.out = java.util.Objects.requireNonNull(out, "out");
     this.bar = bar;
     this.clock = java.util.Objects.requireNonNull(nanoClock, "nanoClock");
+    this.unit = unit;
   }
 
   @Override
@@ -65,8 +80,8 @@ public final class TextProgress implements ProgressListener {
     if (bar) {
       draw();
     } else {
-      out.println(task + (total >= 0 ? " (" + formatBytes(total) + ")" : "")
-          + (done > 0 ? ", starting at " + formatBytes(done) : ""));
+      out.println(task + (total >= 0 ? " (" + amount(total) + ")" : "")
+          + (done > 0 ? ", starting at " + amount(done) : ""));
     }
     out.flush();
   }
@@ -154,15 +169,25 @@ public final class TextProgress implements ProgressListener {
     if (total > 0) {
       s.append(String.format(Locale.ROOT, "%3d%%  ", 100 * Math.min(done, total) / total));
     }
-    s.append(formatBytes(done));
-    if (total >= 0) {
-      s.append(" / ").append(formatBytes(total));
+    if (unit == null) {
+      s.append(formatBytes(done));
+      if (total >= 0) {
+        s.append(" / ").append(formatBytes(total));
+      }
+    } else {
+      s.append(done).append(total >= 0 ? " / " + total : "").append(' ').append(unit);
     }
     double seconds = (now - startNanos) / 1e9;
     if (seconds > 0.001 && done > firstDone) {
-      s.append("  ").append(formatBytes((long) ((done - firstDone) / seconds))).append("/s");
+      double rate = (done - firstDone) / seconds;
+      s.append("  ").append(unit == null ? formatBytes((long) rate)
+          : String.format(Locale.ROOT, "%.1f %s", rate, unit)).append("/s");
     }
     return s.toString();
+  }
+
+  private String amount(long n) {
+    return unit == null ? formatBytes(n) : n + " " + unit;
   }
 
   private int tenth(long bytes) {

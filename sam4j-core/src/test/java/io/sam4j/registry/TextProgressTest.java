@@ -34,6 +34,21 @@ class TextProgressTest {
   }
 
   @Test
+  void countsNamedUnits() {
+    TextProgress p = new TextProgress(new PrintWriter(sw), false, () -> now, "points");
+    p.begin("segmenting everything", 0, 1024);
+    for (int i = 1; i <= 16; i++) {
+      now += 250_000_000L; // 64 points every 250 ms: 256 points/s
+      p.update(i * 64L);
+    }
+    p.end();
+    List<String> lines = sw.toString().lines().toList();
+    assertEquals("segmenting everything (1024 points)", lines.get(0));
+    assertEquals("   12%  128 / 1024 points  256.0 points/s", lines.get(1));
+    assertEquals("  100%  1024 / 1024 points  256.0 points/s", lines.get(lines.size() - 1));
+  }
+
+  @Test
   void linesModeReportsWhereABrokenTransferStopped() {
     TextProgress p = progress(false);
     p.begin("downloading x", 500_000, 2_000_000);
