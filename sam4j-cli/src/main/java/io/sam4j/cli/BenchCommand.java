@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
         "and Conv of the encoder graph), encoder_gflops_per_s, matmul_peak_gflops_per_s (one",
         "2048^3 float32 MatMul on ONNX Runtime with the same threads) and peak_rss_mb; with",
         "--precision int8 also fp32_agreement (embeddings' relative L2 and the mean IoU of the",
-        "final masks of 64 grid prompts against the fp32 model).",
+        "final masks of 64 grid prompts against the fp32 model); with --profile also",
+        "encoder_ops_ms (milliseconds per run of each operator type, largest first).",
         "Example:",
         "  sam4j bench --model mobile_sam.pt --image dog.jpg --runs 10 --json"})
 final class BenchCommand implements Callable<Integer> {
@@ -68,6 +69,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--no-amg", description = "Skip the automatic mask generation measurement")
   boolean noAmg;
+
+  @Option(names = "--profile", description = "Also report encoder_ops_ms: milliseconds per run of"
+      + " each operator type, from ONNX Runtime's profiler")
+  boolean profile;
 
   @Override
   public Integer call() throws IOException {
@@ -117,10 +122,15 @@ final class BenchCommand implements Callable<Integer> {
     var spec = SpecDetector.detect(sd, model.spec);
     float[] input = SamPreprocessor.normalizeAndPad(SamPreprocessor.resize(img, spec.imageSize()),
         spec.imageSize());
-    long flops = Profiling.flops(SamGraphs.encoder(sd, spec, List.of(),
-        GraphBuilder.DEFAULT_INLINE_LIMIT, model.options().precision()),
-        Map.of(SamGraphs.IMAGE, new FloatTensor(input,
-            new long[] {1, 3, spec.imageSize(), spec.imageSize()})), threads);
+    var encoder = SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT,
+        model.options().precision());
+    Map<String, FloatTensor> encoderIn = Map.of(SamGraphs.IMAGE,
+        new FloatTensor(input, new long[] {1, 3, spec.imageSize(), spec.imageSize()}));
+    long flops = Profiling.flops(encoder, encoderIn, threads);
+    if (profile) {
+      ObjectNode ops = out.putObject("encoder_ops_ms");
+      Profiling.opTimes(encoder, encoderIn, threads, Math.min(runs, 3)).forEach(ops::put);
+    }
     out.put("encoder_gflops", flops / 1e9);
     out.put("encoder_gflops_per_s", flops / 1e9 / (encoderMedian / 1000));
     out.put("matmul_peak_gflops_per_s", Profiling.matmulGflops(2048, threads, 5));

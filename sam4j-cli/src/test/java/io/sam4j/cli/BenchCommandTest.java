@@ -29,6 +29,10 @@ class BenchCommandTest {
     if (!amg) {
       args.add("--no-amg");
     }
+    boolean profile = m == Model.TINY;
+    if (profile) {
+      args.add("--profile");
+    }
     CliRunner r = CliRunner.run(args.toArray());
     assertEquals(0, r.exitCode, r.err);
     JsonNode j = new ObjectMapper().readTree(r.out);
@@ -57,6 +61,22 @@ class BenchCommandTest {
       assertTrue(j.get("amg_s").asDouble() > 0);
     }
     assertFalse(j.has("fp32_agreement"), "only int8 runs compare with fp32");
+    assertEquals(profile, j.has("encoder_ops_ms"));
+    if (profile) {
+      // the tiny ViT's work is in its matrix products and the patch embedding's convolution;
+      // the kernels of one run take less than the whole run
+      JsonNode ops = j.get("encoder_ops_ms");
+      double sum = 0;
+      double previous = Double.MAX_VALUE;
+      for (var it = ops.fields(); it.hasNext(); ) {
+        double v = it.next().getValue().asDouble();
+        assertTrue(v >= 0 && v <= previous, "largest first: " + ops);
+        previous = v;
+        sum += v;
+      }
+      assertTrue(ops.has("Conv") && (ops.has("MatMul") || ops.has("Gemm")), ops.toString());
+      assertTrue(sum > 0 && sum < 3 * j.get("encoder_ms").get("max").asDouble(), ops.toString());
+    }
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -31,12 +32,54 @@ public final class Profiling {
    * ConvTranspose, from the shapes a profiled run reports.
    */
   public static long flops(OnnxModel model, Map<String, FloatTensor> inputs, int threads) {
+    return countFlops(profiledRuns(model, inputs, threads, false, 1));
+  }
+
+  /**
+   * Where the time of a graph's runs goes: milliseconds per run for each operator type, as ONNX
+   * Runtime's profiler reports its kernels (all graph optimizations on, so the types are those of
+   * the fused nodes that really run), largest first. One warm-up run is not counted.
+   */
+  public static Map<String, Double> opTimes(OnnxModel model, Map<String, FloatTensor> inputs,
+      int threads, int runs) {
+    Map<String, Double> micros = new HashMap<>();
+    JsonNode events = profiledRuns(model, inputs, threads, true, runs + 1);
+    // the kernels of the first (warm-up) run come first: skip as many events as one run has
+    long perRun = 0;
+    for (JsonNode e : events) {
+      if (isKernel(e)) {
+        perRun++;
+      }
+    }
+    perRun /= runs + 1;
+    long seen = 0;
+    for (JsonNode e : events) {
+      if (isKernel(e) && seen++ >= perRun) {
+        micros.merge(e.path("args").path("op_name").asText(), e.path("dur").asDouble(),
+            Double::sum);
+      }
+    }
+    Map<String, Double> ms = new LinkedHashMap<>();
+    micros.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> ms.put(e.getKey(), e.getValue() / 1000 / runs));
+    return ms;
+  }
+
+  private static boolean isKernel(JsonNode e) {
+    return "Node".equals(e.path("cat").asText()) && e.path("name").asText().endsWith("_kernel_time");
+  }
+
+  /** The profiler's events of {@code runs} runs of a fresh session. */
+  private static JsonNode profiledRuns(OnnxModel model, Map<String, FloatTensor> inputs,
+      int threads, boolean optimize, int runs) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Path dir = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       dir = TempDirs.create("sam4j-profile");
       so.setIntraOpNumThreads(threads);
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+      so.setOptimizationLevel(optimize ? OrtSession.SessionOptions.OptLevel.ALL_OPT
+          : OrtSession.SessionOptions.OptLevel.NO_OPT);
       so.enableProfiling(dir.resolve("run").toString());
       String profile;
       try (OrtSession s = model.hasExternalData() ? open(env, model, dir, so)
@@ -47,13 +90,15 @@ public final class Profiling {
             feeds.put(e.getKey(), OnnxTensor.createTensor(env,
                 FloatBuffer.wrap(e.getValue().data()), e.getValue().shape()));
           }
-          s.run(feeds).close();
+          for (int i = 0; i < runs; i++) {
+            s.run(feeds).close();
+          }
         } finally {
           feeds.values().forEach(OnnxTensor::close);
         }
         profile = s.endProfiling();
       }
-      return countFlops(new ObjectMapper().readTree(Path.of(profile).toFile()));
+      return new ObjectMapper().readTree(Path.of(profile).toFile());
     } catch (OrtException | IOException e) {
       throw new SamException(SamException.Kind.RUNTIME, "profiling failed: " + e.getMessage(), e);
     } finally {
@@ -70,7 +115,7 @@ public final class Profiling {
   static long countFlops(JsonNode events) {
     long flops = 0;
     for (JsonNode e : events) {
-      if (!"Node".equals(e.path("cat").asText()) || !e.path("name").asText().endsWith("_kernel_time")) {
+      if (!isKernel(e)) {
         continue;
       }
       JsonNode args = e.path("args");
