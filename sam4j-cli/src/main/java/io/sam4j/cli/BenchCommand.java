@@ -160,13 +160,6 @@ final class BenchCommand implements Callable<Integer> {
          SamPredictor p = m.newPredictor()) {
       p.setImage(img);
       float[] e = p.embedding().data();
-      double num = 0;
-      double den = 0;
-      for (int i = 0; i < e.length; i++) {
-        double d = (double) e[i] - int8Embedding[i];
-        num += d * d;
-        den += (double) e[i] * e[i];
-      }
       List<Prediction> fp32 = p.predictBatch(grid);
       double iouSum = 0;
       int masks = 0;
@@ -176,13 +169,13 @@ final class BenchCommand implements Callable<Integer> {
           masks++;
         }
       }
-      o.put("embedding_rel_l2", Math.sqrt(num / den));
+      o.put("embedding_rel_l2", relL2(int8Embedding, e));
       o.put("mask_iou_mean", iouSum / masks);
       o.put("masks", masks);
     }
   }
 
-  private static double[] time(int n, Runnable r) {
+  static double[] time(int n, Runnable r) {
     r.run();
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
@@ -194,12 +187,24 @@ final class BenchCommand implements Callable<Integer> {
     return ms;
   }
 
-  private static double median(double[] sorted) {
+  /** Relative L2 distance of {@code a} from {@code ref}. */
+  static double relL2(float[] a, float[] ref) {
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = (double) a[i] - ref[i];
+      num += d * d;
+      den += (double) ref[i] * ref[i];
+    }
+    return Math.sqrt(num / den);
+  }
+
+  static double median(double[] sorted) {
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  private static void stats(ObjectNode o, double[] sorted) {
+  static void stats(ObjectNode o, double[] sorted) {
     o.put("median", median(sorted));
     o.put("min", sorted[0]);
     o.put("max", sorted[sorted.length - 1]);

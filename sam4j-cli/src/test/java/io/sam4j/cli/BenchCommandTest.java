@@ -95,4 +95,23 @@ class BenchCommandTest {
     double iou = a.get("mask_iou_mean").asDouble();
     assertTrue(iou >= 0.95 && iou <= 1, "mean IoU " + iou);
   }
+
+  @Test
+  void syntheticEncoderComparesPrecisions() throws IOException {
+    CliRunner r = CliRunner.run("bench-synthetic", "--arch", "vit_b", "--depth", "1", "--runs",
+        "1", "--json");
+    assertEquals(0, r.exitCode, r.err);
+    JsonNode j = new ObjectMapper().readTree(r.out);
+    assertEquals("vit_b (random weights)", j.get("model").asText());
+    assertEquals(1, j.get("depth").asInt());
+    double fp32 = j.get("encoder_ms_fp32").get("median").asDouble();
+    double int8 = j.get("encoder_ms_int8").get("median").asDouble();
+    assertTrue(fp32 > 0 && int8 > 0);
+    assertEquals(fp32 / int8, j.get("int8_speedup").asDouble(), 1e-9);
+    double l2 = j.get("embedding_rel_l2").asDouble();
+    assertTrue(l2 > 0 && l2 < 0.05, "embeddings rel L2 " + l2);
+    CliRunner bad = CliRunner.run("bench-synthetic", "--arch", "vit_x", "--json");
+    assertEquals(2, bad.exitCode);
+    assertTrue(bad.err.contains("no ViT called 'vit_x'; known: vit_b, vit_l, vit_h"), bad.err);
+  }
 }
