@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         "shapes (no checkpoint needed; the embeddings mean nothing) and print one JSON object:",
         "encoder_ms_fp32 and encoder_ms_int8 {median, min, max} over --runs after a warm-up,",
         "int8_speedup (ratio of the medians), embedding_rel_l2 (int8 against fp32) and peak_rss_mb.",
-        "ViT-H needs about 10 GB of memory and a minute or two per precision on two cores.",
+        "ViT-H needs about 10 GB of memory (SAM4J_JAVA_OPTS=-Xmx12g for bin/sam4j) and a minute",
+        "or two per precision on two cores.",
         "Example:",
         "  sam4j bench-synthetic --arch vit_h --runs 1 --json"})
 final class BenchSyntheticCommand implements Callable<Integer> {
