@@ -5,6 +5,7 @@ import io.sam4j.modeling.SamGraphs;
 import io.sam4j.prompt.Point;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.runtime.FloatTensor;
+import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.Outputs;
 import io.sam4j.transform.ResizeLongestSide;
 import java.util.LinkedHashMap;
@@ -112,8 +113,12 @@ final class PromptDecoder {
       Map<String, Object> masksIn = new LinkedHashMap<>();
       masksIn.put(SamGraphs.FINAL_KEYS, tokens.handle(SamGraphs.FINAL_KEYS));
       masksIn.put(SamGraphs.HYPER_IN, tokens.handle(SamGraphs.HYPER_IN));
-      masksIn.put(SamGraphs.SELECTED, new FloatTensor(selected, new long[] {count}));
-      try (Outputs masks = model.decoderMasks().runKeepingOutputs(masksIn)) {
+      InferenceSession stage = model.decoderMasksForAll();
+      if (count < b) {
+        masksIn.put(SamGraphs.SELECTED, new FloatTensor(selected, new long[] {count}));
+        stage = model.decoderMasks();
+      }
+      try (Outputs masks = stage.runKeepingOutputs(masksIn)) {
         return new Output(masks.get(SamGraphs.LOW_RES_MASKS).data(), iou, m, rows);
       }
     }

@@ -32,6 +32,7 @@ public final class SamModel implements AutoCloseable {
   private final InferenceSession prologue;
   private final InferenceSession decoderTokens;
   private final InferenceSession decoderMasks;
+  private final InferenceSession decoderMasksForAll;
   private final InferenceSession maskDecoder;
   private final long parameterCount;
   private final LoadTimings timings;
@@ -59,6 +60,7 @@ public final class SamModel implements AutoCloseable {
     this.decoderTokens = sessions.get(2);
     this.decoderMasks = sessions.get(3);
     this.maskDecoder = sessions.get(4);
+    this.decoderMasksForAll = sessions.get(5);
     this.parameterCount = parameterCount;
     this.timings = timings;
   }
@@ -99,6 +101,7 @@ public final class SamModel implements AutoCloseable {
     OnnxModel tokensGraph = SamGraphs.decoderTokens(sd, spec);
     OnnxModel masksGraph = SamGraphs.decoderMasks(sd, spec);
     OnnxModel maskDecGraph = SamGraphs.decoder(sd, spec);
+    OnnxModel masksForAllGraph = SamGraphs.decoderMasksForAll(sd, spec);
     long t1 = System.nanoTime();
     List<InferenceSession> made = new java.util.ArrayList<>();
     try {
@@ -107,6 +110,8 @@ public final class SamModel implements AutoCloseable {
       made.add(InferenceSession.create("prompt decoder tokens", tokensGraph, options, true));
       made.add(InferenceSession.create("prompt decoder masks", masksGraph, options, true));
       made.add(InferenceSession.create("prompt decoder with mask input", maskDecGraph, options,
+          true));
+      made.add(InferenceSession.create("prompt decoder masks for all", masksForAllGraph, options,
           true));
       long t2 = System.nanoTime();
       return new SamModel(spec, made, sd.parameterCount(),
@@ -161,6 +166,12 @@ public final class SamModel implements AutoCloseable {
     return decoderMasks;
   }
 
+  /** The decoder's second stage when every prompt of the batch needs masks. */
+  InferenceSession decoderMasksForAll() {
+    check();
+    return decoderMasksForAll;
+  }
+
   /** The whole decoder for prompts with a mask input. */
   InferenceSession maskInputDecoder() {
     check();
@@ -178,7 +189,7 @@ public final class SamModel implements AutoCloseable {
     if (!closed) {
       closed = true;
       for (InferenceSession s : List.of(encoder, prologue, decoderTokens, decoderMasks,
-          maskDecoder)) {
+          maskDecoder, decoderMasksForAll)) {
         s.close();
       }
     }
