@@ -13,7 +13,6 @@ import io.sam4j.transform.ResizeLongestSide;
 import io.sam4j.transform.SamPreprocessor;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -217,17 +216,18 @@ public final class SamPredictor implements AutoCloseable {
     // the masks are upscaled in parallel (each is independent) and thresholded row by row
     Mask[] made = new Mask[count];
     IntStream.range(0, count).parallel().forEach(j -> {
-      BitSet bits = new BitSet(orig[0] * orig[1]);
+      long[] words = new long[(orig[0] * orig[1] + 63) >>> 6];
       new MaskPostprocessor(side, spec.imageSize(), st.inputSize(), orig).rows(logits[j], 0,
           (y, row) -> {
             int base = y * orig[1];
             for (int x = 0; x < row.length; x++) {
               if (row[x] > 0f) {
-                bits.set(base + x);
+                int i = base + x;
+                words[i >>> 6] |= 1L << i;
               }
             }
           });
-      made[j] = Mask.fromBits(bits, orig[1], orig[0]);
+      made[j] = Mask.fromWords(words, orig[1], orig[0]);
     });
     masks.addAll(Arrays.asList(made));
     return new Prediction(masks, scores, logits, side);

@@ -22,13 +22,32 @@ public final class Mask {
       throw new IllegalArgumentException("logits have " + logits.length + " values, not "
           + width + "x" + height);
     }
-    BitSet b = new BitSet(logits.length);
+    long[] words = new long[(logits.length + 63) >>> 6];
     for (int i = 0; i < logits.length; i++) {
       if (logits[i] > threshold) {
-        b.set(i);
+        words[i >>> 6] |= 1L << i;
       }
     }
-    return new Mask(width, height, b);
+    return new Mask(width, height, BitSet.valueOf(words));
+  }
+
+  /**
+   * A mask from row-major bits packed in words: pixel {@code i = y * width + x} is bit
+   * {@code i % 64} of {@code words[i / 64]} (the words are copied). Filling words and wrapping
+   * them once is several times faster than setting a {@link BitSet} pixel by pixel.
+   */
+  public static Mask fromWords(long[] words, int width, int height) {
+    long pixels = (long) width * height;
+    if (words.length != (pixels + 63) / 64) {
+      throw new IllegalArgumentException(words.length + " words for " + width + "x" + height
+          + " pixels; expected " + (pixels + 63) / 64);
+    }
+    BitSet bits = BitSet.valueOf(words);
+    if (bits.length() > pixels) {
+      throw new IllegalArgumentException("bit " + (bits.length() - 1) + " is outside a " + width
+          + "x" + height + " mask");
+    }
+    return new Mask(width, height, bits);
   }
 
   /** A mask from row-major bits (copied). */
@@ -46,13 +65,13 @@ public final class Mask {
       throw new IllegalArgumentException("mask has " + values.length + " values, not "
           + width + "x" + height);
     }
-    BitSet b = new BitSet(values.length);
+    long[] words = new long[(values.length + 63) >>> 6];
     for (int i = 0; i < values.length; i++) {
       if (values[i] != 0) {
-        b.set(i);
+        words[i >>> 6] |= 1L << i;
       }
     }
-    return new Mask(width, height, b);
+    return new Mask(width, height, BitSet.valueOf(words));
   }
 
   public int width() {
