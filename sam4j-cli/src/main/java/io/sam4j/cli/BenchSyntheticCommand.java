@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -54,9 +55,7 @@ final class BenchSyntheticCommand implements Callable<Integer> {
       description = "Timed runs after one warm-up (default ${DEFAULT-VALUE})")
   int runs;
 
-  @Option(names = "--threads", defaultValue = "0",
-      description = "Threads for inference, 0 = one per core (default)")
-  int threads;
+  @Mixin ThreadsOption threads;
 
   @Option(names = "--json", description = "Print one JSON object (the only output format)")
   boolean json;
@@ -89,7 +88,7 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     Map<Precision, double[]> times = new EnumMap<>(Precision.class);
     Map<Precision, float[]> embeddings = new EnumMap<>(Precision.class);
     for (Precision p : Precision.values()) {
-      RuntimeOptions options = new RuntimeOptions(threads, true, p);
+      RuntimeOptions options = new RuntimeOptions(threads.threads, true, p);
       try (InferenceSession session = InferenceSession.create("synthetic " + vit.name(),
           SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT, p), options)) {
         embeddings.put(p, session.run(in).get(SamGraphs.IMAGE_EMBEDDINGS).data());
@@ -99,7 +98,7 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     ObjectNode out = new ObjectMapper().createObjectNode();
     out.put("model", vit.name() + " (random weights)");
     out.put("depth", vit.depth());
-    out.put("threads", new RuntimeOptions(threads, true).effectiveThreads());
+    out.put("threads", new RuntimeOptions(threads.threads, true).effectiveThreads());
     for (Precision p : Precision.values()) {
       BenchCommand.stats(out.putObject("encoder_ms_" + p.name().toLowerCase(Locale.ROOT)),
           times.get(p));

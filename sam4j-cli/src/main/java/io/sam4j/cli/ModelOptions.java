@@ -7,6 +7,7 @@ import io.sam4j.registry.TextProgress;
 import io.sam4j.runtime.RuntimeOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options that choose a model, shared by every command that runs one. */
@@ -21,16 +22,14 @@ final class ModelOptions {
       description = "Model spec JSON for what the checkpoint does not say (e.g. head counts)")
   Path spec;
 
-  @Option(names = "--threads", defaultValue = "0",
-      description = "Threads for inference, 0 = one per core (default)")
-  int threads;
+  @Mixin ThreadsOption threads;
 
   @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
       description = "Image encoder arithmetic: fp32 (as the reference) or int8 (faster, approximate)")
   String precision;
 
   RuntimeOptions options() {
-    return new RuntimeOptions(threads, true,
+    return new RuntimeOptions(threads.threads, true,
         Cli.choice("--precision", precision, RuntimeOptions.Precision.class));
   }
 
