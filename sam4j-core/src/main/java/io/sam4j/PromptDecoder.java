@@ -59,10 +59,6 @@ final class PromptDecoder {
     Map<String, Object> in = new LinkedHashMap<>();
     in.put(SamGraphs.POINT_COORDS, new FloatTensor(coords, new long[] {b, n, 2}));
     in.put(SamGraphs.POINT_LABELS, new FloatTensor(labels, new long[] {b, n}));
-    int[] all = new int[b];
-    for (int i = 0; i < b; i++) {
-      all[i] = i;
-    }
     if (withMask) {
       float[] masks = new float[b * side * side];
       float[] has = new float[b];
@@ -81,7 +77,7 @@ final class PromptDecoder {
       try (Outputs out = model.maskInputDecoder().runKeepingOutputs(in)) {
         FloatTensor low = out.get(SamGraphs.LOW_RES_MASKS);
         return new Output(low.data(), out.get(SamGraphs.IOU_PREDICTIONS).data(),
-            low.dim(1), all);
+            low.dim(1), java.util.stream.IntStream.range(0, b).toArray());
       }
     }
     if (cache == null) {

@@ -51,7 +51,7 @@ final class DecoderAttention {
   Value attend(String a, Value q, Value kp, Value vp) {
     int internal = internal(a);
     int c = internal / numHeads;
-    Value qp = heads(nn.linear(a + ".q_proj", q), c);
+    Value qp = projectQueries(a, q);
     Value attn = nn.matmul(qp, nn.transpose(kp, 0, 1, 3, 2));
     attn = nn.g.op("Div", attn, nn.g.scalar((float) Math.sqrt(c)));
     attn = nn.softmax(attn);
@@ -104,8 +104,8 @@ final class DecoderAttention {
     int c = internal / numHeads;
     Tensor wq = nn.param(a + ".q_proj", "weight");
     int d = wq.dim(1);
-    Value kh = heads(nn.linear(a + ".k_proj", k), c);
-    Value vh = heads(nn.linear(a + ".v_proj", v), c);
+    Value[] kv = projectKeysValues(a, k, v);
+    Value kh = kv[0];
     // keys folded with the query projection: (k_h Wq_h) [B, H, T, D]; bias term bq_h . k_h [B, H, T]
     Value wqHeads = nn.g.weight(a + ".q_proj.weight.heads", wq.toFloatArray(), numHeads, c, d);
     Value g = nn.reshape(nn.matmul(kh, wqHeads), 0, -1, d);
@@ -116,7 +116,7 @@ final class DecoderAttention {
     scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
     // softmax over each head's tokens: [B, N, H*T] viewed as [B, N, H, T]
     Value p = nn.reshape(nn.softmax(nn.reshape(scores, 0, 0, numHeads, -1)), 0, 0, -1);
-    return nn.matmul(p, foldedValues(a, vh, c));
+    return nn.matmul(p, foldedValues(a, kv[1], c));
   }
 
   /** The query projection split into heads: [B, H, N, c] (precomputable for image tokens). */
@@ -136,13 +136,12 @@ final class DecoderAttention {
    */
   Value imageToTokenProjected(String a, Value qp, Value k, Value v) {
     int c = internal(a) / numHeads;
-    Value kh = heads(nn.linear(a + ".k_proj", k), c);
-    Value vh = heads(nn.linear(a + ".v_proj", v), c);
-    Value scores = nn.matmul(qp, nn.transpose(kh, 0, 1, 3, 2));
+    Value[] kv = projectKeysValues(a, k, v);
+    Value scores = nn.matmul(qp, nn.transpose(kv[0], 0, 1, 3, 2));
     scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
     // [B, H, N, T] -> [B, N, H*T], the layout of the folded output product
     Value p = nn.reshape(nn.transpose(nn.softmax(scores), 0, 2, 1, 3), 0, 0, -1);
-    return nn.matmul(p, foldedValues(a, vh, c));
+    return nn.matmul(p, foldedValues(a, kv[1], c));
   }
 
   /** The output projection's bias, which the image-to-token forms leave to the caller. */

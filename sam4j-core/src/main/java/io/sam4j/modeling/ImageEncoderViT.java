@@ -108,9 +108,9 @@ public final class ImageEncoderViT implements ImageEncoder {
     Value k = nn.g.op("Squeeze", parts[1], nn.g.ints(0));
     Value v = nn.g.op("Squeeze", parts[2], nn.g.ints(0));
     float scale = (float) Math.pow(hd, -0.5);
-    Value attn = precision == Precision.INT8
-        ? Int8Linear.logits(nn, nn.mul(q, nn.g.scalar(scale)), nn.transpose(k, 0, 2, 1))
-        : nn.matmul(nn.mul(q, nn.g.scalar(scale)), nn.transpose(k, 0, 2, 1));
+    Value qs = nn.mul(q, nn.g.scalar(scale));
+    Value kT = nn.transpose(k, 0, 2, 1);
+    Value attn = precision == Precision.INT8 ? Int8Linear.logits(nn, qs, kT) : nn.matmul(qs, kT);
     if (sd.has(a + ".rel_pos_h")) {
       attn = addDecomposedRelPos(nn, a, attn, q, bh, size, hd);
     }

@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
  * {@code nn.Linear} with int8 weights: each output channel's weights are scaled by
  * {@code max|w| / 127} and rounded (symmetric, zero point 0); ONNX Runtime's
  * {@code DynamicQuantizeMatMul} quantizes the activations per tensor at run time and runs an
- * integer matrix product. The quantized weights are computed when the model is written.
+ * integer matrix product. The quantized weights are computed when the model is written. Also the
+ * product of two activations ({@link #logits}), both quantized at run time.
  */
 final class Int8Linear {
   private Int8Linear() {}

@@ -104,8 +104,9 @@ public final class Mask {
     }
     BitSet inter = (BitSet) bits.clone();
     inter.and(other.bits);
-    long union = area + other.area - inter.cardinality();
-    return union == 0 ? 1.0 : (double) inter.cardinality() / union;
+    long shared = inter.cardinality();
+    long union = area + other.area - shared;
+    return union == 0 ? 1.0 : (double) shared / union;
   }
 
   /** Row-major 0/1 bytes (a new array). */
