@@ -115,7 +115,8 @@ final class PromptDecoder {
         stage = model.decoderMasks();
       }
       try (Outputs masks = stage.runKeepingOutputs(masksIn)) {
-        return new Output(masks.get(SamGraphs.LOW_RES_MASKS).data(), iou, m, rows);
+        float[] sub = masks.get(SamGraphs.LOW_RES_SUBPIXEL).data();
+        return new Output(SamGraphs.subPixelToImage(sub, m, spec.embeddingSize()), iou, m, rows);
       }
     }
   }

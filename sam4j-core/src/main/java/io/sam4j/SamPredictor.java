@@ -197,40 +197,65 @@ public final class SamPredictor implements AutoCloseable {
     return List.of(out);
   }
 
-
   private Prediction toPrediction(ImageEmbedding st, boolean multimask, float[] low, float[] iou,
       int item, int tokens) {
     int side = spec.lowResSize();
     int first = multimask ? 1 : 0;
     int count = multimask ? tokens - 1 : 1;
-    List<Mask> masks = new ArrayList<>();
     float[] scores = new float[count];
     float[][] logits = new float[count][];
-    int[] orig = st.originalSize();
     for (int j = 0; j < count; j++) {
       int t = first + j;
       logits[j] = Arrays.copyOfRange(low, (item * tokens + t) * side * side,
           (item * tokens + t + 1) * side * side);
       scores[j] = iou[item * tokens + t];
     }
-    // the masks are upscaled in parallel (each is independent) and thresholded row by row
-    Mask[] made = new Mask[count];
-    IntStream.range(0, count).parallel().forEach(j -> {
-      long[] words = new long[(orig[0] * orig[1] + 63) >>> 6];
-      new MaskPostprocessor(side, spec.imageSize(), st.inputSize(), orig).rows(logits[j], 0,
-          (y, row) -> {
-            int base = y * orig[1];
-            for (int x = 0; x < row.length; x++) {
-              if (row[x] > 0f) {
-                int i = base + x;
-                words[i >>> 6] |= 1L << i;
-              }
-            }
-          });
-      made[j] = Mask.fromWords(words, orig[1], orig[0]);
+    return new Prediction(List.of(thresholded(st, logits)), scores, logits, side);
+  }
+
+  /**
+   * The full-resolution masks ({@code logits > 0}) of low-res logits, upscaled and thresholded row
+   * by row in parallel: each mask is cut into row ranges (so that one mask also keeps every core
+   * busy) whose bits fill whole words, so no two tasks write the same word.
+   */
+  private Mask[] thresholded(ImageEmbedding st, float[][] logits) {
+    int[] orig = st.originalSize();
+    int h = orig[0];
+    int w = orig[1];
+    int side = spec.lowResSize();
+    // a range starting at row y starts a word when y * w is a multiple of 64
+    int step = 64 / gcd(w, 64);
+    int cores = Runtime.getRuntime().availableProcessors();
+    int parts = Math.max(1, Math.min((2 * cores + logits.length - 1) / logits.length, h / step));
+    int[] bounds = new int[parts + 1];
+    for (int k = 1; k < parts; k++) {
+      bounds[k] = (int) ((long) h * k / parts / step * step);
+    }
+    bounds[parts] = h;
+    long[][] words = new long[logits.length][(h * w + 63) >>> 6];
+    IntStream.range(0, logits.length * parts).parallel().forEach(task -> {
+      int j = task / parts;
+      int k = task % parts;
+      long[] bits = words[j];
+      new MaskPostprocessor(side, spec.imageSize(), st.inputSize(), orig).rows(logits[j], 0, bounds[k], bounds[k + 1], (y, row) -> {
+        int base = y * w;
+        for (int x = 0; x < row.length; x++) {
+          if (row[x] > 0f) {
+            int i = base + x;
+            bits[i >>> 6] |= 1L << i;
+          }
+        }
+      });
     });
-    masks.addAll(Arrays.asList(made));
-    return new Prediction(masks, scores, logits, side);
+    Mask[] made = new Mask[logits.length];
+    for (int j = 0; j < made.length; j++) {
+      made[j] = Mask.fromWords(words[j], w, h);
+    }
+    return made;
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
   }
 
   /**

@@ -12,7 +12,8 @@ import io.sam4j.graph.Value;
  *
  * <p>The 2x2 stride-2 transposed convolutions are written as matrix products that keep every
  * pixel's four sub-pixels together (channels last), and the pixels are put in image order only
- * once, on the final low-res logits.
+ * once, on the final low-res logits (by the graph, or for the staged decoder by the caller, which
+ * does it faster than a transpose node; see {@link SamGraphs#subPixelToImage}).
  */
 public final class MaskDecoder {
   private static final String P = "mask_decoder";
@@ -91,7 +92,7 @@ public final class MaskDecoder {
       Value expandShape = g.node("Concat", batch, g.ints(1 + numMask, c)).attr("axis", 0L).out();
       outputTokens = g.op("Expand", outputTokens, expandShape);
       Value tokens = g.node("Concat", outputTokens, sparse).attr("axis", 1L).out();
-      Value[] qk = transformer().build(image, peTokens, tokens);
+      Value[] qk = transformer().build(image, peTokens, tokens, 1 + numMask);
       hs = qk[0];
       keys = qk[1];
     }
@@ -120,9 +121,23 @@ public final class MaskDecoder {
    * @return low-res logits [B, M, 4h, 4w]
    */
   Value masks(Value keys, Value hyperIn, int h, int w) {
+    int numMask = spec.numMultimaskOutputs() + 1;
+    Value sub = masksSubPixel(keys, hyperIn, h, w);
+    try (GraphBuilder.Scope s = nn.g.scope(P)) {
+      // sub-pixel order (y, x, ki, kj, ki2, kj2, mask) to image order (mask, 4y+2ki+ki2, 4x+2kj+kj2)
+      sub = nn.reshape(sub, 0, h, w, 2, 2, 2, 2, numMask);
+      return nn.reshape(nn.transpose(sub, 0, 7, 1, 3, 5, 2, 4, 6), 0, numMask, 4L * h, 4L * w);
+    }
+  }
+
+  /**
+   * {@link #masks} in the order the upscaling makes them, before any reordering:
+   * [B, hw * 16, M], rows in the order (y, x, ki, kj, ki2, kj2) where the low-res pixel is
+   * (4y + 2ki + ki2, 4x + 2kj + kj2); see {@link SamGraphs#subPixelToImage}.
+   */
+  Value masksSubPixel(Value keys, Value hyperIn, int h, int w) {
     GraphBuilder g = nn.g;
     int upC = spec.transformerDim() / 8;
-    int numMask = spec.numMultimaskOutputs() + 1;
     Value up;
     try (GraphBuilder.Scope s = g.scope(P + ".output_upscaling")) {
       String u = P + ".output_upscaling";
@@ -133,10 +148,7 @@ public final class MaskDecoder {
     }
     try (GraphBuilder.Scope s = g.scope(P)) {
       Value flat = nn.reshape(up, 0, -1, upC);
-      Value sub = nn.matmul(flat, nn.transpose(hyperIn, 0, 2, 1));
-      // sub-pixel order (y, x, ki, kj, ki2, kj2, mask) to image order (mask, 4y+2ki+ki2, 4x+2kj+kj2)
-      sub = nn.reshape(sub, 0, h, w, 2, 2, 2, 2, numMask);
-      return nn.reshape(nn.transpose(sub, 0, 7, 1, 3, 5, 2, 4, 6), 0, numMask, 4L * h, 4L * w);
+      return nn.matmul(flat, nn.transpose(hyperIn, 0, 2, 1));
     }
   }
 

@@ -9,6 +9,7 @@ import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Builds the two graphs of a SAM-family model: the image encoder ({@code image} to
@@ -134,6 +135,11 @@ public final class SamGraphs {
   public static final String HYPER_IN = "hyper_in";
   /** Decoder tokens stage output: the image tokens after the transformer [B, hw, C]. */
   public static final String FINAL_KEYS = "final_keys";
+  /**
+   * Decoder masks stage output: the low-res logits of every mask token in sub-pixel order
+   * [B', hw * 16, M]; {@link #subPixelToImage} puts them in image order.
+   */
+  public static final String LOW_RES_SUBPIXEL = "low_res_masks_subpixel";
   /** Decoder masks stage input: which prompts of the batch to make masks for, [B'] (floats). */
   public static final String SELECTED = "selected";
 
@@ -196,9 +202,39 @@ public final class SamGraphs {
       hyper = g.node("Gather", hyper, selected).attr("axis", 0L).out();
     }
     MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
-    g.output(LOW_RES_MASKS, md.masks(keys, hyper, e, e));
+    g.output(LOW_RES_SUBPIXEL, md.masksSubPixel(keys, hyper, e, e));
     return g.build();
   }
+
+  /**
+   * The masks stage's {@link #LOW_RES_SUBPIXEL} logits in image order, as {@link #LOW_RES_MASKS}:
+   * [B', M, 4e, 4e] for an embedding of side e. Reads the source once, in order.
+   */
+  public static float[] subPixelToImage(float[] sub, int masks, int e) {
+    int side = 4 * e;
+    int perPrompt = masks * side * side;
+    float[] out = new float[sub.length];
+    IntStream range = IntStream.range(0, sub.length / perPrompt);
+    (sub.length > perPrompt ? range.parallel() : range).forEach(b -> {
+      int i = b * perPrompt;
+      int base = b * perPrompt;
+      for (int y = 0; y < e; y++) {
+        for (int x = 0; x < e; x++) {
+          // the 16 sub-pixels (ki, kj, ki2, kj2) of pixel (y, x), each with its M masks
+          for (int s = 0; s < 16; s++) {
+            int row = 4 * y + 2 * (s >> 3) + ((s >> 1) & 1);
+            int col = 4 * x + 2 * ((s >> 2) & 1) + (s & 1);
+            int at = base + row * side + col;
+            for (int m = 0; m < masks; m++) {
+              out[at + m * side * side] = sub[i++];
+            }
+          }
+        }
+      }
+    });
+    return out;
+  }
+
 
   /** Export input: the original image size (H, W) as floats, as the reference export takes it. */
   public static final String ORIG_IM_SIZE = "orig_im_size";

@@ -53,9 +53,11 @@ final class TwoWayTransformer {
    *     when the tokens are shared by all prompts, the first block's projected keys and values
    * @param imagePe the positional encoding [1, HW, C]
    * @param tokens the output and prompt tokens [B, T, C]
-   * @return {queries [B, T, C], keys [B, HW, C]}
+   * @param outputs how many leading tokens the caller reads: only they go through the final
+   *     attention (each query attends on its own, so the others' results would be dropped)
+   * @return {queries [B, outputs, C], keys [B, HW, C]}
    */
-  Value[] build(ImageSide image, Value imagePe, Value tokens) {
+  Value[] build(ImageSide image, Value imagePe, Value tokens, int outputs) {
     Value queries = tokens;
     Value keys = image.tokens();
     for (int i = 0; i < depth; i++) {
@@ -70,7 +72,8 @@ final class TwoWayTransformer {
     }
     String f = P + ".final_attn_token_to_image";
     try (GraphBuilder.Scope s = nn.g.scope(f)) {
-      Value q = nn.add(queries, tokens);
+      queries = nn.slice(queries, 1, 0, outputs);
+      Value q = nn.add(queries, nn.slice(tokens, 1, 0, outputs));
       Value k = nn.add(keys, imagePe);
       Value out = attention.tokenToImage(f, q, k, keys);
       queries = nn.layerNorm(P + ".norm_final_attn", nn.add(queries, out), 1e-5f);

@@ -69,13 +69,30 @@ public final class MaskPostprocessor {
 
   /** Streams the upscaled rows of the mask stored at {@code lowRes[offset ...]}. */
   public void rows(float[] lowRes, int offset, RowConsumer consumer) {
-    // stage 1, horizontal: every low-res row to the cropped padded width
-    for (int r = 0; r < lowResSize; r++) {
+    rows(lowRes, offset, 0, outH, consumer);
+  }
+
+  /**
+   * Streams rows {@code from} (inclusive) to {@code to} (exclusive) of the upscaled mask stored at
+   * {@code lowRes[offset ...]}, interpolating only the low-res rows they need: disjoint row ranges
+   * of one mask can be made on different threads (one instance each).
+   */
+  public void rows(float[] lowRes, int offset, int from, int to, RowConsumer consumer) {
+    if (from < 0 || to > outH || from > to) {
+      throw new IllegalArgumentException("rows " + from + ".." + to + " of " + outH);
+    }
+    if (from == to) {
+      return;
+    }
+    // stage 1, horizontal: the low-res rows behind the range, to the cropped padded width
+    int first = s1y.i0[s2y.i0[from]];
+    int last = s1y.i1[s2y.i1[to - 1]];
+    for (int r = first; r <= last; r++) {
       horizontal(lowRes, offset + r * lowResSize, s1x, lowH, r * inW, inW);
     }
     s2RowIndex[0] = -1;
     s2RowIndex[1] = -1;
-    for (int y = 0; y < outH; y++) {
+    for (int y = from; y < to; y++) {
       float[] a = stage2Row(s2y.i0[y]);
       float[] b = stage2Row(s2y.i1[y]);
       float h0 = s2y.l0[y];
