@@ -22,6 +22,9 @@ public final class Main {
     System.exit(run(args));
   }
 
+  /** Columns of the usage help. */
+  static final int USAGE_WIDTH = 100;
+
   /** Runs the CLI on the process's streams and returns its exit code. */
   public static int run(String... args) {
     return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
@@ -31,6 +34,8 @@ public final class Main {
   /** Runs the CLI with the given output streams and returns its exit code (used by tests). */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    // the descriptions are written for 100 columns (picocli wraps at 80 by default)
+    cl.setUsageHelpWidth(USAGE_WIDTH);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {

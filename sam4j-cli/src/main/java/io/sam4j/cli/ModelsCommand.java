@@ -143,8 +143,8 @@ final class ModelsCommand implements Callable<Integer> {
       name = "pull",
       mixinStandardHelpOptions = true,
       description = {
-          "Download checkpoints into the cache, resuming an interrupted download, and check their "
-              + "sha256. Prints the path of each file. A model already downloaded is left as it is.",
+          "Download checkpoints into the cache, resuming an interrupted download, and check their",
+          "sha256. Prints the path of each file. A model already downloaded is left as it is.",
           "Example:",
           "  sam4j models pull mobile_sam"})
   static final class Pull extends EachName {
@@ -177,8 +177,8 @@ final class ModelsCommand implements Callable<Integer> {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-          "Check that downloaded checkpoints are the published files: compare their size and "
-              + "sha256 with the registry.",
+          "Check that downloaded checkpoints are the published files: compare their size and",
+          "sha256 with the registry.",
           "Example:",
           "  sam4j models verify sam_vit_h"})
   static final class Verify extends EachName {

@@ -47,7 +47,8 @@ import picocli.CommandLine.Spec;
         "  <image>.overlay.png          the photo with the masks, points and boxes drawn",
         "Examples:",
         "  sam4j segment --model mobile_sam.pt --image dog.jpg --point 500,375 --out out/",
-        "  sam4j segment --model mobile_sam.pt --image photos/ --box 10,20,300,400 --box 350,40,600,420 --out out/"})
+        "  sam4j segment --model mobile_sam.pt --image photos/ --box 10,20,300,400 \\",
+        "      --box 350,40,600,420 --out out/"})
 final class SegmentCommand implements Callable<Integer> {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
