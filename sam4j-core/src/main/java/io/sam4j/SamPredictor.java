@@ -237,15 +237,16 @@ public final class SamPredictor implements AutoCloseable {
       int j = task / parts;
       int k = task % parts;
       long[] bits = words[j];
-      new MaskPostprocessor(side, spec.imageSize(), st.inputSize(), orig).rows(logits[j], 0, bounds[k], bounds[k + 1], (y, row) -> {
-        int base = y * w;
-        for (int x = 0; x < row.length; x++) {
-          if (row[x] > 0f) {
-            int i = base + x;
-            bits[i >>> 6] |= 1L << i;
-          }
-        }
-      });
+      new MaskPostprocessor(side, spec.imageSize(), st.inputSize(), orig).rows(logits[j], 0,
+          bounds[k], bounds[k + 1], (y, row) -> {
+            int base = y * w;
+            for (int x = 0; x < w; x++) {
+              if (row[x] > 0f) {
+                int i = base + x;
+                bits[i >>> 6] |= 1L << i;
+              }
+            }
+          });
     });
     Mask[] made = new Mask[logits.length];
     for (int j = 0; j < made.length; j++) {

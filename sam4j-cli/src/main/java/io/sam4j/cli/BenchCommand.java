@@ -43,17 +43,20 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Measure a model on an image and print one JSON object: load_ms, encoder_ms {median, min,",
-        "max} over --runs after a warm-up, decoder_ms (one prompt set to full-resolution masks),",
-        "decoder_batch64_ms (64 point prompts in one call, low-res outputs), amg_s (automatic mask",
-        "generation at default parameters), encoder_gflops (2 x multiply-adds of every MatMul, Gemm",
-        "and Conv of the encoder graph), encoder_gflops_per_s, matmul_peak_gflops_per_s (one",
-        "2048^3 float32 MatMul on ONNX Runtime with the same threads) and peak_rss_mb; with",
-        "--precision int8 also fp32_agreement (embeddings' relative L2 and the mean IoU of the",
-        "final masks of 64 grid prompts against the fp32 model); with --profile also",
-        "encoder_ops_ms (milliseconds per run of each operator type, largest first).",
+        "max} over --runs after a warm-up, decoder_ms (one prompt set to full-resolution masks;",
+        "10 x --runs calls, at least 50, after 20 warm-ups), decoder_batch64_ms (64 point prompts",
+        "in one call, low-res outputs), amg_s (automatic mask generation at default parameters),",
+        "encoder_gflops (2 x multiply-adds of every MatMul, Gemm and Conv of the encoder graph),",
+        "encoder_gflops_per_s, matmul_peak_gflops_per_s (one 2048^3 float32 MatMul on ONNX Runtime",
+        "with the same threads) and peak_rss_mb; with --precision int8 also fp32_agreement",
+        "(embeddings' relative L2 and the mean IoU of the final masks of 64 grid prompts against",
+        "the fp32 model); with --profile also encoder_ops_ms (milliseconds per run of each operator",
+        "type, largest first).",
         "Example:",
         "  sam4j bench --model mobile_sam.pt --image dog.jpg --runs 10 --json"})
 final class BenchCommand implements Callable<Integer> {
+  private static final int DECODER_WARMUPS = 20;
+
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
   @Mixin ModelOptions model;
@@ -103,7 +106,9 @@ final class BenchCommand implements Callable<Integer> {
       stats(out.putObject("encoder_ms"), enc);
       Prompt one = Prompt.builder().point(img.width() / 2.0, img.height() / 2.0, Label.FOREGROUND)
           .multimask(true).build();
-      stats(out.putObject("decoder_ms"), time(Math.max(runs, 10), () -> predictor.predict(one)));
+      // the decoder is fast and its Java side needs many calls to be compiled: more samples
+      stats(out.putObject("decoder_ms"),
+          time(DECODER_WARMUPS, Math.max(10 * runs, 50), () -> predictor.predict(one)));
       stats(out.putObject("decoder_batch64_ms"), time(runs, () -> predictor.predictLowRes(grid)));
       if (model.options().precision() == Precision.INT8) {
         int8Predictions = predictor.predictBatch(grid);
@@ -176,7 +181,14 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   static double[] time(int n, Runnable r) {
-    r.run();
+    return time(1, n, r);
+  }
+
+  /** {@code n} timings in ms, sorted, after {@code warmups} untimed calls. */
+  static double[] time(int warmups, int n, Runnable r) {
+    for (int i = 0; i < warmups; i++) {
+      r.run();
+    }
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
