@@ -2,6 +2,7 @@ package io.sam4j;
 
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
+import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.modeling.ModelSpec;
@@ -10,7 +11,9 @@ import io.sam4j.modeling.SpecDetector;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A SAM-family model loaded from a checkpoint the user already has ({@code sam_vit_b_01ec64.pth},
@@ -33,7 +36,11 @@ public final class SamModel implements AutoCloseable {
   private final InferenceSession decoderTokens;
   private final InferenceSession decoderMasks;
   private final InferenceSession decoderMasksForAll;
-  private final InferenceSession maskDecoder;
+  /** The prompt encoder's and mask decoder's weights, for {@link #maskInputDecoder}. */
+  private final StateDict decoderWeights;
+  private final RuntimeOptions options;
+  /** Made on first use: most work never gives a mask input (100-160 ms of loading spared). */
+  private InferenceSession maskDecoder;
   private final long parameterCount;
   private final LoadTimings timings;
   private volatile boolean closed;
@@ -42,8 +49,9 @@ public final class SamModel implements AutoCloseable {
    * Where loading time went, in milliseconds.
    *
    * @param readMs reading the checkpoint and detecting its architecture
-   * @param buildMs building and serializing both ONNX graphs
-   * @param sessionMs creating both ONNX Runtime sessions (graph optimization included)
+   * @param buildMs building and serializing the ONNX graphs (the decoder for mask inputs is made
+   *     on first use, not here)
+   * @param sessionMs creating the ONNX Runtime sessions (graph optimization included)
    */
   public record LoadTimings(double readMs, double buildMs, double sessionMs) {
     /** The total. */
@@ -52,15 +60,16 @@ public final class SamModel implements AutoCloseable {
     }
   }
 
-  private SamModel(ModelSpec spec, List<InferenceSession> sessions, long parameterCount,
-      LoadTimings timings) {
+  private SamModel(ModelSpec spec, List<InferenceSession> sessions, StateDict decoderWeights,
+      RuntimeOptions options, long parameterCount, LoadTimings timings) {
     this.spec = spec;
+    this.decoderWeights = decoderWeights;
+    this.options = options;
     this.encoder = sessions.get(0);
     this.prologue = sessions.get(1);
     this.decoderTokens = sessions.get(2);
     this.decoderMasks = sessions.get(3);
-    this.maskDecoder = sessions.get(4);
-    this.decoderMasksForAll = sessions.get(5);
+    this.decoderMasksForAll = sessions.get(4);
     this.parameterCount = parameterCount;
     this.timings = timings;
   }
@@ -100,7 +109,6 @@ public final class SamModel implements AutoCloseable {
     OnnxModel prologueGraph = SamGraphs.decoderPrologue(sd, spec);
     OnnxModel tokensGraph = SamGraphs.decoderTokens(sd, spec);
     OnnxModel masksGraph = SamGraphs.decoderMasks(sd, spec);
-    OnnxModel maskDecGraph = SamGraphs.decoder(sd, spec);
     OnnxModel masksForAllGraph = SamGraphs.decoderMasksForAll(sd, spec);
     long t1 = System.nanoTime();
     List<InferenceSession> made = new java.util.ArrayList<>();
@@ -109,17 +117,31 @@ public final class SamModel implements AutoCloseable {
       made.add(InferenceSession.create("prompt decoder prologue", prologueGraph, options, true));
       made.add(InferenceSession.create("prompt decoder tokens", tokensGraph, options, true));
       made.add(InferenceSession.create("prompt decoder masks", masksGraph, options, true));
-      made.add(InferenceSession.create("prompt decoder with mask input", maskDecGraph, options,
-          true));
       made.add(InferenceSession.create("prompt decoder masks for all", masksForAllGraph, options,
           true));
       long t2 = System.nanoTime();
-      return new SamModel(spec, made, sd.parameterCount(),
+      return new SamModel(spec, made, decoderWeights(sd), options, sd.parameterCount(),
           new LoadTimings(readNanos / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6));
     } catch (RuntimeException e) {
       made.forEach(InferenceSession::close);
       throw e;
     }
+  }
+
+  /**
+   * The tensors the decoder graphs read (prompt encoder, mask decoder; about 4M values), copied
+   * to the heap as float32 (the graphs' type) so that no mapping of the checkpoint file outlives
+   * loading.
+   */
+  private static StateDict decoderWeights(StateDict sd) {
+    Map<String, Tensor> kept = new LinkedHashMap<>();
+    for (String prefix : List.of("prompt_encoder.", "mask_decoder.")) {
+      for (String key : sd.keysWithPrefix(prefix)) {
+        Tensor t = sd.get(key);
+        kept.put(key, Tensor.ofFloats(t.toFloatArray(), t.shape()));
+      }
+    }
+    return new StateDict(kept, sd.format());
   }
 
   /** Where the time of loading this model went. */
@@ -172,9 +194,13 @@ public final class SamModel implements AutoCloseable {
     return decoderMasksForAll;
   }
 
-  /** The whole decoder for prompts with a mask input. */
-  InferenceSession maskInputDecoder() {
+  /** The whole decoder for prompts with a mask input, built and opened on first use. */
+  synchronized InferenceSession maskInputDecoder() {
     check();
+    if (maskDecoder == null) {
+      maskDecoder = InferenceSession.create("prompt decoder with mask input",
+          SamGraphs.decoder(decoderWeights, spec), options, true);
+    }
     return maskDecoder;
   }
 
@@ -185,12 +211,15 @@ public final class SamModel implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed) {
       closed = true;
       for (InferenceSession s : List.of(encoder, prologue, decoderTokens, decoderMasks,
-          maskDecoder, decoderMasksForAll)) {
+          decoderMasksForAll)) {
         s.close();
+      }
+      if (maskDecoder != null) {
+        maskDecoder.close();
       }
     }
   }

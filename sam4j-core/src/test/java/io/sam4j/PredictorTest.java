@@ -2,6 +2,7 @@ package io.sam4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,11 +15,15 @@ import io.sam4j.image.Images;
 import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.result.Prediction;
+import io.sam4j.runtime.InferenceSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +117,26 @@ class PredictorTest {
       assertEquals(534, p.masks().get(0).height());
       // a different prompt gives a different answer: the mask input is really used
       assertTrue(Fixtures.relL2(p.lowResLogits(0), first.lowResLogits(0)) > 1e-3);
+    }
+  }
+
+  @Test
+  void theMaskInputDecoderIsMadeOnceOnFirstUseAndClosedWithTheModel() throws Exception {
+    try (SamModel own = SamModel.load(Fixtures.checkpoint(Model.MOBILESAM))) {
+      List<Future<InferenceSession>> made = new ArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        for (int i = 0; i < 4; i++) {
+          made.add(pool.submit(own::maskInputDecoder));
+        }
+        for (var f : made) {
+          assertSame(made.get(0).get(), f.get());
+        }
+      } finally {
+        pool.shutdown();
+      }
+      own.close();
+      assertThrows(IllegalStateException.class, own::maskInputDecoder);
     }
   }
 
