@@ -208,6 +208,15 @@ final class Layers {
     return g.op("Slice", x, g.ints(start), g.ints(end), g.ints(axis));
   }
 
+  /** The rows {@code rows} of a row-major matrix with {@code cols} columns, in that order. */
+  static float[] pickRows(float[] m, int cols, int[] rows) {
+    float[] out = new float[rows.length * cols];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(m, rows[i] * cols, out, i * cols, cols);
+    }
+    return out;
+  }
+
   /** Row-major [rows, cols] to [cols, rows]. */
   static float[] transpose2d(float[] a, int rows, int cols) {
     float[] t = new float[a.length];
