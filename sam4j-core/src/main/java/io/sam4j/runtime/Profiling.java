@@ -28,8 +28,8 @@ public final class Profiling {
 
   /**
    * Floating-point operations of one run of a graph as sam4j built it (ONNX Runtime's graph
-   * optimizations off, so every node is ours): 2 x multiply-adds of every MatMul, Gemm, Conv and
-   * ConvTranspose, from the shapes a profiled run reports.
+   * optimizations off, so every node is ours): 2 x multiply-adds of every MatMul, Gemm, Conv,
+   * ConvTranspose and fused Attention, from the shapes a profiled run reports.
    */
   public static long flops(OnnxModel model, Map<String, FloatTensor> inputs, int threads) {
     return countFlops(profiledRuns(model, inputs, threads, false, 1));
@@ -138,6 +138,27 @@ public final class Profiling {
         case "Conv": {
           long[] w = shape(in.path(1));
           flops += 2 * numel(out) * numel(Arrays.copyOfRange(w, 1, w.length));
+          break;
+        }
+        case "Attention": {
+          // com.microsoft Attention: the q, k, v projection of input [B, S, Din] to 3H values,
+          // then q k^T and the weights times v over all heads (S x S x H each). The profiler
+          // omits the weights it prepacked: 3H is the bias's length
+          long[] x = shape(in.path(0));
+          long qkv = 0;
+          for (JsonNode i : in) {
+            long[] s = shape(i);
+            if (s.length == 2 && s[0] == x[2]) {
+              qkv = s[1];
+              break;
+            }
+            if (s.length == 1) {
+              qkv = s[0];
+              break;
+            }
+          }
+          long tokens = x[0] * x[1];
+          flops += 2 * tokens * x[2] * qkv + 2 * 2 * tokens * x[1] * (qkv / 3);
           break;
         }
         case "ConvTranspose": {
