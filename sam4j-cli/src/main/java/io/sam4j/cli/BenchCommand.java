@@ -15,6 +15,7 @@ import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SpecDetector;
 import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
+import io.sam4j.registry.ProgressListener;
 import io.sam4j.result.Prediction;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.Profiling;
@@ -90,6 +91,9 @@ final class BenchCommand implements Callable<Integer> {
     List<Prediction> int8Predictions = null;
     float[] int8Embedding = null;
     List<Prompt> grid = gridPrompts(img);
+    // the measurements take a minute: a bar per measurement on a terminal, nothing in logs
+    ProgressListener progress = Cli.countProgress(commandSpec.commandLine().getErr(), "calls",
+        true);
     try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
       out.put("model", m.spec().name());
@@ -101,22 +105,25 @@ final class BenchCommand implements Callable<Integer> {
       load.put("read", t.readMs());
       load.put("build_graphs", t.buildMs());
       load.put("create_sessions", t.sessionMs());
-      double[] enc = time(runs, () -> predictor.setImage(img));
+      double[] enc = time(progress, "encoder", 1, runs, () -> predictor.setImage(img));
       encoderMedian = median(enc);
       stats(out.putObject("encoder_ms"), enc);
       Prompt one = Prompt.builder().point(img.width() / 2.0, img.height() / 2.0, Label.FOREGROUND)
           .multimask(true).build();
       // the decoder is fast and its Java side needs many calls to be compiled: more samples
       stats(out.putObject("decoder_ms"),
-          time(DECODER_WARMUPS, Math.max(10 * runs, 50), () -> predictor.predict(one)));
-      stats(out.putObject("decoder_batch64_ms"), time(runs, () -> predictor.predictLowRes(grid)));
+          time(progress, "decoder, one prompt", DECODER_WARMUPS, Math.max(10 * runs, 50),
+              () -> predictor.predict(one)));
+      stats(out.putObject("decoder_batch64_ms"), time(progress, "decoder, 64 prompts", 1, runs,
+          () -> predictor.predictLowRes(grid)));
       if (model.options().precision() == Precision.INT8) {
         int8Predictions = predictor.predictBatch(grid);
         int8Embedding = predictor.embedding().data();
       }
       if (!noAmg) {
         AutomaticMaskGenerator amg = new AutomaticMaskGenerator(m, AmgConfig.defaults());
-        out.put("amg_s", time(1, () -> amg.generate(img))[0] / 1000);
+        out.put("amg_s", time(progress, "automatic mask generation", 1, 1,
+            () -> amg.generate(img))[0] / 1000);
       }
     }
     if (int8Predictions != null) {
@@ -180,21 +187,24 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  static double[] time(int n, Runnable r) {
-    return time(1, n, r);
-  }
-
-  /** {@code n} timings in ms, sorted, after {@code warmups} untimed calls. */
-  static double[] time(int warmups, int n, Runnable r) {
+  /**
+   * {@code n} timings in ms, sorted, after {@code warmups} untimed calls, counted on
+   * {@code progress} as the calls of task {@code what}.
+   */
+  static double[] time(ProgressListener progress, String what, int warmups, int n, Runnable r) {
+    progress.begin(what, 0, warmups + n);
     for (int i = 0; i < warmups; i++) {
       r.run();
+      progress.update(i + 1);
     }
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
       r.run();
       ms[i] = (System.nanoTime() - t0) / 1e6;
+      progress.update(warmups + i + 1);
     }
+    progress.end();
     Arrays.sort(ms);
     return ms;
   }

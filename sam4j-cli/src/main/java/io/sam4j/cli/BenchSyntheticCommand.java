@@ -7,6 +7,7 @@ import io.sam4j.graph.GraphBuilder;
 import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SyntheticVit;
+import io.sam4j.registry.ProgressListener;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;
@@ -85,6 +86,8 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     }
     Map<String, FloatTensor> in = Map.of(SamGraphs.IMAGE,
         new FloatTensor(image, new long[] {1, 3, s, s}));
+    ProgressListener progress = Cli.countProgress(commandSpec.commandLine().getErr(), "runs",
+        true);
     Map<Precision, double[]> times = new EnumMap<>(Precision.class);
     Map<Precision, float[]> embeddings = new EnumMap<>(Precision.class);
     for (Precision p : Precision.values()) {
@@ -92,7 +95,8 @@ final class BenchSyntheticCommand implements Callable<Integer> {
       try (InferenceSession session = InferenceSession.create("synthetic " + vit.name(),
           SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT, p), options)) {
         embeddings.put(p, session.run(in).get(SamGraphs.IMAGE_EMBEDDINGS).data());
-        times.put(p, BenchCommand.time(runs, () -> session.run(in)));
+        times.put(p, BenchCommand.time(progress, p.name().toLowerCase(Locale.ROOT) + " encoder",
+            1, runs, () -> session.run(in)));
       }
     }
     ObjectNode out = new ObjectMapper().createObjectNode();
