@@ -4,6 +4,7 @@ import io.sam4j.amg.BoxNms;
 import io.sam4j.image.RgbImage;
 import io.sam4j.mask.CocoRle;
 import io.sam4j.mask.Rle;
+import io.sam4j.modeling.SamGraphs;
 import io.sam4j.result.Mask;
 import io.sam4j.transform.MaskPostprocessor;
 import io.sam4j.transform.PilResize;
@@ -22,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The Java-side hot paths around the model: resizing and normalizing a photo, upscaling a mask,
- * run-length encoding, NMS. Run with {@code java -jar sam4j-bench/target/benchmarks.jar}.
+ * The Java-side hot paths around the model: resizing and normalizing a photo, putting the
+ * decoder's masks in image order, upscaling a mask, run-length encoding, NMS. Run with {@code java -jar sam4j-bench/target/benchmarks.jar}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +41,7 @@ public class JavaSideBenchmarks {
   private String coco;
   private float[] boxes;
   private float[] scores;
+  private float[] subPixel;
 
   @Setup
   public void setup() {
@@ -61,6 +63,10 @@ public class JavaSideBenchmarks {
     float[] full = MaskPostprocessor.upscale(lowRes, 256, 1024, new int[] {685, 1024},
         new int[] {h, w});
     mask = Mask.fromLogits(full, w, h, 0f);
+    subPixel = new float[4 * 256 * 256];
+    for (int i = 0; i < subPixel.length; i++) {
+      subPixel[i] = r.nextFloat();
+    }
     rle = Rle.encode(mask);
     coco = CocoRle.encode(rle);
     boxes = new float[3072 * 4];
@@ -90,6 +96,12 @@ public class JavaSideBenchmarks {
   public float[] upscaleMask() {
     return MaskPostprocessor.upscale(lowRes, 256, 1024, new int[] {685, 1024},
         new int[] {photo.height(), photo.width()});
+  }
+
+  /** The decoder's four low-res masks of one prompt from sub-pixel to image order. */
+  @Benchmark
+  public float[] subPixelToImage() {
+    return SamGraphs.subPixelToImage(subPixel, 4, 64);
   }
 
   @Benchmark
