@@ -12,8 +12,10 @@ import io.sam4j.fixtures.FixtureCases;
 import io.sam4j.fixtures.Fixtures;
 import io.sam4j.fixtures.Fixtures.Model;
 import io.sam4j.image.Images;
+import io.sam4j.image.RgbImage;
 import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
+import io.sam4j.result.Mask;
 import io.sam4j.result.Prediction;
 import io.sam4j.runtime.InferenceSession;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -117,6 +120,34 @@ class PredictorTest {
       assertEquals(534, p.masks().get(0).height());
       // a different prompt gives a different answer: the mask input is really used
       assertTrue(Fixtures.relL2(p.lowResLogits(0), first.lowResLogits(0)) > 1e-3);
+    }
+  }
+
+  @Test
+  void masksMadeInParallelRowRangesEqualTheirUpscaledLogitsAtEveryWidth() {
+    // widths with 1, 2, 4 and 64 pixels per row-range step (the ranges start on whole words)
+    int[][] sizes = {{7, 5}, {130, 3}, {101, 67}, {36, 200}};
+    Random r = new Random(5);
+    try (SamPredictor predictor = model.newPredictor()) {
+      for (int[] size : sizes) {
+        byte[] px = new byte[size[0] * size[1] * 3];
+        r.nextBytes(px);
+        predictor.setImage(RgbImage.of(size[0], size[1], px));
+        Prediction p = predictor.predict(Prompt.builder()
+            .point(size[0] / 2.0, size[1] / 2.0, Label.FOREGROUND).multimask(true).build());
+        for (int i = 0; i < p.size(); i++) {
+          float[] full = predictor.upscaleLogits(p.lowResLogits(i));
+          Mask mask = p.masks().get(i);
+          assertEquals(size[0], mask.width());
+          assertEquals(size[1], mask.height());
+          for (int y = 0; y < size[1]; y++) {
+            for (int x = 0; x < size[0]; x++) {
+              assertEquals(full[y * size[0] + x] > 0f, mask.get(x, y),
+                  size[0] + "x" + size[1] + " mask " + i + " at " + x + "," + y);
+            }
+          }
+        }
+      }
     }
   }
 
