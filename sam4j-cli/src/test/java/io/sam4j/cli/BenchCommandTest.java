@@ -37,7 +37,8 @@ class BenchCommandTest {
     assertEquals(0, r.exitCode, r.err);
     JsonNode j = new ObjectMapper().readTree(r.out);
     assertTrue(j.get("load_ms").asDouble() > 0);
-    for (String t : new String[] {"encoder_ms", "decoder_ms", "decoder_batch64_ms"}) {
+    for (String t : new String[] {"encoder_ms", "decoder_ms", "decoder_lowres_ms",
+        "decoder_batch64_ms"}) {
       JsonNode n = j.get(t);
       assertTrue(n.get("min").asDouble() > 0 && n.get("min").asDouble() <= n.get("median").asDouble()
           && n.get("median").asDouble() <= n.get("max").asDouble(), t + ": " + n);
