@@ -11,6 +11,7 @@ import io.sam4j.transform.ResizeLongestSide;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Runs the decoder graphs for a predictor: prompts to decoder inputs, the per-image prologue
@@ -77,7 +78,7 @@ final class PromptDecoder {
       try (Outputs out = model.maskInputDecoder().runKeepingOutputs(in)) {
         FloatTensor low = out.get(SamGraphs.LOW_RES_MASKS);
         return new Output(low.data(), out.get(SamGraphs.IOU_PREDICTIONS).data(),
-            low.dim(1), java.util.stream.IntStream.range(0, b).toArray());
+            low.dim(1), IntStream.range(0, b).toArray());
       }
     }
     if (cache == null) {

@@ -81,9 +81,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (runs < 1) {
-      throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "--runs must be >= 1");
-    }
+    Cli.requireAtLeastOne(commandSpec.commandLine(), "--runs", runs);
     RgbImage img = Images.read(image);
     ObjectMapper om = new ObjectMapper();
     ObjectNode out = om.createObjectNode();
@@ -150,7 +148,7 @@ final class BenchCommand implements Callable<Integer> {
     out.put("encoder_gflops_per_s", flops / 1e9 / (encoderMedian / 1000));
     out.put("matmul_peak_gflops_per_s", Profiling.matmulGflops(2048, threads, 5));
     out.put("peak_rss_mb", peakRssMb());
-    commandSpec.commandLine().getOut().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    Cli.printJson(commandSpec.commandLine(), out);
     return 0;
   }
 

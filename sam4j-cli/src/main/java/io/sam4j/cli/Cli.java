@@ -1,10 +1,14 @@
 package io.sam4j.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sam4j.SamException;
 import io.sam4j.registry.ProgressListener;
 import io.sam4j.registry.TextProgress;
 import java.io.PrintWriter;
 import java.util.Locale;
+import picocli.CommandLine;
 
 /** Small helpers shared by the commands. */
 final class Cli {
@@ -23,6 +27,18 @@ final class Cli {
     }
     throw new SamException(SamException.Kind.BAD_INPUT,
         option + " '" + value + "' is not one of: " + valid);
+  }
+
+  /** Prints {@code json} indented on the command's standard output. */
+  static void printJson(CommandLine cl, JsonNode json) throws JsonProcessingException {
+    cl.getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+  }
+
+  /** Refuses {@code --runs} (or another count option) below 1 as a usage error. */
+  static void requireAtLeastOne(CommandLine cl, String option, int value) {
+    if (value < 1) {
+      throw new CommandLine.ParameterException(cl, option + " must be >= 1");
+    }
   }
 
   /** Whether standard error is a terminal a progress bar can be drawn on. */

@@ -53,7 +53,7 @@ final class InfoCommand implements Callable<Integer> {
       params.put(part, sd.stripPrefix(part + ".").parameterCount());
     }
     o.set("spec", om.valueToTree(ms));
-    commandSpec.commandLine().getOut().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+    Cli.printJson(commandSpec.commandLine(), o);
     return 0;
   }
 }

@@ -6,8 +6,10 @@ import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -31,12 +33,12 @@ public final class GraphBuilder {
   private final String name;
   private final List<Node> nodes = new ArrayList<>();
   /** Node outputs that became graph outputs under another name: value name to output name. */
-  private final java.util.Map<String, String> renamed = new java.util.HashMap<>();
+  private final Map<String, String> renamed = new HashMap<>();
   private final Set<String> produced = new HashSet<>();
   private final List<ProtoMessage> inputs = new ArrayList<>();
   private final List<ProtoMessage> outputs = new ArrayList<>();
   private final List<Initializer> initializers = new ArrayList<>();
-  private final java.util.Map<String, Initializer> initializerByName = new java.util.HashMap<>();
+  private final Map<String, Initializer> initializerByName = new HashMap<>();
   private final Set<String> names = new HashSet<>();
   private final Deque<String> scopes = new ArrayDeque<>();
   private long counter;

@@ -216,8 +216,8 @@ public final class SamGraphs {
     float[] out = new float[sub.length];
     IntStream range = IntStream.range(0, sub.length / perPrompt);
     (sub.length > perPrompt ? range.parallel() : range).forEach(b -> {
-      int i = b * perPrompt;
       int base = b * perPrompt;
+      int i = base;
       for (int y = 0; y < e; y++) {
         for (int x = 0; x < e; x++) {
           // the 16 sub-pixels (ki, kj, ki2, kj2) of pixel (y, x), each with its M masks
@@ -234,7 +234,6 @@ public final class SamGraphs {
     });
     return out;
   }
-
 
   /** Export input: the original image size (H, W) as floats, as the reference export takes it. */
   public static final String ORIG_IM_SIZE = "orig_im_size";
