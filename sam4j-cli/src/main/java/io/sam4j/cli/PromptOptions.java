@@ -70,6 +70,39 @@ final class PromptOptions {
     return out;
   }
 
+  /**
+   * Refuses prompts that lie outside a {@code width x height} image. The library keeps the
+   * reference's permissive behaviour (a point outside the image is encoded like any other); on the
+   * command line such a point is almost always a typo or a swapped X/Y, so it is an error here.
+   * Coordinates on the border ({@code 0..width}, {@code 0..height}) are inside.
+   */
+  static void requireInside(List<Prompt> prompts, int height, int width, String image) {
+    for (Prompt p : prompts) {
+      for (Point pt : p.points()) {
+        if (pt.x() < 0 || pt.y() < 0 || pt.x() > width || pt.y() > height) {
+          throw outside("--point " + fmt(pt.x()) + "," + fmt(pt.y()), height, width, image);
+        }
+      }
+      if (p.box().isPresent()) {
+        Box b = p.box().get();
+        if (b.x0() < 0 || b.y0() < 0 || b.x1() > width || b.y1() > height) {
+          throw outside("--box " + fmt(b.x0()) + "," + fmt(b.y0()) + "," + fmt(b.x1()) + ","
+              + fmt(b.y1()), height, width, image);
+        }
+      }
+    }
+  }
+
+  private static SamException outside(String what, int height, int width, String image) {
+    return new SamException(SamException.Kind.BAD_PROMPT, what + " lies outside " + image + ", which is "
+        + width + "x" + height + " (WxH): coordinates are X,Y in image pixels, 0 <= X <= " + width
+        + " and 0 <= Y <= " + height);
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
   private static double[] numbers(String option, String text, int min, int max) {
     String[] parts = text.split(",", -1);
     if (parts.length < min || parts.length > max) {

@@ -89,7 +89,10 @@ final class SegmentCommand implements Callable<Integer> {
     try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
       if (embedding != null) {
-        predictor.setEmbedding(ImageEmbedding.load(embedding));
+        ImageEmbedding e = ImageEmbedding.load(embedding);
+        PromptOptions.requireInside(prompts, e.originalSize()[0], e.originalSize()[1],
+            embedding.getFileName().toString());
+        predictor.setEmbedding(e);
         RgbImage img = images.isEmpty() ? null : Images.read(images.get(0));
         segment(predictor, prompts, img, stem(embedding));
         return 0;
@@ -102,6 +105,8 @@ final class SegmentCommand implements Callable<Integer> {
           Path file = images.get(i);
           try {
             RgbImage img = Images.read(file);
+            PromptOptions.requireInside(prompts, img.height(), img.width(),
+                file.getFileName().toString());
             predictor.setImage(img);
             segment(predictor, prompts, img, stem(file));
           } catch (SamException e) {

@@ -131,11 +131,27 @@ class SegmentCommandTest {
   }
 
   @Test
+  void promptOutsideTheImageIsRefusedNamingTheImageSize() {
+    CliRunner r = CliRunner.run("segment", "--model", model(), "--image",
+        Fixtures.imageFile("dog.jpg"), "--point", "5000,1", "--out", dir.resolve("o"));
+    assertEquals(1, r.exitCode, r.err);
+    assertEquals("sam4j: error: --point 5000,1 lies outside dog.jpg, which is 800x534 (WxH):"
+        + " coordinates are X,Y in image pixels, 0 <= X <= 800 and 0 <= Y <= 534", r.err.strip());
+    // the border is inside
+    CliRunner edge = CliRunner.run("segment", "--model", model(), "--image",
+        Fixtures.imageFile("dog.jpg"), "--box", "0,0,800,534", "--out", dir.resolve("edge"));
+    assertEquals(0, edge.exitCode, edge.err);
+  }
+
+  @Test
   void badInputsGiveOneLineAndNoOutput() throws IOException {
     Path out = dir.resolve("never");
     String[][] cases = {
         {"--image", Fixtures.imageFile("dog.jpg").toString(), "--point", "NaN,3"},
         {"--image", Fixtures.imageFile("dog.jpg").toString(), "--box", "300,10,200,50"},
+        {"--image", Fixtures.imageFile("dog.jpg").toString(), "--point", "5000,1"},
+        {"--image", Fixtures.imageFile("dog.jpg").toString(), "--point", "10,-1"},
+        {"--image", Fixtures.imageFile("dog.jpg").toString(), "--box", "10,10,801,50"},
         {"--image", dir.resolve("missing.jpg").toString(), "--point", "1,1"},
         {"--image", Files.writeString(dir.resolve("x.png"), "junk").toString(), "--point", "1,1"},
     };
