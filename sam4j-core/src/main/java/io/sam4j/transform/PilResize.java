@@ -4,18 +4,56 @@ import io.sam4j.image.RgbImage;
 import java.util.stream.IntStream;
 
 /**
- * Pillow's {@code Image.resize(size, BILINEAR)} for 8-bit images, bit for bit: per-pixel triangle
- * filter coefficients in double (support scaled by the shrink factor, so it antialiases when
- * shrinking), normalized, quantized to 22-bit fixed point; horizontal pass first, vertical pass on
- * its 8-bit output; an axis whose size does not change is not resampled.
+ * Pillow's {@code Image.resize(size, BILINEAR)} and {@code Image.resize(size, BICUBIC)} for 8-bit
+ * images, bit for bit: per-pixel filter coefficients in double (support scaled by the shrink
+ * factor, so it antialiases when shrinking), normalized, quantized to 22-bit fixed point;
+ * horizontal pass first, vertical pass on its 8-bit output (clipped to 0..255 after each pass);
+ * an axis whose size does not change is not resampled. SAM's image predictor uses bilinear; SAM 2's
+ * video frames use Pillow's default for RGB, bicubic.
  */
 public final class PilResize {
   private static final int PRECISION_BITS = 32 - 8 - 2;
 
+  /** Pillow's resampling filters used by the reference code. */
+  public enum Filter {
+    /** Triangle filter, support 1. */
+    BILINEAR(1.0),
+    /** Pillow's cubic convolution with a = -0.5, support 2. */
+    BICUBIC(2.0);
+
+    final double support;
+
+    Filter(double support) {
+      this.support = support;
+    }
+
+    double weight(double x) {
+      if (x < 0.0) {
+        x = -x;
+      }
+      if (this == BILINEAR) {
+        return x < 1.0 ? 1.0 - x : 0.0;
+      }
+      double a = -0.5;
+      if (x < 1.0) {
+        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+      }
+      if (x < 2.0) {
+        return (((x - 5) * x + 8) * x - 4) * a;
+      }
+      return 0.0;
+    }
+  }
+
   private PilResize() {}
 
-  /** Resizes an RGB image to {@code width} x {@code height}. */
+  /** Resizes an RGB image to {@code width} x {@code height} with Pillow's bilinear filter. */
   public static RgbImage resize(RgbImage img, int width, int height) {
+    return resize(img, width, height, Filter.BILINEAR);
+  }
+
+  /** Resizes an RGB image to {@code width} x {@code height} with one of Pillow's filters. */
+  public static RgbImage resize(RgbImage img, int width, int height, Filter filter) {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("target size must be positive: " + width + "x" + height);
     }
@@ -27,7 +65,7 @@ public final class PilResize {
     int curW = inW;
     int curH = inH;
     if (width != inW) {
-      Coeffs c = Coeffs.of(inW, width);
+      Coeffs c = Coeffs.of(inW, width, filter);
       byte[] out = new byte[width * curH * 3];
       final byte[] in = cur;
       final int w0 = curW;
@@ -36,7 +74,7 @@ public final class PilResize {
       curW = width;
     }
     if (height != inH) {
-      Coeffs c = Coeffs.of(inH, height);
+      Coeffs c = Coeffs.of(inH, height, filter);
       byte[] out = new byte[curW * height * 3];
       final byte[] in = cur;
       final int w0 = curW;
@@ -106,10 +144,10 @@ public final class PilResize {
       this.kk = kk;
     }
 
-    static Coeffs of(int inSize, int outSize) {
+    static Coeffs of(int inSize, int outSize, Filter filter) {
       double scale = (double) inSize / outSize;
       double filterscale = Math.max(scale, 1.0);
-      double support = 1.0 * filterscale;
+      double support = filter.support * filterscale;
       int ksize = (int) Math.ceil(support) * 2 + 1;
       int[] bounds = new int[outSize * 2];
       int[] kk = new int[outSize * ksize];
@@ -128,7 +166,7 @@ public final class PilResize {
         }
         xmax -= xmin;
         for (int x = 0; x < xmax; x++) {
-          double w = triangle((x + xmin - center + 0.5) * ss);
+          double w = filter.weight((x + xmin - center + 0.5) * ss);
           k[x] = w;
           ww += w;
         }
@@ -142,13 +180,6 @@ public final class PilResize {
         bounds[xx * 2 + 1] = xmax;
       }
       return new Coeffs(ksize, bounds, kk);
-    }
-
-    private static double triangle(double x) {
-      if (x < 0.0) {
-        x = -x;
-      }
-      return x < 1.0 ? 1.0 - x : 0.0;
     }
   }
 
