@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
   @Option(names = "--model", required = true, paramLabel = "NAME|PATH",
       description = "A checkpoint file (.pth/.pt zip or .safetensors; never touches the network),"
-          + " or a model name (sam_vit_b, sam_vit_l, sam_vit_h, mobile_sam) downloaded to the"
-          + " cache on first use")
+          + " or a model name ('sam4j models list': sam_vit_b, mobile_sam, edge_sam,"
+          + " sam2.1_hiera_tiny, ...) downloaded to the cache on first use")
   String model;
 
   @Option(names = "--spec", paramLabel = "SPEC.json",

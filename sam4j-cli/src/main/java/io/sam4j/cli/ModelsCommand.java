@@ -94,7 +94,7 @@ final class ModelsCommand implements Callable<Integer> {
       ModelCache cache = store.cache();
       PrintWriter out = spec.commandLine().getOut();
       out.println("Models in " + cache.modelsDir() + ":");
-      String row = "%-11s %-9s %-22s %s%n";
+      String row = "%-24s %-9s %-22s %s%n";
       out.printf(row, "NAME", "SIZE", "STATUS", "DESCRIPTION");
       for (ModelEntry e : store.registry().entries()) {
         String size = e.hasSize() ? TextProgress.formatBytes(e.sizeBytes()) : "?";
@@ -106,6 +106,9 @@ final class ModelsCommand implements Callable<Integer> {
     private static String status(ModelCache cache, ModelEntry e) {
       if (cache.contains(e)) {
         return "downloaded";
+      }
+      if (e.gated()) {
+        return "gated (see 'pull')";
       }
       long part = cache.partialBytes(e);
       if (part > 0) {
@@ -121,7 +124,8 @@ final class ModelsCommand implements Callable<Integer> {
     @Mixin StoreOptions options;
 
     @Parameters(arity = "1..*", paramLabel = "NAME",
-        description = "Model names: sam_vit_b, sam_vit_l, sam_vit_h or mobile_sam")
+        description = "Model names, as 'sam4j models list' shows them (sam_vit_b, mobile_sam,"
+            + " edge_sam, sam2.1_hiera_tiny, efficienttam_ti, edgetam, ...)")
     List<String> names;
 
     @Override

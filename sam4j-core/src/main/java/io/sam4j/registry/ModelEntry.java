@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  * @param hashSource where {@code sha256} and {@code sizeBytes} were taken from (a URL), or {@code
  *     null}
  * @param description one line for {@code sam4j models list}
+ * @param access {@code null} for a file anyone can download; otherwise how to obtain a gated file
+ *     by hand (sam4j then never downloads it)
  */
 public record ModelEntry(
     String name,
@@ -35,7 +37,8 @@ public record ModelEntry(
     String sha256,
     long sizeBytes,
     String hashSource,
-    String description) {
+    String description,
+    String access) {
 
   /** The value of {@link #sizeBytes()} when the size is not known in advance. */
   public static final long UNKNOWN_SIZE = -1;
@@ -77,6 +80,17 @@ public record ModelEntry(
     description = description == null ? "" : description;
   }
 
+  /** An entry anyone can download. */
+  public ModelEntry(String name, String fileName, URI url, String sha256, long sizeBytes,
+      String hashSource, String description) {
+    this(name, fileName, url, sha256, sizeBytes, hashSource, description, null);
+  }
+
+  /** Whether the publisher gates the file (a licence to accept, an account): see {@link #access()}. */
+  public boolean gated() {
+    return access != null;
+  }
+
   /** Whether a reference hash is known, so that a download can be verified. */
   public boolean hasSha256() {
     return sha256 != null;
@@ -96,6 +110,7 @@ public record ModelEntry(
   public ModelEntry withBaseUrl(URI base) {
     String b = base.toString();
     URI resolved = URI.create(b.endsWith("/") ? b : b + "/").resolve(fileName);
-    return new ModelEntry(name, fileName, resolved, sha256, sizeBytes, hashSource, description);
+    return new ModelEntry(name, fileName, resolved, sha256, sizeBytes, hashSource, description,
+        access);
   }
 }

@@ -100,6 +100,10 @@ public final class ModelStore {
     if (Files.isRegularFile(file)) {
       return file;
     }
+    if (e.gated()) {
+      throw new SamException(SamException.Kind.BAD_INPUT, name + " cannot be downloaded by sam4j: "
+          + e.access() + " (" + file + ")");
+    }
     return downloader.download(e, file, progress);
   }
 

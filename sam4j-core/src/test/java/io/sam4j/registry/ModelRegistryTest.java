@@ -16,7 +16,37 @@ class ModelRegistryTest {
 
   @Test
   void officialNamesInOrder() {
-    assertEquals(List.of("sam_vit_b", "sam_vit_l", "sam_vit_h", "mobile_sam"), OFFICIAL.names());
+    assertEquals(List.of("sam_vit_b", "sam_vit_l", "sam_vit_h", "mobile_sam", "edge_sam",
+        "edge_sam_3x", "sam2_hiera_tiny", "sam2_hiera_small", "sam2_hiera_base_plus",
+        "sam2_hiera_large", "sam2.1_hiera_tiny", "sam2.1_hiera_small", "sam2.1_hiera_base_plus",
+        "sam2.1_hiera_large", "efficienttam_ti", "efficienttam_s", "efficienttam_ti_512x512",
+        "efficienttam_s_512x512", "efficienttam_ti_1", "efficienttam_ti_2", "efficienttam_s_1",
+        "efficienttam_s_2", "edgetam", "sam3"), OFFICIAL.names());
+  }
+
+  @Test
+  void newerFamiliesCarryTheirPublishedHashesOrNone() {
+    ModelEntry t = OFFICIAL.get("sam2.1_hiera_tiny");
+    assertEquals(URI.create(
+        "https://dl.fbaipublicfiles.com/segment_anything_2/092824/sam2.1_hiera_tiny.pt"), t.url());
+    assertEquals("7402e0d864fa82708a20fbd15bc84245c2f26dff0eb43a4b5b93452deb34be69", t.sha256());
+    assertEquals(156008466L, t.sizeBytes());
+    ModelEntry small = OFFICIAL.get("sam2_hiera_small");
+    assertEquals("95949964d4e548409021d47b22712d5f1abf2564cc0c3c765ba599a24ac7dce3", small.sha256());
+    assertEquals(38807540L, OFFICIAL.get("edge_sam").sizeBytes());
+    assertEquals("acbb17b28cca1f860acee09c9ecb6efdb732080dc7a85a07292c31813175fa7d",
+        OFFICIAL.get("efficienttam_ti").sha256());
+    // nothing published: no hash, no size, never invented
+    for (String n : List.of("edgetam", "efficienttam_ti_1", "efficienttam_s_2")) {
+      assertFalse(OFFICIAL.get(n).hasSha256(), n);
+      assertFalse(OFFICIAL.get(n).hasSize(), n);
+      assertEquals(null, OFFICIAL.get(n).hashSource(), n);
+    }
+    for (ModelEntry e : OFFICIAL.entries()) {
+      assertEquals(e.hasSha256(), e.hashSource() != null, e.name());
+      assertEquals(e.name().equals("sam3"), e.gated(), e.name());
+    }
+    assertTrue(OFFICIAL.get("sam3").access().contains("https://huggingface.co/facebook/sam3"));
   }
 
   @Test
@@ -42,6 +72,7 @@ class ModelRegistryTest {
     assertEquals(sha, e.sha256());
     assertEquals(size, e.sizeBytes());
     assertTrue(e.hashSource().startsWith("https://huggingface.co/"), e.hashSource());
+    assertFalse(e.gated());
     assertFalse(e.description().isEmpty());
   }
 
@@ -49,8 +80,9 @@ class ModelRegistryTest {
   void unknownNameListsTheKnownOnes() {
     SamException e = assertThrows(SamException.class, () -> OFFICIAL.get("sam_vit_x"));
     assertEquals(SamException.Kind.BAD_INPUT, e.kind());
-    assertEquals("unknown model name 'sam_vit_x'; known names: sam_vit_b, sam_vit_l, sam_vit_h, "
-        + "mobile_sam", e.getMessage());
+    assertTrue(e.getMessage().startsWith("unknown model name 'sam_vit_x'; known names: sam_vit_b,"
+        + " sam_vit_l, sam_vit_h, mobile_sam, edge_sam, "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(", edgetam, sam3"), e.getMessage());
     assertTrue(OFFICIAL.find("sam_vit_x").isEmpty());
   }
 

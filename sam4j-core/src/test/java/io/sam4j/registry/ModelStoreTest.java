@@ -35,7 +35,9 @@ class ModelStoreTest {
         new ModelEntry("tiny", "sam-tiny.pth", server.url(), DownloaderTest.TINY_SHA256,
             bytes.length, null, "tiny"),
         new ModelEntry("tiny_unhashed", "sam-tiny-2.pth", server.url(), null,
-            ModelEntry.UNKNOWN_SIZE, null, "tiny, no hash")));
+            ModelEntry.UNKNOWN_SIZE, null, "tiny, no hash"),
+        new ModelEntry("tiny_gated", "sam-tiny-3.pth", server.url(), DownloaderTest.TINY_SHA256,
+            bytes.length, null, "tiny, gated", "accept the licence at https://example.com first")));
     store = new ModelStore(registry, new ModelCache(home),
         new Downloader(Duration.ofSeconds(5), Duration.ofSeconds(5), 1), progress);
   }
@@ -66,11 +68,23 @@ class ModelStoreTest {
   }
 
   @Test
+  void gatedModelIsNeverDownloadedButUsedOnceInTheCache() throws IOException {
+    SamException e = assertThrows(SamException.class, () -> store.resolve("tiny_gated"));
+    assertEquals("tiny_gated cannot be downloaded by sam4j: accept the licence at"
+        + " https://example.com first (" + home.resolve("models").resolve("sam-tiny-3.pth") + ")",
+        e.getMessage());
+    assertEquals(0, server.requests());
+    Files.createDirectories(home.resolve("models"));
+    Files.write(home.resolve("models").resolve("sam-tiny-3.pth"), bytes);
+    assertEquals(home.resolve("models").resolve("sam-tiny-3.pth"), store.resolve("tiny_gated"));
+  }
+
+  @Test
   void unknownNameIsAnErrorNamingTheKnownNames() {
     SamException e = assertThrows(SamException.class, () -> store.resolve("sam_vit_q"));
     assertEquals(SamException.Kind.BAD_INPUT, e.kind());
     assertEquals("'sam_vit_q' is neither an existing file nor a known model name; known names: "
-        + "tiny, tiny_unhashed", e.getMessage());
+        + "tiny, tiny_unhashed, tiny_gated", e.getMessage());
     SamException blank = assertThrows(SamException.class, () -> store.resolve(" "));
     assertTrue(blank.getMessage().startsWith("no model given"), blank.getMessage());
     assertEquals(0, server.requests());
