@@ -47,7 +47,8 @@ public final class Hiera implements Sam2Trunk {
     List<HieraSpec.Block> blocks = spec.blocks();
     for (int i = 0; i < blocks.size(); i++) {
       String b = P + ".blocks." + i;
-      MultiScaleBlock block = new MultiScaleBlock(nn, b, blocks.get(i));
+      MultiScaleBlock block = new MultiScaleBlock(nn, b, blocks.get(i),
+          precision == Precision.FP32 && !g.portable());
       try (GraphBuilder.Scope s = g.scope(b)) {
         x = block.build(x, side);
       }

@@ -15,12 +15,18 @@ final class MultiScaleBlock {
   private final GraphBuilder g;
   private final String p;
   private final HieraSpec.Block spec;
+  private final boolean fused;
 
-  MultiScaleBlock(Layers nn, String prefix, HieraSpec.Block spec) {
+  /**
+   * @param fused whether attention without q-pooling may be ONNX Runtime's fused {@code Attention}
+   *     operator (float32 graphs for ONNX Runtime)
+   */
+  MultiScaleBlock(Layers nn, String prefix, HieraSpec.Block spec, boolean fused) {
     this.nn = nn;
     this.g = nn.g;
     this.p = prefix;
     this.spec = spec;
+    this.fused = fused;
   }
 
   /** Output side after this block for an input side (halved by q-pooling). */
@@ -76,6 +82,9 @@ final class MultiScaleBlock {
     int dimOut = spec.dimOut();
     int heads = spec.numHeads();
     int hd = dimOut / heads;
+    if (fused && !spec.qStride()) {
+      return nn.linear(p + ".attn.proj", fusedAttention(x, batch, size));
+    }
     Value qkv = nn.linear(p + ".attn.qkv", x);
     Value[] parts = g.node("Split", qkv, g.ints(dimOut, dimOut, dimOut)).attr("axis", -1L).outs(3);
     Value q = parts[0];
@@ -94,6 +103,24 @@ final class MultiScaleBlock {
     Value o = nn.matmul(attn, v);
     o = nn.reshape(nn.transpose(o, 0, 2, 1, 3), batch, qSide, qSide, dimOut);
     return nn.linear(p + ".attn.proj", o);
+  }
+
+  /**
+   * ONNX Runtime's {@code Attention} (com.microsoft) over [batch, size * size, dim]: the qkv
+   * projection, scaled products, softmax and heads in one kernel. Hiera's qkv rows are already
+   * [q of every head, k..., v...], the order it wants.
+   */
+  private Value fusedAttention(Value x, int batch, int size) {
+    String key = p + ".attn.qkv";
+    io.sam4j.checkpoint.Tensor w = nn.sd.get(key + ".weight");
+    int in = spec.dim();
+    int out = 3 * spec.dimOut();
+    Value wt = g.lazyWeight(key + ".weight.T", new long[] {in, out},
+        () -> Layers.transpose2d(w.toFloatArray(), out, in));
+    Value rows = nn.reshape(x, batch, (long) size * size, in);
+    Value o = g.node("Attention", rows, wt, nn.weight(key + ".bias"))
+        .domain("com.microsoft").attr("num_heads", (long) spec.numHeads()).out();
+    return nn.reshape(o, batch, size, size, spec.dimOut());
   }
 
   /**

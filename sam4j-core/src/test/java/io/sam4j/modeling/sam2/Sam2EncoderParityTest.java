@@ -92,6 +92,26 @@ class Sam2EncoderParityTest {
     }
   }
 
+  @Test
+  void portableGraphAgreesWithTheFusedOne() {
+    Path root = Fixtures.root();
+    StateDict sd = CheckpointReader.read(root.resolve(DIR + ".pt"));
+    Sam2ModelSpec spec = Sam2Config.read(root.resolve(DIR + ".yaml"));
+    float[] input = Sam2Preprocessor.preprocess(
+        Images.read(Fixtures.imageFile("dog.decoded.png")), 1024);
+    Map<String, FloatTensor> in = Map.of(Sam2Graphs.IMAGE,
+        new FloatTensor(input, new long[] {1, 3, 1024, 1024}));
+    try (InferenceSession s = InferenceSession.create("encoder", Sam2Encoders.exportGraph(sd, spec),
+        RuntimeOptions.defaults())) {
+      Map<String, FloatTensor> out = s.run(in);
+      Path dir = root.resolve(DIR).resolve("dog");
+      assertClose("portable image_embeddings", out.get(Sam2Graphs.IMAGE_EMBEDDINGS).data(),
+          dir.resolve("image_embeddings.npy"), 1e-4);
+      assertClose("portable high_res_feats_1", out.get(Sam2Graphs.HIGH_RES_FEATS_1).data(),
+          dir.resolve("high_res_feats_1.npy"), 1e-4);
+    }
+  }
+
   static void assertClose(String what, float[] actual, Path reference, double tol) {
     float[] ref = Npy.read(reference).toFloatArray();
     double err = Fixtures.relL2(actual, ref);
