@@ -18,6 +18,7 @@ public final class Layers {
   public final StateDict sd;
   private final Precision precision;
 
+  /** Float32 layers over {@code g} with weights from {@code sd}. */
   public Layers(GraphBuilder g, StateDict sd) {
     this(g, sd, Precision.FP32);
   }
@@ -177,30 +178,37 @@ public final class Layers {
     return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", e, g.scalar(1f)));
   }
 
+  /** {@code nn.ReLU}. */
   public Value relu(Value x) {
     return g.op("Relu", x);
   }
 
+  /** Elementwise (broadcasting) sum. */
   public Value add(Value a, Value b) {
     return g.op("Add", a, b);
   }
 
+  /** Elementwise (broadcasting) product. */
   public Value mul(Value a, Value b) {
     return g.op("Mul", a, b);
   }
 
+  /** Batched matrix product. */
   public Value matmul(Value a, Value b) {
     return g.op("MatMul", a, b);
   }
 
+  /** Reshape to a fixed shape (ONNX semantics: 0 copies, -1 infers). */
   public Value reshape(Value x, long... shape) {
     return g.op("Reshape", x, g.ints(shape));
   }
 
+  /** Axis permutation. */
   public Value transpose(Value x, long... perm) {
     return g.node("Transpose", x).attrInts("perm", perm).out();
   }
 
+  /** Softmax over the last axis. */
   public Value softmax(Value x) {
     return g.node("Softmax", x).attr("axis", -1L).out();
   }
