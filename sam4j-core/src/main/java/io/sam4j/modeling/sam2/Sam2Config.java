@@ -163,6 +163,22 @@ public final class Sam2Config {
         new ImageEncoderSpec(trunk, neck, ie.i("scalp")), heads, m);
   }
 
+  /**
+   * The {@code model} node of the video model, as {@code build_sam2_video_predictor} (and
+   * EfficientTAM's and EdgeTAM's counterparts) make it: the family's video predictor class with
+   * its defaults, {@code binarize_mask_from_pts_for_mem_enc: true}, {@code fill_hole_area: 8},
+   * on top of the image model's node.
+   */
+  public static ObjectNode videoModel(Sam2ModelSpec spec) {
+    ObjectNode m = spec.model().deepCopy();
+    m.put("_target_", spec.family() == Sam2Family.EFFICIENTTAM
+        ? "efficient_track_anything.efficienttam_video_predictor.EfficientTAMVideoPredictor"
+        : "sam2.sam2_video_predictor.SAM2VideoPredictor");
+    m.put("binarize_mask_from_pts_for_mem_enc", true);
+    m.put("fill_hole_area", 8);
+    return HydraModelNode.complete(m, spec.name());
+  }
+
   /** A {@code PositionEmbeddingSine} node's values. */
   static PositionEmbeddingSineSpec sine(Node pe) {
     pe.role("PositionEmbeddingSine");

@@ -107,6 +107,19 @@ class Sam2ConfigTest {
   }
 
   @Test
+  void videoModelAddsWhatTheVideoBuilderAdds() {
+    Sam2ModelSpec s = Sam2Config.read(Fixtures.root().resolve("sam2.1_hiera_fixture.yaml"));
+    var v = Sam2Config.videoModel(s);
+    assertEquals("sam2.sam2_video_predictor.SAM2VideoPredictor", v.get("_target_").asText());
+    assertEquals(8, v.get("fill_hole_area").asInt());
+    assertTrue(v.get("binarize_mask_from_pts_for_mem_enc").asBoolean());
+    assertFalse(v.get("non_overlap_masks").asBoolean());
+    assertFalse(s.model().has("fill_hole_area"));
+    assertEquals("efficient_track_anything.efficienttam_video_predictor.EfficientTAMVideoPredictor",
+        Sam2Config.videoModel(Sam2Config.official("efficienttam_s")).get("_target_").asText());
+  }
+
+  @Test
   void officialFileNamesMapToConfigs() {
     assertEquals("sam2.1_hiera_b+", Sam2Config.officialNameForFile("sam2.1_hiera_base_plus.pt"));
     assertEquals("sam2_hiera_t", Sam2Config.officialNameForFile("/x/sam2_hiera_tiny.pt"));
