@@ -70,8 +70,9 @@ public final class SpecDetector {
     } else if (sd.has("image_encoder.patch_embed.seq.0.c.weight")) {
       encoder = tinyVit(sd, enc, spec.path("name").asText(null));
     } else if (Sam2Detector.familyOf(sd) != null) {
-      throw unsupported("this is a " + Sam2Detector.familyOf(sd) + " checkpoint (SAM 2 family), not"
-          + " a SAM 1 one: load it through the SAM 2-family loader (Sam2Detector, Sam2Config)");
+      throw unsupported("this is a SAM 2-family checkpoint (" + Sam2Detector.familyOf(sd)
+          .displayName() + "), not a SAM 1 one: load it through the SAM 2-family loader"
+          + " (Sam2Detector, Sam2Config)");
     } else {
       throw unsupported("the checkpoint has no 'image_encoder.patch_embed' weights: it is not a SAM,"
           + " MobileSAM or compatible checkpoint (its first keys: " + firstKeys(sd) + ")");

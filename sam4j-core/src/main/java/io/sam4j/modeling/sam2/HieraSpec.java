@@ -72,7 +72,10 @@ public record HieraSpec(int embedDim, int numHeads, int qPool, List<Integer> qSt
     return ends;
   }
 
-  /** Every block, as {@code Hiera.__init__} lays them out (window sizes lag a block at stage changes). */
+  /**
+   * Every block, as {@code Hiera.__init__} lays them out (window sizes lag a block at stage
+   * changes).
+   */
   public List<Block> blocks() {
     List<Integer> ends = stageEnds();
     List<Integer> qPoolBlocks = new ArrayList<>();

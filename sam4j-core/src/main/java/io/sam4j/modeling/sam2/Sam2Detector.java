@@ -66,7 +66,7 @@ public final class Sam2Detector {
     if (fits.size() == 1) {
       return fits.get(0);
     }
-    String what = family + " checkpoint (" + describe(sd) + ")";
+    String what = family.displayName() + " checkpoint (" + describe(sd) + ")";
     if (fits.isEmpty()) {
       throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "no official config fits this "
           + what + ": give the config that came with it (--config FILE.yaml)");
@@ -87,9 +87,9 @@ public final class Sam2Detector {
     Sam2Family family = familyOf(sd);
     if (family != spec.family()) {
       throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "the checkpoint is "
-          + (family == null ? "not a SAM 2-family model" : "a " + family + " model ("
-              + describe(sd) + ")") + " but the config " + spec.name() + " describes a "
-          + spec.family() + " model: give the config that came with the checkpoint");
+          + (family == null ? "not a SAM 2-family model" : family.displayName() + " ("
+              + describe(sd) + ")") + " but the config " + spec.name() + " describes "
+          + spec.family().displayName() + ": give the config that came with the checkpoint");
     }
     String problem = mismatch(sd, spec);
     if (problem != null) {

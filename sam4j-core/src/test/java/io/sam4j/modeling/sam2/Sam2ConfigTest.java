@@ -159,7 +159,8 @@ class Sam2ConfigTest {
         () -> Sam2Config.parse(wrongChannels, "x"));
     assertTrue(channels.getMessage().contains("do not match the neck's backbone_channel_list"),
         channels.getMessage());
-    String textDim = fixtureYaml("sam2.1_hiera_fixture.yaml").replace("embed_dim: 8", "embed_dim: eight");
+    String textDim = fixtureYaml("sam2.1_hiera_fixture.yaml").replace("embed_dim: 8",
+        "embed_dim: eight");
     SamException text = assertThrows(SamException.class, () -> Sam2Config.parse(textDim, "x"));
     assertTrue(text.getMessage().contains("'embed_dim' must be an integer"), text.getMessage());
   }
@@ -174,7 +175,7 @@ class Sam2ConfigTest {
       if (!other.equals(model)) {
         SamException e = assertThrows(SamException.class,
             () -> Sam2Detector.check(sd, Sam2Config.read(root.resolve(other + ".yaml"))));
-        assertTrue(e.getMessage().startsWith("the checkpoint is a "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("the checkpoint is "), e.getMessage());
         assertTrue(e.getMessage().contains("give the config that came with the checkpoint"));
       }
     }
@@ -200,7 +201,8 @@ class Sam2ConfigTest {
         .resolve("sam2.1_hiera_fixture.yaml")).family());
     SamException e = assertThrows(SamException.class,
         () -> Sam2Detector.check(sd, Sam2Config.official("sam2_hiera_t")));
-    assertTrue(e.getMessage().contains("is a SAM2_1 model"), e.getMessage());
+    assertTrue(e.getMessage().contains("the checkpoint is SAM 2.1 (Hiera, embed dim 8, 6 blocks)"
+        + " but the config sam2_hiera_t describes SAM 2:"), e.getMessage());
   }
 
   private static String fixtureYaml(String name) throws IOException {
