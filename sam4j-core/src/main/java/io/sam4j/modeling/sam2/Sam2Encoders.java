@@ -41,7 +41,8 @@ public final class Sam2Encoders {
    * The encoder graph.
    *
    * @param taps reference module names to expose as extra outputs
-   *     ({@code image_encoder.trunk.blocks.3}, {@code image_encoder.neck.features.0}, {@code sam_mask_decoder.conv_s0}, ...)
+   *     ({@code image_encoder.trunk.blocks.3}, {@code image_encoder.neck.features.0},
+   *     {@code sam_mask_decoder.conv_s0}, ...)
    */
   public static OnnxModel graph(GraphBuilder g, StateDict sd, Sam2ModelSpec spec,
       List<String> taps, Precision precision) {
