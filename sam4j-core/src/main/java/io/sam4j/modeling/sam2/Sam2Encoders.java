@@ -20,8 +20,9 @@ import java.util.Map;
  * {@code high_res_feats_0/1} (neck levels 0 and 1 through {@code sam_mask_decoder.conv_s0/conv_s1},
  * as {@code SAM2Base.forward_image} stores them).
  *
- * <p>Trunks: Hiera ({@link HieraSpec}) here; EdgeTAM's RepViT plugs in as another
- * {@link Sam2Trunk} in {@link #trunk}; EfficientTAM's one-level ViTDet neck in {@link #graph}.
+ * <p>Encoders: Hiera ({@link HieraSpec}) with {@link FpnNeck} here; EdgeTAM's RepViT plugs in as
+ * another {@link Sam2Trunk} in {@link #trunk}, EfficientTAM's ViT and one-level ViTDet neck as a
+ * {@link Sam2Backbone} in {@link #backbone}.
  */
 public final class Sam2Encoders {
   private Sam2Encoders() {}
@@ -29,6 +30,12 @@ public final class Sam2Encoders {
   /** The fp32 encoder graph with ONNX Runtime's fused operators where they help. */
   public static OnnxModel graph(StateDict sd, Sam2ModelSpec spec, List<String> taps) {
     return graph(new GraphBuilder("sam4j_sam2_image_encoder"), sd, spec, taps, Precision.FP32);
+  }
+
+  /** The encoder graph with linear layers in {@code precision} (int8: dynamic quantization). */
+  public static OnnxModel graph(StateDict sd, Sam2ModelSpec spec, List<String> taps,
+      Precision precision) {
+    return graph(new GraphBuilder("sam4j_sam2_image_encoder"), sd, spec, taps, precision);
   }
 
   /** The fp32 encoder graph in standard ONNX operators only, for other runtimes. */
@@ -51,15 +58,7 @@ public final class Sam2Encoders {
     Map<String, Value> found = new LinkedHashMap<>();
     ImageEncoderSpec enc = (ImageEncoderSpec) spec.encoder();
     Layers nn = new Layers(g, sd, precision);
-    List<Value> trunkOut = trunk(sd, spec, precision).build(g, image, found);
-    List<Value> features;
-    if (enc.neck() instanceof FpnNeckSpec fpn) {
-      features = new FpnNeck(fpn).build(nn, trunkOut, s, found).features();
-    } else {
-      // EfficientTAM's ViTDetNeck: one level, built with its ViT trunk (extension point)
-      throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "the image encoder of "
-          + spec.name() + " (" + enc.neck().getClass().getSimpleName() + ") is not built here yet");
-    }
+    List<Value> features = backbone(sd, spec, precision).build(g, image, found);
     features = features.subList(0, features.size() - enc.scalp());
     Value last = features.get(features.size() - 1);
     if (spec.model().path("directly_add_no_mem_embed").asBoolean(false)) {
@@ -85,7 +84,23 @@ public final class Sam2Encoders {
     return g.build();
   }
 
-  /** The trunk for a spec: the one place a new SAM 2-family trunk is added. */
+  /**
+   * Trunk and neck for a spec: the place a new SAM 2-family encoder is added (EdgeTAM's RepViT as
+   * a {@link Sam2Trunk} in {@link #trunk}, EfficientTAM's ViT with its ViTDet neck here).
+   */
+  public static Sam2Backbone backbone(StateDict sd, Sam2ModelSpec spec, Precision precision) {
+    ImageEncoderSpec enc = (ImageEncoderSpec) spec.encoder();
+    if (enc.neck() instanceof FpnNeckSpec fpn) {
+      Sam2Trunk trunk = trunk(sd, spec, precision);
+      return (g, image, taps) -> new FpnNeck(fpn).build(new Layers(g, sd, precision),
+          trunk.build(g, image, taps), spec.imageSize(), taps).features();
+    }
+    throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "the image encoder of "
+        + spec.name() + " (" + enc.trunk().name() + " trunk, "
+        + enc.neck().getClass().getSimpleName() + ") is not built here yet");
+  }
+
+  /** The trunk for a spec that uses {@link FpnNeck}. */
   public static Sam2Trunk trunk(StateDict sd, Sam2ModelSpec spec, Precision precision) {
     Sam2TrunkSpec t = ((ImageEncoderSpec) spec.encoder()).trunk();
     if (t instanceof HieraSpec h) {
