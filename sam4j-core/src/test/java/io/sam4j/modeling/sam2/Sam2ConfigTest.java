@@ -145,6 +145,10 @@ class Sam2ConfigTest {
     SamException bad = assertThrows(SamException.class,
         () -> Sam2Config.parse("model:\n  _target_: [unclosed\n", "broken"));
     assertTrue(bad.getMessage().startsWith("config broken is not valid YAML"), bad.getMessage());
+    for (String notMapping : List.of("configs/sam2/sam2_hiera_t.yaml", "")) {
+      SamException e = assertThrows(SamException.class, () -> Sam2Config.parse(notMapping, "t"));
+      assertTrue(e.getMessage().startsWith("config t is not a YAML mapping"), e.getMessage());
+    }
     SamException noModel = assertThrows(SamException.class,
         () -> Sam2Config.parse("trainer: {}\n", "t"));
     assertTrue(noModel.getMessage().contains("no 'model' mapping"), noModel.getMessage());
