@@ -9,5 +9,15 @@ public enum Sam2Family {
   /** EfficientTAM: plain ViT trunk, one neck level, no high-resolution features. */
   EFFICIENTTAM,
   /** EdgeTAM: timm RepViT trunk, SAM 2's FPN neck, 2D Spatial Perceiver memories. */
-  EDGETAM
+  EDGETAM;
+
+  /** The name people use: {@code SAM 2}, {@code SAM 2.1}, {@code EfficientTAM}, {@code EdgeTAM}. */
+  public String displayName() {
+    return switch (this) {
+      case SAM2 -> "SAM 2";
+      case SAM2_1 -> "SAM 2.1";
+      case EFFICIENTTAM -> "EfficientTAM";
+      case EDGETAM -> "EdgeTAM";
+    };
+  }
 }
