@@ -2,7 +2,11 @@ package io.sam4j.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sam4j.ImageEmbedding;
 import io.sam4j.SamException;
+import io.sam4j.SamPredictor;
+import io.sam4j.prompt.Label;
+import io.sam4j.prompt.Prompt;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,6 +57,22 @@ public final class SamServer implements AutoCloseable {
     http.setExecutor(executor);
     http.createContext("/", this::handle);
     http.start();
+    // the first decode of a runtime session is slow (allocation, kernel choice): do it now
+    models.forEach(m -> executor.execute(() -> warmUp(m)));
+  }
+
+  private static void warmUp(ServedModel m) {
+    int s = m.model().spec().imageSize();
+    int e = m.model().spec().embeddingSize();
+    ImageEmbedding zero = new ImageEmbedding(new float[m.model().spec().promptEmbedDim() * e * e],
+        new long[] {1, m.model().spec().promptEmbedDim(), e, e}, new int[] {s, s},
+        new int[] {s, s});
+    try (SamPredictor p = m.model().newPredictor()) {
+      p.setEmbedding(zero);
+      p.predict(Prompt.builder().point(s / 2.0, s / 2.0, Label.FOREGROUND).multimask(true).build());
+    } catch (RuntimeException ex) {
+      LOG.log(Level.FINE, "decoder warm-up failed", ex); // the first request will say why
+    }
   }
 
   /**

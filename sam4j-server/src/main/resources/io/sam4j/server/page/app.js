@@ -233,7 +233,9 @@ function wireCanvas() {
 
 async function everything() {
   if (!S.imageId) return;
-  const opts = { points_per_side: Number($("pps").value) };
+  const opts = { points_per_side: Number($("pps").value),
+    pred_iou_thresh: Number($("iou-thresh").value),
+    stability_score_thresh: Number($("stability-thresh").value) };
   status("Segmenting everything...");
   $("progress").hidden = false;
   const poll = setInterval(async () => {
