@@ -65,8 +65,9 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = commandSpec.commandLine().getErr();
-    ServerConfig config = ServerConfig.defaults().withAddress(host, port).withToken(token)
-        .withLimits((long) maxUploadMb << 20, cacheEmbeddings);
+    // checked before any model is loaded: a refused --host should not cost seconds
+    ServerConfig config = ServerConfig.of(host, port, token, (long) maxUploadMb << 20,
+        cacheEmbeddings);
     Set<String> names = new HashSet<>();
     List<ServedModel> served = new ArrayList<>();
     try {

@@ -43,7 +43,8 @@ final class Http {
       }
       throw tooLarge(limit);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(
+        (int) Math.min(declared > 0 ? declared : 8192, 1 << 26));
     byte[] buf = new byte[65536];
     long total = 0;
     for (int n; (n = in.read(buf)) > 0; ) {

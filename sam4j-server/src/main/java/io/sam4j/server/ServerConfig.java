@@ -24,6 +24,14 @@ public record ServerConfig(String host, int port, String token, long maxUploadBy
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
   }
 
+  /** The defaults with the options of {@code sam4j serve}. */
+  public static ServerConfig of(String host, int port, String token, long maxUploadBytes,
+      int cacheEmbeddings) {
+    ServerConfig d = defaults();
+    return new ServerConfig(host, port, token, maxUploadBytes, d.maxPixels(), cacheEmbeddings,
+        d.cacheBytes(), d.threads());
+  }
+
   public ServerConfig {
     if (host == null || host.isBlank()) {
       throw bad("--host must name an address to listen on, such as 127.0.0.1");

@@ -10,12 +10,27 @@ import io.sam4j.SamException;
 import io.sam4j.SamPredictor;
 import io.sam4j.image.Images;
 import io.sam4j.mask.CocoRle;
+import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.result.Mask;
 import io.sam4j.result.Prediction;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +39,8 @@ import org.junit.jupiter.api.Test;
 class ApiTest {
   private static SamServer server;
   private static String id;
+  /** The library's predictor on the same picture, to compare with. */
+  private static SamPredictor lib;
 
   @BeforeAll
   static void start() throws Exception {
@@ -32,11 +49,14 @@ class ApiTest {
     id = up.get("id").asText();
     assertEquals(800, up.get("width").asInt());
     assertEquals(534, up.get("height").asInt());
+    lib = TestServers.mobileSam().newPredictor();
+    lib.setImage(Images.read(TestServers.image("dog.jpg")));
   }
 
   @AfterAll
   static void stop() {
     server.close();
+    lib.close();
   }
 
   private static JsonNode upload(SamServer s, byte[] bytes) throws Exception {
@@ -63,26 +83,23 @@ class ApiTest {
         "{\"points\": [[500, 375]], \"labels\": [1], \"multimask\": true}",
         "{\"points\": [[300, 200], [520, 300]], \"labels\": [1, 0], \"box\": [100, 80, 600, 450]}"};
     Prompt[] prompts = {
-        Prompt.builder().point(500, 375, io.sam4j.prompt.Label.FOREGROUND).multimask(true).build(),
-        Prompt.builder().point(300, 200, io.sam4j.prompt.Label.FOREGROUND)
-            .point(520, 300, io.sam4j.prompt.Label.BACKGROUND).box(100, 80, 600, 450).build()};
-    try (SamPredictor p = TestServers.mobileSam().newPredictor()) {
-      p.setImage(Images.read(TestServers.image("dog.jpg")));
-      for (int c = 0; c < requests.length; c++) {
-        HttpResponse<String> r = post("/v1/images/" + id + "/predict", requests[c]);
-        assertEquals(200, r.statusCode(), r.body());
-        JsonNode masks = Http.JSON.readTree(r.body()).get("masks");
-        Prediction lib = p.predict(prompts[c]);
-        assertEquals(lib.size(), masks.size());
-        for (int i = 0; i < lib.size(); i++) {
-          JsonNode m = masks.get(i);
-          assertArrayEquals(new int[] {534, 800}, new int[] {m.get("rle").get("size").get(0).asInt(),
-              m.get("rle").get("size").get(1).asInt()});
-          Mask got = CocoRle.fromJson(m.get("rle")).toMask();
-          assertEquals(lib.masks().get(i), got, "case " + c + " mask " + i);
-          assertTrue(lib.masks().get(i).area() > 0, "an empty mask proves little");
-          assertEquals(lib.iouPredictions()[i], m.get("iou").asDouble(), 1e-4);
-        }
+        Prompt.builder().point(500, 375, Label.FOREGROUND).multimask(true).build(),
+        Prompt.builder().point(300, 200, Label.FOREGROUND)
+            .point(520, 300, Label.BACKGROUND).box(100, 80, 600, 450).build()};
+    for (int c = 0; c < requests.length; c++) {
+      HttpResponse<String> r = post("/v1/images/" + id + "/predict", requests[c]);
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode masks = Http.JSON.readTree(r.body()).get("masks");
+      Prediction want = lib.predict(prompts[c]);
+      assertEquals(want.size(), masks.size());
+      for (int i = 0; i < want.size(); i++) {
+        JsonNode m = masks.get(i);
+        assertArrayEquals(new int[] {534, 800}, new int[] {m.get("rle").get("size").get(0).asInt(),
+            m.get("rle").get("size").get(1).asInt()});
+        Mask got = CocoRle.fromJson(m.get("rle")).toMask();
+        assertEquals(want.masks().get(i), got, "case " + c + " mask " + i);
+        assertTrue(want.masks().get(i).area() > 0, "an empty mask proves little");
+        assertEquals(want.iouPredictions()[i], m.get("iou").asDouble(), 1e-4);
       }
     }
   }
@@ -99,17 +116,14 @@ class ApiTest {
     assertEquals(200, r.statusCode(), r.body());
     JsonNode objs = Http.JSON.readTree(r.body()).get("objects");
     assertEquals(2, objs.size());
-    try (SamPredictor p = TestServers.mobileSam().newPredictor()) {
-      p.setImage(Images.read(TestServers.image("dog.jpg")));
-      Prediction a = p.predict(Prompt.builder().point(500, 375, io.sam4j.prompt.Label.FOREGROUND)
-          .multimask(true).build());
-      Prediction b = p.predict(Prompt.builder().point(500, 375, io.sam4j.prompt.Label.FOREGROUND)
-          .maskInput(a.lowResLogits(a.bestIndex())).build());
-      assertEquals(b.masks().get(0),
-          CocoRle.fromJson(objs.get(0).get("masks").get(0).get("rle")).toMask());
-      assertEquals(b.iouPredictions()[0], objs.get(0).get("masks").get(0).get("iou").asDouble(),
-          1e-4);
-    }
+    Prediction a = lib.predict(Prompt.builder().point(500, 375, Label.FOREGROUND)
+        .multimask(true).build());
+    Prediction b = lib.predict(Prompt.builder().point(500, 375, Label.FOREGROUND)
+        .maskInput(a.lowResLogits(a.bestIndex())).build());
+    assertEquals(b.masks().get(0),
+        CocoRle.fromJson(objs.get(0).get("masks").get(0).get("rle")).toMask());
+    assertEquals(b.iouPredictions()[0], objs.get(0).get("masks").get(0).get("iou").asDouble(),
+        1e-4);
   }
 
   @Test
@@ -139,6 +153,69 @@ class ApiTest {
   }
 
   @Test
+  void aHugePngHeaderAndAnUploadThatStopsHalfwayLeaveTheServerHealthy() throws Exception {
+    // a PNG whose header claims 100 megapixels: refused before any pixel is decoded
+    HttpResponse<String> huge = TestServers.send(TestServers.request(server, "/v1/images")
+        .header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(
+            pngHeader(10_000, 10_000))));
+    assertEquals(400, huge.statusCode(), huge.body());
+    assertTrue(huge.body().contains("pixels"), huge.body());
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.getOutputStream().write(("POST /v1/images HTTP/1.1\r\nHost: x\r\nContent-Type: image/png"
+          + "\r\nContent-Length: 100000\r\n\r\n\u0089PNG").getBytes(
+              StandardCharsets.ISO_8859_1));
+    }
+    assertEquals(200, health());
+  }
+
+  /** A PNG signature and IHDR for an 8-bit gray image, then an empty IDAT and IEND. */
+  private static byte[] pngHeader(int width, int height) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+        .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+    chunk(out, "IHDR", ihdr.array());
+    chunk(out, "IDAT", new byte[0]);
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data)
+      throws Exception {
+    CRC32 crc = new CRC32();
+    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+    crc.update(t);
+    crc.update(data);
+    out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+    out.write(t);
+    out.write(data);
+    out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  @Test
+  void concurrentPredictsShareTheModelAndAgree() throws Exception {
+    String body = "{\"points\": [[420, 260]], \"labels\": [1], \"multimask\": true}";
+    String expected = Http.JSON.readTree(post("/v1/images/" + id + "/predict", body).body())
+        .get("masks").toString();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<String>> answers = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        answers.add(pool.submit(() -> {
+          HttpResponse<String> r = post("/v1/images/" + id + "/predict", body);
+          assertEquals(200, r.statusCode(), r.body());
+          return Http.JSON.readTree(r.body()).get("masks").toString();
+        }));
+      }
+      for (Future<String> a : answers) {
+        assertEquals(expected, a.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void theSameImageIsEncodedOnce() throws Exception {
     long before = server.embeddingCacheStats()[2];
     JsonNode again = upload(server, Files.readAllBytes(TestServers.image("dog.jpg")));
@@ -159,8 +236,9 @@ class ApiTest {
       assertEquals(200, TestServers.rawStatus(s, "/")); // the page itself holds no data
     }
     SamException e = assertThrows(SamException.class,
-        () -> ServerConfig.defaults().withAddress("0.0.0.0", 8080));
+        () -> ServerConfig.of("0.0.0.0", 8080, null, 1 << 20, 4));
     assertTrue(e.getMessage().contains("without --token"), e.getMessage());
+    assertEquals("0.0.0.0", ServerConfig.of("0.0.0.0", 8080, "T", 1 << 20, 4).host());
   }
 
   @Test
@@ -188,9 +266,9 @@ class ApiTest {
     assertEquals(pred.get("masks").get(0).get("area").asLong(), ann.get("area").asLong());
     JsonNode png = Http.JSON.readTree(post("/v1/images/" + id + "/export", objects + "\"png\"}")
         .body());
-    byte[] bytes = java.util.Base64.getDecoder().decode(png.get("png").asText());
-    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(
-        new java.io.ByteArrayInputStream(bytes));
+    byte[] bytes = Base64.getDecoder().decode(png.get("png").asText());
+    BufferedImage img = ImageIO.read(
+        new ByteArrayInputStream(bytes));
     Mask m = CocoRle.fromJson(pred.get("masks").get(0).get("rle")).toMask();
     long labelled = 0;
     for (int y = 0; y < img.getHeight(); y++) {
