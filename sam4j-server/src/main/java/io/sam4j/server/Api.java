@@ -30,6 +30,7 @@ final class Api {
   /** Encodings and everything runs at once: more would only share the same cores. */
   private final Semaphore heavy;
   private final Map<String, long[]> progress = new ConcurrentHashMap<>();
+  private final PredictorPool predictors;
 
   Api(List<ServedModel> served, ServerConfig config) {
     for (ServedModel m : served) {
@@ -42,6 +43,7 @@ final class Api {
     }
     this.config = config;
     this.store = new ImageStore(config);
+    this.predictors = new PredictorPool(Math.max(4, config.threads()));
     this.heavy = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
   }
 
@@ -131,6 +133,11 @@ final class Api {
 
   private ObjectNode upload(HttpExchange ex) throws IOException {
     ServedModel m = model(ex);
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    if (type != null && type.startsWith("multipart/")) {
+      throw new ApiException(415, "send the image file's bytes as the body (curl -H 'Content-Type:"
+          + " image/jpeg' --data-binary @photo.jpg), not a multipart form");
+    }
     byte[] bytes = Http.body(ex, config.maxUploadBytes());
     if (bytes.length == 0) {
       throw ApiException.badRequest("the upload is empty: send the image bytes as the body");
@@ -192,11 +199,16 @@ final class Api {
     }
     ImageEmbedding emb = encode(m, id);
     long t0 = System.nanoTime();
+    String key = m.name() + "/" + id;
+    SamPredictor p = predictors.borrow(m, key, () -> emb);
     List<Prediction> preds;
-    try (SamPredictor p = m.model().newPredictor()) {
-      p.setEmbedding(emb);
+    try {
       preds = p.predictBatch(prompts);
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
     }
+    predictors.release(key, p);
     double ms = (System.nanoTime() - t0) / 1e6;
     ObjectNode out;
     if (objs == null) {
@@ -241,6 +253,11 @@ final class Api {
       default -> throw ApiException.badRequest("export \"format\" must be \"coco\" or \"png\", got '"
           + format + "'");
     };
+  }
+
+  /** Closes the idle predictors. */
+  void close() {
+    predictors.close();
   }
 
   /** {embeddings cached, their bytes, encodings ever done}. */

@@ -195,5 +195,6 @@ public final class SamServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    api.close();
   }
 }
