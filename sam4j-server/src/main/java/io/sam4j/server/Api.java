@@ -184,23 +184,27 @@ final class Api {
     boolean logits = body.path("logits").asBoolean(false);
     JsonNode objs = body.get("objects");
     List<Prompt> prompts = new ArrayList<>();
+    int side = m.model().spec().lowResSize();
     if (objs != null) {
       if (!objs.isArray() || objs.isEmpty()) {
         throw ApiException.badRequest("\"objects\" must be a non-empty array of prompt objects");
       }
       for (int i = 0; i < objs.size(); i++) {
         prompts.add(PromptJson.parse(objs.get(i), "object " + i, img.width(), img.height(),
-            256));
+            side));
       }
     } else {
       ObjectNode single = body.deepCopy();
       single.remove(List.of("png", "logits"));
-      prompts.add(PromptJson.parse(single, "the prompt", img.width(), img.height(), 256));
+      prompts.add(PromptJson.parse(single, "the prompt", img.width(), img.height(), side));
     }
-    ImageEmbedding emb = encode(m, id);
-    long t0 = System.nanoTime();
     String key = m.name() + "/" + id;
-    SamPredictor p = predictors.borrow(m, key, () -> emb);
+    SamPredictor p = predictors.borrow(m, key, () -> {
+      // a cached embedding does not wait behind encodings for the encoder slots
+      ImageEmbedding cached = store.cachedEmbedding(m, id);
+      return cached != null ? cached : encode(m, id);
+    });
+    long t0 = System.nanoTime();
     List<Prediction> preds;
     try {
       preds = p.predictBatch(prompts);

@@ -62,6 +62,11 @@ final class ImageStore {
     });
   }
 
+  /** The embedding of image {@code id} by {@code model} when it is cached, else null. */
+  ImageEmbedding cachedEmbedding(ServedModel model, String id) {
+    return embeddings.getIfPresent(model.name() + "/" + id);
+  }
+
   /** {embeddings, their bytes, encodings ever done}. */
   long[] embeddingStats() {
     return embeddings.stats();

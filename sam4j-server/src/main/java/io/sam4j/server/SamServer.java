@@ -44,7 +44,18 @@ public final class SamServer implements AutoCloseable {
   private final Object stopped = new Object();
   private boolean closed;
 
+  /**
+   * Seconds a request (headers and body) may take to arrive before the JDK's server closes its
+   * connection, so a client that stalls mid-upload does not hold a handler thread forever. The JDK
+   * reads this system property once, when its first server starts; an explicit
+   * {@code -Dsun.net.httpserver.maxReqTime} wins.
+   */
+  static final String MAX_REQUEST_SECONDS = "120";
+
   private SamServer(List<ServedModel> models, ServerConfig config) throws IOException {
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    }
     this.api = new Api(models, config);
     this.tokenHash = config.token() == null ? null : sha256(config.token());
     this.http = HttpServer.create(

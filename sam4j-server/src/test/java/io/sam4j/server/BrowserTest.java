@@ -79,6 +79,18 @@ class BrowserTest {
       Mask shown = pageMask(b, 0);
       assertEquals(click.masks().get(click.bestIndex()), shown);
       assertTrue(shown.area() > 1000, "mask area " + shown.area());
+      // the page's own RLE decoding (rle.js) gives the same pixels: count and index sum
+      JsonNode bits = b.eval("(() => { const o = sam4j.objects[0]; const m = o.masks[o.chosen].bits;"
+          + " let n = 0, sum = 0; for (let i = 0; i < m.length; i++) if (m[i]) { n++; sum += i; }"
+          + " return [n, sum]; })()");
+      long sum = 0;
+      for (int y = 0; y < shown.height(); y++) {
+        for (int x = 0; x < shown.width(); x++) {
+          sum += shown.get(x, y) ? (long) y * shown.width() + x : 0;
+        }
+      }
+      assertEquals(shown.area(), bits.get(0).asLong());
+      assertEquals(sum, bits.get(1).asLong());
       long painted = b.eval("(() => { const c = document.getElementById('overlay');"
           + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
           + " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()")

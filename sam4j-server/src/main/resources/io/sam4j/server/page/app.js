@@ -149,9 +149,10 @@ function render() {
       g.fillStyle = p.label ? "#0c0" : "#e00"; g.fill();
       g.lineWidth = r / 3; g.strokeStyle = "#fff"; g.stroke();
     }
-    if (o.box) {
+    const box = o.dragBox || o.box;
+    if (box) {
       g.lineWidth = Math.max(2, c.width / 400); g.strokeStyle = "#0f0";
-      g.strokeRect(o.box[0], o.box[1], o.box[2] - o.box[0], o.box[3] - o.box[1]);
+      g.strokeRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
     }
   }
   renderLists();
@@ -185,6 +186,7 @@ function renderLists() {
     del.title = "Delete this object";
     del.onclick = () => {
       S.objects.splice(i, 1);
+      if (i < S.current) S.current--;
       if (!S.objects.length) newObject();
       S.current = Math.min(S.current, S.objects.length - 1);
       render();
@@ -214,7 +216,11 @@ function wireCanvas() {
     if (w + h > 6 * S.width / c.getBoundingClientRect().width) {
       cur().dragBox = [Math.min(down.x, p.x), Math.min(down.y, p.y), Math.max(down.x, p.x),
         Math.max(down.y, p.y)];
+      render();
     }
+  });
+  c.addEventListener("mouseleave", () => {
+    if (down) { down = null; delete cur().dragBox; render(); }
   });
   c.addEventListener("mouseup", (ev) => {
     if (!down) return;
