@@ -153,7 +153,12 @@ final class Api {
         .put("encode_ms", (System.nanoTime() - t0) / 1e6);
   }
 
+  /** The embedding, encoded when not cached (only encoding waits for an encoder slot). */
   private ImageEmbedding encode(ServedModel m, String id) {
+    ImageEmbedding cached = store.cachedEmbedding(m, id);
+    if (cached != null) {
+      return cached;
+    }
     acquire();
     try {
       return store.embedding(m, id);
@@ -199,11 +204,7 @@ final class Api {
       prompts.add(PromptJson.parse(single, "the prompt", img.width(), img.height(), side));
     }
     String key = m.name() + "/" + id;
-    SamPredictor p = predictors.borrow(m, key, () -> {
-      // a cached embedding does not wait behind encodings for the encoder slots
-      ImageEmbedding cached = store.cachedEmbedding(m, id);
-      return cached != null ? cached : encode(m, id);
-    });
+    SamPredictor p = predictors.borrow(m, key, () -> encode(m, id));
     long t0 = System.nanoTime();
     List<Prediction> preds;
     try {
