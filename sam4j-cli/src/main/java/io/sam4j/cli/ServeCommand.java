@@ -1,0 +1,108 @@
+package io.sam4j.cli;
+
+import io.sam4j.SamException;
+import io.sam4j.SamModel;
+import io.sam4j.runtime.RuntimeOptions;
+import io.sam4j.server.SamServer;
+import io.sam4j.server.ServedModel;
+import io.sam4j.server.ServerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sam4j serve}: the JSON API under /v1 and the browser page (module sam4j-server). */
+@Command(
+    name = "serve",
+    header = "Serve a JSON API under /v1 and a browser page to segment images.",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Serve a JSON API under /v1 (docs/API.md) and a page to segment images in the browser.",
+        "Localhost only unless --token is given; every /v1 call then needs 'Authorization: Bearer T'.",
+        "Example:",
+        "  sam4j serve --model mobile_sam --port 8080     then open http://127.0.0.1:8080/"})
+final class ServeCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
+  @Option(names = "--model", required = true, paramLabel = "NAME|PATH",
+      description = "A checkpoint file or a model name (as for predict); repeat for several models;"
+          + " the first is the default")
+  List<String> models;
+
+  @Option(names = "--spec", paramLabel = "SPEC.json",
+      description = "Model spec JSON for what the checkpoints do not say (applies to every model)")
+  Path spec;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+      description = "Address to listen on (default 127.0.0.1); another than loopback needs --token")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", paramLabel = "N",
+      description = "Port to listen on (default 8080; 0 picks a free one)")
+  int port;
+
+  @Option(names = "--token", paramLabel = "T",
+      description = "Bearer token every /v1 call must carry (compared in constant time)")
+  String token;
+
+  @Option(names = "--max-upload-mb", defaultValue = "32", paramLabel = "N",
+      description = "Largest request body in MB; larger uploads get 413 (default 32)")
+  int maxUploadMb;
+
+  @Option(names = "--cache-embeddings", defaultValue = "16", paramLabel = "N",
+      description = "Image embeddings kept in the LRU cache (default 16)")
+  int cacheEmbeddings;
+
+  @Mixin ThreadsOption threads;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = commandSpec.commandLine().getErr();
+    // checked before any model is loaded: a refused --host should not cost seconds
+    ServerConfig config = ServerConfig.of(host, port, token, (long) maxUploadMb << 20,
+        cacheEmbeddings);
+    Set<String> names = new HashSet<>();
+    List<ServedModel> served = new ArrayList<>();
+    try {
+      for (String m : models) {
+        Path file = ModelOptions.resolve(m, err);
+        String name = name(m, file);
+        if (!names.add(name)) {
+          throw new SamException(SamException.Kind.BAD_INPUT, "two --model arguments are both"
+              + " named '" + name + "'; rename one of the files");
+        }
+        long t0 = System.nanoTime();
+        SamModel model = SamModel.load(file, spec, new RuntimeOptions(threads.threads, true,
+            RuntimeOptions.Precision.FP32));
+        served.add(ServedModel.of(name, model));
+        err.printf("loaded %s (%s) in %.1f s%n", name, model.spec().name(),
+            (System.nanoTime() - t0) / 1e9);
+      }
+      try (SamServer server = SamServer.start(served, config)) {
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        commandSpec.commandLine().getOut().println("sam4j serving on " + server.uri());
+        server.awaitStop();
+      }
+    } finally {
+      served.forEach(s -> s.model().close());
+    }
+    return 0;
+  }
+
+  /** The name clients use: the argument when it is a registry name, else the file's stem. */
+  private static String name(String arg, Path file) {
+    if (!arg.contains("/") && !arg.contains(".")) {
+      return arg;
+    }
+    String f = file.getFileName().toString();
+    int dot = f.lastIndexOf('.');
+    return dot > 0 ? f.substring(0, dot) : f;
+  }
+}

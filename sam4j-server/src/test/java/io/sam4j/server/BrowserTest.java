@@ -1,0 +1,182 @@
+package io.sam4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sam4j.AutomaticMaskGenerator;
+import io.sam4j.SamPredictor;
+import io.sam4j.amg.AmgConfig;
+import io.sam4j.image.Images;
+import io.sam4j.image.RgbImage;
+import io.sam4j.mask.CocoRle;
+import io.sam4j.prompt.Label;
+import io.sam4j.prompt.Prompt;
+import io.sam4j.result.Mask;
+import io.sam4j.result.MaskRecord;
+import io.sam4j.result.Prediction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The page end to end in a real headless Chromium: upload, click, box, everything, export; each
+ * mask compared with the library's. Screenshots go to target/browser/. Without Chromium the test
+ * skips, except in CI (CI=true), where it fails.
+ */
+class BrowserTest {
+  private static final Path SHOTS = Path.of("target", "browser");
+
+  @Test
+  void thePageSegmentsAnImageEndToEnd() throws Exception {
+    Path chrome = Chromium.binary();
+    if (chrome == null) {
+      assertTrue(!"true".equals(System.getenv("CI")), "CI must install chromium (.ci/run does)");
+      Assumptions.abort("no chromium on the PATH (apt-get install chromium)");
+    }
+    Path dog = TestServers.image("dog.jpg");
+    RgbImage image = Images.read(dog);
+    Files.createDirectories(SHOTS);
+    try (SamServer server = TestServers.start(ServerConfig.defaults());
+         Chromium b = new Chromium(chrome, Path.of("target"));
+         SamPredictor lib = TestServers.mobileSam().newPredictor()) {
+      try {
+        b.send("Page.setDownloadBehavior", Chromium.params().put("behavior", "deny"));
+      } catch (java.io.IOException e) {
+        // older protocol: downloads land in the temporary profile
+      }
+      b.send("Page.navigate", Chromium.params().put("url", server.uri().toString()));
+      b.waitFor("document.readyState === 'complete' && window.sam4j"
+          + " && document.getElementById('model').options.length > 0", 20_000);
+      b.screenshot(SHOTS.resolve("01-page.png"));
+
+      // open the image through the file picker
+      int root = b.send("DOM.getDocument", null).get("root").get("nodeId").asInt();
+      int input = b.send("DOM.querySelector", Chromium.params().put("nodeId", root)
+          .put("selector", "#file")).get("nodeId").asInt();
+      b.send("DOM.setFileInputFiles", Chromium.params().put("nodeId", input)
+          .set("files", Http.JSON.createArrayNode().add(dog.toAbsolutePath().toString())));
+      b.waitFor("sam4j.imageId && sam4j.objects.length === 1", 60_000);
+      lib.setImage(image);
+
+      // click a point: a mask appears on the canvas, the library's for that point
+      double[] at = client(b, 500, 375);
+      b.mouse("mouseMoved", at[0], at[1], "none", 0, 0);
+      b.mouse("mousePressed", at[0], at[1], "left", 1, 0);
+      b.mouse("mouseReleased", at[0], at[1], "left", 0, 0);
+      b.waitFor("sam4j.objects[0].masks.length === 3", 20_000);
+      b.screenshot(SHOTS.resolve("02-click.png"));
+      JsonNode prompt = b.eval("sam4j.lastPrompt");
+      double px = prompt.get("points").get(0).get(0).asDouble();
+      double py = prompt.get("points").get(0).get(1).asDouble();
+      assertEquals(500, px, 1.0);
+      assertEquals(375, py, 1.0);
+      Prediction click = lib.predict(Prompt.builder().point(px, py, Label.FOREGROUND)
+          .multimask(true).build());
+      Mask shown = pageMask(b, 0);
+      assertEquals(click.masks().get(click.bestIndex()), shown);
+      assertTrue(shown.area() > 1000, "mask area " + shown.area());
+      // the page's own RLE decoding (rle.js) gives the same pixels: count and index sum
+      JsonNode bits = b.eval("(() => { const o = sam4j.objects[0]; const m = o.masks[o.chosen].bits;"
+          + " let n = 0, sum = 0; for (let i = 0; i < m.length; i++) if (m[i]) { n++; sum += i; }"
+          + " return [n, sum]; })()");
+      long sum = 0;
+      for (int y = 0; y < shown.height(); y++) {
+        for (int x = 0; x < shown.width(); x++) {
+          sum += shown.get(x, y) ? (long) y * shown.width() + x : 0;
+        }
+      }
+      assertEquals(shown.area(), bits.get(0).asLong());
+      assertEquals(sum, bits.get(1).asLong());
+      long painted = b.eval("(() => { const c = document.getElementById('overlay');"
+          + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+          + " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()")
+          .asLong();
+      assertTrue(painted >= shown.area() && painted < shown.area() + 500,
+          "painted " + painted + " pixels for a mask of " + shown.area());
+
+      // a few more clicks (shift = background) for the latency figure
+      for (int i = 0; i < 6; i++) {
+        double[] q = client(b, 200 + 60 * i, 150 + 20 * i);
+        b.mouse("mousePressed", q[0], q[1], "left", 1, i % 2 == 1 ? 8 : 0);
+        b.mouse("mouseReleased", q[0], q[1], "left", 0, i % 2 == 1 ? 8 : 0);
+        b.waitFor("sam4j.latencies.length === " + (i + 2), 20_000);
+      }
+      assertEquals(0, b.eval("sam4j.objects[0].points[2].label").asInt(), "shift-click is negative");
+
+      // a new object by a dragged box
+      b.eval("document.getElementById('new-object').click()");
+      double[] p0 = client(b, 100, 80);
+      double[] p1 = client(b, 600, 450);
+      b.mouse("mousePressed", p0[0], p0[1], "left", 1, 0);
+      b.mouse("mouseMoved", (p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2, "left", 1, 0);
+      b.mouse("mouseMoved", p1[0], p1[1], "left", 1, 0);
+      b.mouse("mouseReleased", p1[0], p1[1], "left", 0, 0);
+      b.waitFor("sam4j.objects[1].masks.length === 1", 20_000);
+      b.screenshot(SHOTS.resolve("03-box.png"));
+      JsonNode box = b.eval("sam4j.objects[1].box");
+      Prediction boxed = lib.predict(Prompt.builder().box(box.get(0).asDouble(),
+          box.get(1).asDouble(), box.get(2).asDouble(), box.get(3).asDouble()).build());
+      assertEquals(100, box.get(0).asDouble(), 1.0);
+      assertEquals(450, box.get(3).asDouble(), 1.0);
+      assertEquals(boxed.masks().get(0), pageMask(b, 1));
+
+      // segment everything on a 4x4 grid, thresholds low enough for random weights' masks
+      b.eval("document.getElementById('pps').value = '4';"
+          + " document.getElementById('iou-thresh').value = '0';"
+          + " document.getElementById('stability-thresh').value = '0';"
+          + " document.getElementById('everything').click()");
+      b.waitFor("sam4j.everything", 60_000);
+      b.screenshot(SHOTS.resolve("04-everything.png"));
+      List<MaskRecord> records = new AutomaticMaskGenerator(TestServers.mobileSam(),
+          AmgConfig.builder().pointsPerSide(4).predIouThresh(0).stabilityScoreThresh(0).build())
+          .generate(image);
+      JsonNode got = b.eval("sam4j.everythingRecords");
+      assertTrue(records.size() > 0, "no record proves little");
+      assertEquals(records.size(), got.size());
+      for (int i = 0; i < records.size(); i++) {
+        assertEquals(records.get(i).rle(), CocoRle.fromJson(got.get(i).get("segmentation")));
+      }
+
+      // export COCO JSON: the objects' masks and the everything records
+      b.eval("document.getElementById('export-coco').click()");
+      b.waitFor("sam4j.lastExport && sam4j.lastExport.annotations", 20_000);
+      JsonNode coco = b.eval("sam4j.lastExport");
+      assertEquals(2 + records.size(), coco.get("annotations").size());
+      assertEquals(pageMask(b, 0), CocoRle.fromJson(coco.get("annotations").get(0)
+          .get("segmentation")).toMask());
+      assertEquals(pageMask(b, 1), CocoRle.fromJson(coco.get("annotations").get(1)
+          .get("segmentation")).toMask());
+      assertEquals("object 1", coco.get("categories").get(0).get("name").asText());
+      b.eval("document.getElementById('export-png').click()");
+      b.waitFor("sam4j.lastExport && sam4j.lastExport.png", 20_000);
+      b.screenshot(SHOTS.resolve("05-exported.png"));
+
+      double[] ms = Http.JSON.convertValue(b.eval("sam4j.latencies"), double[].class);
+      Arrays.sort(ms);
+      String line = "click-to-mask latency in the browser (ms, embedding cached): median "
+          + ms[ms.length / 2] + " of " + Arrays.toString(ms);
+      Files.writeString(SHOTS.resolve("latency.txt"), line + "\n");
+      System.out.println(line);
+    }
+  }
+
+  /** Page coordinates of an image pixel on the overlay canvas. */
+  private static double[] client(Chromium b, double x, double y) throws Exception {
+    JsonNode r = b.eval("(() => { const r = document.getElementById('overlay')"
+        + ".getBoundingClientRect(); return [r.left, r.top, r.width / sam4j.width,"
+        + " r.height / sam4j.height]; })()");
+    return new double[] {r.get(0).asDouble() + (x + 0.5) * r.get(2).asDouble(),
+        r.get(1).asDouble() + (y + 0.5) * r.get(3).asDouble()};
+  }
+
+  /** The mask the page shows for an object (its chosen candidate). */
+  private static Mask pageMask(Chromium b, int object) throws Exception {
+    JsonNode rle = b.eval("(() => { const o = sam4j.objects[" + object + "];"
+        + " return o.masks[o.chosen].rle; })()");
+    return CocoRle.fromJson(rle).toMask();
+  }
+}

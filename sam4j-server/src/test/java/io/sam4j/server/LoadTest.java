@@ -1,0 +1,155 @@
+package io.sam4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sam4j.SamPredictor;
+import io.sam4j.image.Images;
+import io.sam4j.mask.CocoRle;
+import io.sam4j.mask.Rle;
+import io.sam4j.prompt.Label;
+import io.sam4j.prompt.Prompt;
+import io.sam4j.result.Prediction;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * 1,000 mixed requests (uploads, predicts, everything, bad requests, health) from 16 concurrent
+ * clients; every 200 is checked against the library's answer. Opt-in (a few minutes on 2 cores):
+ * {@code mvn -pl sam4j-core,sam4j-server test -Dtest=LoadTest -Dsam4j.loadTest=true}.
+ */
+@EnabledIfSystemProperty(named = "sam4j.loadTest", matches = "true")
+class LoadTest {
+  private static final String[] IMAGES = {"dog.jpg", "picture1.jpg", "picture3.jpg"};
+  private static final int REQUESTS = 1000;
+  private static final int CLIENTS = 16;
+  /** The documented bound on the server's heap under this load (images, embeddings, answers). */
+  private static final long HEAP_BOUND = 1L << 30;
+
+  @Test
+  void thousandMixedRequestsFromSixteenClients() throws Exception {
+    try (SamServer server = TestServers.start(ServerConfig.defaults())) {
+      int n = IMAGES.length;
+      byte[][] bytes = new byte[n][];
+      String[] ids = new String[n];
+      String[][] expected = new String[n][];
+      double[][][] points = new double[n][][];
+      try (SamPredictor lib = TestServers.mobileSam().newPredictor()) {
+        for (int i = 0; i < n; i++) {
+          Path p = TestServers.image(IMAGES[i]);
+          bytes[i] = Files.readAllBytes(p);
+          lib.setImage(Images.read(p));
+          int w = lib.embedding().originalSize()[1];
+          int h = lib.embedding().originalSize()[0];
+          points[i] = new double[][] {{w / 2.0, h / 2.0}, {w / 4.0, h / 3.0}, {w * 0.8, h * 0.7}};
+          expected[i] = new String[points[i].length];
+          for (int k = 0; k < points[i].length; k++) {
+            Prediction pr = lib.predict(Prompt.builder()
+                .point(points[i][k][0], points[i][k][1], Label.FOREGROUND).build());
+            expected[i][k] = CocoRle.encode(Rle.encode(pr.masks().get(0)));
+          }
+          ids[i] = ImageStore.sha256(bytes[i]);
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        assertEquals(200, TestServers.send(TestServers.request(server, "/v1/images")
+            .POST(BodyPublishers.ofByteArray(bytes[i]))).statusCode());
+      }
+      AtomicLong peakHeap = new AtomicLong();
+      Thread sampler = new Thread(() -> {
+        Runtime rt = Runtime.getRuntime();
+        while (!Thread.currentThread().isInterrupted()) {
+          peakHeap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      sampler.setDaemon(true);
+      sampler.start();
+      ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+      List<Future<long[]>> results = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int r = 0; r < REQUESTS; r++) {
+        final int req = r;
+        results.add(clients.submit(() -> one(server, req, bytes, ids, points, expected)));
+      }
+      long[] latencies = new long[REQUESTS];
+      int overload = 0;
+      for (int r = 0; r < REQUESTS; r++) {
+        long[] out = results.get(r).get();
+        latencies[r] = out[0];
+        overload += (int) out[1];
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      clients.shutdown();
+      sampler.interrupt();
+      Arrays.sort(latencies);
+      String line = String.format("load: %d requests from %d clients in %.1f s = %.1f req/s;"
+          + " latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d overload answers; peak heap %d MB",
+          REQUESTS, CLIENTS, seconds, REQUESTS / seconds, latencies[REQUESTS / 2] / 1e6,
+          latencies[REQUESTS * 99 / 100] / 1e6, latencies[REQUESTS - 1] / 1e6, overload,
+          peakHeap.get() >> 20);
+      System.out.println(line);
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target", "load.txt"), line + "\n");
+      assertTrue(peakHeap.get() < HEAP_BOUND, line);
+      assertEquals(200, TestServers.send(TestServers.request(server, "/v1/health").GET())
+          .statusCode());
+    }
+  }
+
+  /** One request by its number; returns {nanoseconds, 1 if it was a 429/503}. */
+  private static long[] one(SamServer server, int req, byte[][] bytes, String[] ids,
+      double[][][] points, String[][] expected) throws Exception {
+    int img = req % ids.length;
+    long t0 = System.nanoTime();
+    HttpResponse<String> r;
+    int want = 200;
+    switch (req % 20) {
+      case 0 -> r = TestServers.send(TestServers.request(server, "/v1/images")
+          .header("Content-Type", "image/jpeg").POST(BodyPublishers.ofByteArray(bytes[img])));
+      case 1 -> r = TestServers.send(TestServers.request(server, "/v1/images/" + ids[img]
+          + "/everything").POST(BodyPublishers.ofString("{\"points_per_side\": 4}")));
+      case 2 -> {
+        r = TestServers.send(TestServers.request(server, "/v1/images/" + ids[img] + "/predict")
+            .POST(BodyPublishers.ofString("{\"points\": [[1, 1]], \"labels\": [7]}")));
+        want = 400;
+      }
+      case 3 -> r = TestServers.send(TestServers.request(server, "/v1/health").GET());
+      default -> {
+        int k = req % points[img].length;
+        r = TestServers.send(TestServers.request(server, "/v1/images/" + ids[img] + "/predict")
+            .POST(BodyPublishers.ofString("{\"points\": [[" + points[img][k][0] + ", "
+                + points[img][k][1] + "]], \"labels\": [1]}")));
+        if (r.statusCode() == 200) {
+          JsonNode m = Http.JSON.readTree(r.body()).get("masks").get(0);
+          assertEquals(expected[img][k], m.get("rle").get("counts").asText(), "request " + req);
+        }
+      }
+    }
+    long ns = System.nanoTime() - t0;
+    int s = r.statusCode();
+    boolean overloaded = s == 429 || s == 503;
+    if (overloaded) {
+      assertTrue(r.headers().firstValue("Retry-After").isPresent(), "request " + req);
+    } else {
+      assertEquals(want, s, "request " + req + ": " + r.body());
+    }
+    return new long[] {ns, overloaded ? 1 : 0};
+  }
+}

@@ -1,0 +1,67 @@
+package io.sam4j.server;
+
+import io.sam4j.SamModel;
+import io.sam4j.fixtures.Fixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The MobileSAM fixture model (loaded once per JVM) and HTTP helpers for the server tests. */
+final class TestServers {
+  private static SamModel model;
+
+  private TestServers() {}
+
+  static synchronized SamModel mobileSam() {
+    if (model == null) {
+      model = SamModel.load(Fixtures.checkpoint(Fixtures.Model.MOBILESAM));
+      Runtime.getRuntime().addShutdownHook(new Thread(model::close));
+    }
+    return model;
+  }
+
+  static Path image(String name) {
+    return Fixtures.root().resolve("images").resolve(name);
+  }
+
+  /** A server on an ephemeral loopback port. */
+  static SamServer start(ServerConfig config) {
+    return SamServer.start(List.of(ServedModel.of("mobilesam", mobileSam())),
+        config.withAddress("127.0.0.1", 0));
+  }
+
+  static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+      .build();
+
+  static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+    return CLIENT.send(b.timeout(Duration.ofSeconds(120)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpRequest.Builder request(SamServer s, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path));
+  }
+
+  /** Sends a request line exactly as given (no client normalizes it) and returns the status. */
+  static int rawStatus(SamServer s, String requestTarget) throws IOException {
+    try (Socket sock = new Socket("127.0.0.1", s.port())) {
+      sock.setSoTimeout(10_000);
+      OutputStream out = sock.getOutputStream();
+      out.write(("GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = sock.getInputStream();
+      String head = new String(in.readNBytes(12), StandardCharsets.US_ASCII); // "HTTP/1.1 404"
+      return Integer.parseInt(head.substring(9, 12));
+    }
+  }
+}
