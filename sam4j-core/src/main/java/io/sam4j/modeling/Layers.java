@@ -11,29 +11,32 @@ import io.sam4j.runtime.RuntimeOptions.Precision;
  * {@code LayerNorm2d}, {@code nn.Conv2d}, Conv2d+BatchNorm, {@code nn.GELU}...), each written as ONNX
  * nodes whose weights come from the state dict under the module's key prefix.
  */
-final class Layers {
-  final GraphBuilder g;
-  final StateDict sd;
+public final class Layers {
+  /** The graph the layers are added to. */
+  public final GraphBuilder g;
+  /** The weights, by the reference's state-dict keys. */
+  public final StateDict sd;
   private final Precision precision;
 
-  Layers(GraphBuilder g, StateDict sd) {
+  /** float32 layers over {@code g} with weights from {@code sd}. */
+  public Layers(GraphBuilder g, StateDict sd) {
     this(g, sd, Precision.FP32);
   }
 
   /** Layers whose linear layers use {@code precision}. */
-  Layers(GraphBuilder g, StateDict sd, Precision precision) {
+  public Layers(GraphBuilder g, StateDict sd, Precision precision) {
     this.g = g;
     this.sd = sd;
     this.precision = precision;
   }
 
   /** The tensor {@code prefix.name}. */
-  Tensor param(String prefix, String name) {
+  public Tensor param(String prefix, String name) {
     return sd.get(prefix + "." + name);
   }
 
   /** The initializer for {@code key}, unchanged. */
-  Value weight(String key) {
+  public Value weight(String key) {
     return g.weight(key, sd.get(key));
   }
 
@@ -41,7 +44,7 @@ final class Layers {
    * {@code nn.Linear}: {@code x @ W^T + b}, the bias only when the checkpoint has one. The
    * transposed weight is computed from the checkpoint only when the model is written.
    */
-  Value linear(String prefix, Value x) {
+  public Value linear(String prefix, Value x) {
     Tensor w = param(prefix, "weight");
     int out = w.dim(0);
     int in = w.dim(1);
@@ -63,7 +66,7 @@ final class Layers {
    * arithmetic, about three times faster on the CPU than its {@code LayerNormalization} kernel
    * (MobileSAM's [16384, 128] norm: 5.4 ms against 1.8 ms on two cores).
    */
-  Value layerNorm(String prefix, Value x, float eps) {
+  public Value layerNorm(String prefix, Value x, float eps) {
     Value w = weight(prefix + ".weight");
     Value b = weight(prefix + ".bias");
     if (g.portable()) {
@@ -82,7 +85,7 @@ final class Layers {
    * block ends; {@code residual} may be [1, N, C] against x's [B, N, C]. Unless the graph is
    * portable, one {@code SkipLayerNormalization} pass instead of two additions and a norm.
    */
-  Value addLayerNorm(String prefix, Value x, Value bias, Value residual, float eps) {
+  public Value addLayerNorm(String prefix, Value x, Value bias, Value residual, float eps) {
     if (g.portable()) {
       return layerNorm(prefix, g.op("Add", residual, g.op("Add", x, bias)), eps);
     }
@@ -94,7 +97,7 @@ final class Layers {
    * SAM's {@code LayerNorm2d} over the channel axis of NCHW, in the reference's order of operations:
    * {@code u = mean(x)}, {@code s = mean((x-u)^2)}, {@code (x-u)/sqrt(s+eps)}, then scale and shift.
    */
-  Value layerNorm2d(String prefix, Value x, float eps) {
+  public Value layerNorm2d(String prefix, Value x, float eps) {
     Tensor w = param(prefix, "weight");
     long c = w.numel();
     // the channel means as a 1x1 convolution with weights 1/C: ONNX Runtime's ReduceMean over a
@@ -112,7 +115,7 @@ final class Layers {
   }
 
   /** {@code nn.Conv2d} with square kernel; bias when the checkpoint has one. */
-  Value conv2d(String prefix, Value x, int stride, int pad, int groups) {
+  public Value conv2d(String prefix, Value x, int stride, int pad, int groups) {
     Value w = weight(prefix + ".weight");
     Value b = sd.has(prefix + ".bias") ? weight(prefix + ".bias") : null;
     return conv(x, w, b, param(prefix, "weight").dim(2), stride, pad, groups);
@@ -170,46 +173,53 @@ final class Layers {
   }
 
   /** {@code nn.GELU()}: the exact form {@code x * 0.5 * (1 + erf(x / sqrt(2)))}. */
-  Value gelu(Value x) {
+  public Value gelu(Value x) {
     Value e = g.op("Erf", g.op("Div", x, g.scalar((float) Math.sqrt(2.0))));
     return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", e, g.scalar(1f)));
   }
 
-  Value relu(Value x) {
+  /** {@code nn.ReLU}. */
+  public Value relu(Value x) {
     return g.op("Relu", x);
   }
 
-  Value add(Value a, Value b) {
+  /** Elementwise {@code a + b} (broadcasting). */
+  public Value add(Value a, Value b) {
     return g.op("Add", a, b);
   }
 
-  Value mul(Value a, Value b) {
+  /** Elementwise {@code a * b} (broadcasting). */
+  public Value mul(Value a, Value b) {
     return g.op("Mul", a, b);
   }
 
-  Value matmul(Value a, Value b) {
+  /** {@code a @ b} (batched). */
+  public Value matmul(Value a, Value b) {
     return g.op("MatMul", a, b);
   }
 
-  Value reshape(Value x, long... shape) {
+  /** {@code x.reshape(shape)} (ONNX: 0 copies a dimension, -1 infers one). */
+  public Value reshape(Value x, long... shape) {
     return g.op("Reshape", x, g.ints(shape));
   }
 
-  Value transpose(Value x, long... perm) {
+  /** {@code x.permute(perm)}. */
+  public Value transpose(Value x, long... perm) {
     return g.node("Transpose", x).attrInts("perm", perm).out();
   }
 
-  Value softmax(Value x) {
+  /** Softmax over the last axis. */
+  public Value softmax(Value x) {
     return g.node("Softmax", x).attr("axis", -1L).out();
   }
 
   /** {@code x[..., start:end]} along {@code axis}. */
-  Value slice(Value x, long axis, long start, long end) {
+  public Value slice(Value x, long axis, long start, long end) {
     return g.op("Slice", x, g.ints(start), g.ints(end), g.ints(axis));
   }
 
   /** The rows {@code rows} of a row-major matrix with {@code cols} columns, in that order. */
-  static float[] pickRows(float[] m, int cols, int[] rows) {
+  public static float[] pickRows(float[] m, int cols, int[] rows) {
     float[] out = new float[rows.length * cols];
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(m, rows[i] * cols, out, i * cols, cols);
@@ -218,7 +228,7 @@ final class Layers {
   }
 
   /** Row-major [rows, cols] to [cols, rows]. */
-  static float[] transpose2d(float[] a, int rows, int cols) {
+  public static float[] transpose2d(float[] a, int rows, int cols) {
     float[] t = new float[a.length];
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {

@@ -1,0 +1,122 @@
+package io.sam4j.modeling.efficienttam;
+
+import io.sam4j.modeling.sam2.Sam2EncoderSpec;
+import java.util.List;
+
+/**
+ * EfficientTAM's image encoder: the hydra config's {@code model.image_encoder.trunk} (a plain ViT,
+ * {@code backbones/vitdet.ViT}) and {@code .neck} ({@code ViTDetNeck}, one level), with the
+ * model's {@code image_size}.
+ *
+ * @param imageSize S, the square input side ({@code model.image_size}: 1024, or 512)
+ * @param patchSize {@code trunk.patch_size} (16)
+ * @param embedDim {@code trunk.embed_dim} (192 for ti, 384 for s)
+ * @param depth {@code trunk.depth} (12)
+ * @param numHeads {@code trunk.num_heads} (3 for ti, 6 for s)
+ * @param mlpRatio {@code trunk.mlp_ratio} (4.0)
+ * @param windowSize {@code trunk.window_size} (14)
+ * @param windowBlockIndexes {@code trunk.window_block_indexes}: the blocks with windowed attention;
+ *     the others attend globally, and the last of those is the trunk's output
+ * @param pretrainImgSize {@code trunk.pretrain_img_size} (224): {@code pos_embed} is learned on a
+ *     (pretrainImgSize / patchSize)^2 grid, plus a class token
+ * @param dModel {@code neck.d_model}, the hidden dimension C (256)
+ * @param numPosFeats {@code neck.position_encoding.num_pos_feats} (= C)
+ * @param temperature {@code neck.position_encoding.temperature} (10000)
+ */
+public record EfficientTamEncoderSpec(int imageSize, int patchSize, int embedDim, int depth,
+    int numHeads, double mlpRatio, int windowSize, List<Integer> windowBlockIndexes,
+    int pretrainImgSize, int dModel, int numPosFeats, double temperature)
+    implements Sam2EncoderSpec {
+
+  /** Checks the values and copies the list. */
+  public EfficientTamEncoderSpec {
+    windowBlockIndexes = List.copyOf(windowBlockIndexes);
+    require(patchSize > 0 && imageSize % patchSize == 0,
+        "image_size " + imageSize + " must be a positive multiple of patch_size " + patchSize);
+    require(numHeads > 0 && embedDim % numHeads == 0,
+        "trunk embed_dim " + embedDim + " must be divisible by num_heads " + numHeads);
+    require(depth > 0, "trunk depth must be positive: " + depth);
+    require(windowSize > 0, "trunk window_size must be positive: " + windowSize);
+    require(mlpRatio > 0 && Math.rint(embedDim * mlpRatio) == embedDim * mlpRatio,
+        "trunk mlp_ratio " + mlpRatio + " must give a whole hidden width");
+    require(windowBlockIndexes.stream().allMatch(i -> i >= 0 && i < depth),
+        "window_block_indexes " + windowBlockIndexes + " must lie in 0.." + (depth - 1));
+    require(windowBlockIndexes.size() < depth || depth == 0,
+        "the trunk needs a global block (its output): window_block_indexes covers all " + depth);
+    require(pretrainImgSize % patchSize == 0,
+        "pretrain_img_size " + pretrainImgSize + " must be a multiple of patch_size " + patchSize);
+    require(dModel > 0 && numPosFeats > 0 && numPosFeats % 2 == 0,
+        "neck d_model and an even num_pos_feats are needed: " + dModel + ", " + numPosFeats);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException("EfficientTAM encoder config: " + message);
+    }
+  }
+
+  /**
+   * The official configs' encoders: {@code efficienttam_ti}, {@code efficienttam_s} (1024) and
+   * their {@code _512x512} variants ({@code configs/efficienttam/*.yaml}; the {@code _1} and
+   * {@code _2} variants have the encoder of their size).
+   *
+   * @throws IllegalArgumentException for another name
+   */
+  public static EfficientTamEncoderSpec official(String name) {
+    return switch (name) {
+      case "efficienttam_ti" -> vit(1024, 192, 3);
+      case "efficienttam_ti_512x512" -> vit(512, 192, 3);
+      case "efficienttam_s" -> vit(1024, 384, 6);
+      case "efficienttam_s_512x512" -> vit(512, 384, 6);
+      default -> throw new IllegalArgumentException("no official EfficientTAM encoder '" + name
+          + "'; known: efficienttam_ti, efficienttam_ti_512x512, efficienttam_s,"
+          + " efficienttam_s_512x512");
+    };
+  }
+
+  private static EfficientTamEncoderSpec vit(int imageSize, int dim, int heads) {
+    return new EfficientTamEncoderSpec(imageSize, 16, dim, 12, heads, 4.0, 14,
+        List.of(0, 1, 3, 4, 6, 7, 9, 10), 224, 256, 256, 10000);
+  }
+
+  /** {@code "vit"}. */
+  @Override
+  public String name() {
+    return "vit";
+  }
+
+  /** Side of the token grid, S / patch size. */
+  public int gridSize() {
+    return imageSize / patchSize;
+  }
+
+  /** The MLP's hidden width, embed_dim x mlp_ratio. */
+  public int mlpDim() {
+    return (int) Math.round(embedDim * mlpRatio);
+  }
+
+  /** Whether block {@code i} attends within windows. */
+  public boolean windowed(int i) {
+    return windowBlockIndexes.contains(i);
+  }
+
+  /** The index of the last global block, whose output the trunk returns. */
+  public int lastGlobalBlock() {
+    for (int i = depth - 1; i >= 0; i--) {
+      if (!windowed(i)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no global block");
+  }
+
+  /** The same encoder with its first {@code n} blocks (for quick measurements). */
+  public EfficientTamEncoderSpec truncated(int n) {
+    if (n < 1 || n > depth) {
+      throw new IllegalArgumentException("depth " + n + " is not in 1.." + depth);
+    }
+    return new EfficientTamEncoderSpec(imageSize, patchSize, embedDim, n, numHeads, mlpRatio,
+        windowSize, windowBlockIndexes.stream().filter(i -> i < n).toList(), pretrainImgSize,
+        dModel, numPosFeats, temperature);
+  }
+}
