@@ -129,24 +129,34 @@ final class VitDet {
   /**
    * {@code Attention} over [batch, n, C] tokens: qkv projection (its rows are [q, k, v], each
    * head-major), {@code softmax(q k^T / sqrt(d)) v} per head, heads concatenated, projection.
-   * In float32 graphs for ONNX Runtime everything before the projection is its fused
-   * {@code Attention} operator, whose weight layout is exactly {@code qkv}'s; int8 and portable
-   * graphs spell it out.
+   * In float32 graphs for ONNX Runtime, q, k and v are three projections and the products are
+   * its {@code MultiHeadAttention} operator, whose CPU kernel is a flash attention that never
+   * holds the [heads, n, n] weights (EfficientTAM-Ti's global blocks: 200 MB each); int8 and
+   * portable graphs spell it out.
    */
   private Value attention(String a, Value x, int batch, int n) {
     int dim = spec.embedDim();
     int heads = spec.numHeads();
     Value o;
     if (precision == Precision.FP32 && !nn.g.portable()) {
-      Tensor w = nn.sd.get(a + ".qkv.weight", 3L * dim, dim);
-      Value wt = nn.g.lazyWeight(a + ".qkv.weight.T", new long[] {dim, 3L * dim},
-          () -> Layers.transpose2d(w.toFloatArray(), 3 * dim, dim));
-      o = nn.g.node("Attention", x, wt, nn.weight(a + ".qkv.bias")).domain("com.microsoft")
-          .attr("num_heads", (long) heads).out();
+      o = nn.g.node("MultiHeadAttention", project(a, x, 0), project(a, x, 1), project(a, x, 2))
+          .domain("com.microsoft").attr("num_heads", (long) heads).out();
     } else {
       o = attentionNodes(a, x, batch, n);
     }
     return nn.linear(a + ".proj", o);
+  }
+
+  /** {@code part} (0 = q, 1 = k, 2 = v) of the {@code qkv} projection: its rows part*C..(part+1)*C. */
+  private Value project(String a, Value x, int part) {
+    int dim = spec.embedDim();
+    Tensor w = nn.sd.get(a + ".qkv.weight", 3L * dim, dim);
+    Value wt = nn.g.lazyWeight(a + ".qkv.weight.T." + part, new long[] {dim, dim},
+        () -> Layers.transpose2d(java.util.Arrays.copyOfRange(w.toFloatArray(), part * dim * dim,
+            (part + 1) * dim * dim), dim, dim));
+    float[] b = java.util.Arrays.copyOfRange(nn.sd.get(a + ".qkv.bias").toFloatArray(), part * dim,
+        (part + 1) * dim);
+    return nn.add(nn.matmul(x, wt), nn.g.weight(a + ".qkv.bias." + part, b, dim));
   }
 
   /** The attention as standard nodes, in the reference's order of operations. */
