@@ -49,10 +49,12 @@ final class VitDet {
     taps.put(P + ".patch_embed", x);
     x = nn.add(x, g.weight(P + ".pos_embed.resized", absPos(grid), 1, grid, grid, spec.embedDim()));
     int last = spec.lastGlobalBlock();
+    boolean fused = precision == Precision.FP32 && !g.portable();
     for (int i = 0; i <= last; i++) {
       String b = P + ".blocks." + i;
       try (GraphBuilder.Scope s = g.scope(b)) {
-        x = block(b, x, grid, spec.windowed(i) ? spec.windowSize() : 0);
+        int window = spec.windowed(i) ? spec.windowSize() : 0;
+        x = fused ? fusedBlock(b, x, grid, window) : block(b, x, grid, window);
       }
       taps.put(b, x);
     }
@@ -95,30 +97,23 @@ final class VitDet {
     return out;
   }
 
-  /** {@code Block.forward} on [1, grid, grid, C] tokens; {@code window} 0 means global. */
+  /**
+   * {@code Block.forward} on [1, grid, grid, C] tokens in standard nodes (portable and int8
+   * graphs), in the reference's order; {@code window} 0 means global.
+   */
   private Value block(String b, Value x, int grid, int window) {
     int dim = spec.embedDim();
     Value h = nn.layerNorm(b + ".norm1", x, EPS);
     if (window > 0) {
-      int padded = (grid + window - 1) / window * window;
+      int padded = paddedSize(grid, window);
       int nw = padded / window;
-      if (padded != grid) {
-        int p = padded - grid;
-        h = nn.g.op("Pad", h, nn.g.ints(0, 0, 0, 0, 0, p, p, 0));
-      }
-      h = nn.reshape(h, nw, window, nw, window, dim);
-      h = nn.transpose(h, 0, 2, 1, 3, 4);
-      h = nn.reshape(h, (long) nw * nw, (long) window * window, dim);
-      h = attention(b + ".attn", h, nw * nw, window * window);
-      h = nn.reshape(h, nw, nw, window, window, dim);
-      h = nn.transpose(h, 0, 2, 1, 3, 4);
-      h = nn.reshape(h, 1, padded, padded, dim);
-      if (padded != grid) {
-        h = nn.g.op("Slice", h, nn.g.ints(0, 0), nn.g.ints(grid, grid), nn.g.ints(1, 2));
-      }
+      h = windows(pad(h, grid, padded), nw, window, dim);
+      h = nn.linear(b + ".attn.proj", attentionNodes(b + ".attn", h, nw * nw, window * window));
+      h = crop(unwindows(h, nw, window, dim), grid, padded);
     } else {
       h = nn.reshape(h, 1, (long) grid * grid, dim);
-      h = nn.reshape(attention(b + ".attn", h, 1, grid * grid), 1, grid, grid, dim);
+      h = nn.linear(b + ".attn.proj", attentionNodes(b + ".attn", h, 1, grid * grid));
+      h = nn.reshape(h, 1, grid, grid, dim);
     }
     x = nn.add(x, h);
     Value m = nn.layerNorm(b + ".norm2", x, EPS);
@@ -127,39 +122,94 @@ final class VitDet {
   }
 
   /**
-   * {@code Attention} over [batch, n, C] tokens: qkv projection (its rows are [q, k, v], each
-   * head-major), {@code softmax(q k^T / sqrt(d)) v} per head, heads concatenated, projection.
-   * In float32 graphs for ONNX Runtime, q, k and v are three projections and the products are
-   * its {@code MultiHeadAttention} operator, whose CPU kernel is a flash attention that never
-   * holds the [heads, n, n] weights (EfficientTAM-Ti's global blocks: 200 MB each); int8 and
-   * portable graphs spell it out.
+   * The same block for ONNX Runtime: q, k and v projected without bias from the unpadded tokens
+   * (a padded token's projection is the bias alone, which {@code MultiHeadAttention} adds to
+   * every token: the reference's numbers, without projecting the padding), the products in that
+   * operator, whose CPU kernel is a flash attention (EfficientTAM-Ti's global blocks never hold
+   * their 200 MB of weights), the output projection after the windows are merged and cropped,
+   * and the first residual sum with {@code norm2} as one {@code SkipLayerNormalization}.
    */
-  private Value attention(String a, Value x, int batch, int n) {
+  private Value fusedBlock(String b, Value x, int grid, int window) {
     int dim = spec.embedDim();
-    int heads = spec.numHeads();
-    Value o;
-    if (precision == Precision.FP32 && !nn.g.portable()) {
-      o = nn.g.node("MultiHeadAttention", project(a, x, 0), project(a, x, 1), project(a, x, 2))
-          .domain("com.microsoft").attr("num_heads", (long) heads).out();
-    } else {
-      o = attentionNodes(a, x, batch, n);
+    String a = b + ".attn";
+    Value h = nn.layerNorm(b + ".norm1", x, EPS);
+    Value[] qkv = new Value[3];
+    for (int part = 0; part < 3; part++) {
+      qkv[part] = nn.matmul(h, projection(a, part));
     }
-    return nn.linear(a + ".proj", o);
+    int n = grid * grid;
+    int batch = 1;
+    if (window > 0) {
+      int padded = paddedSize(grid, window);
+      int nw = padded / window;
+      for (int part = 0; part < 3; part++) {
+        qkv[part] = windows(pad(qkv[part], grid, padded), nw, window, dim);
+      }
+      batch = nw * nw;
+      n = window * window;
+    } else {
+      for (int part = 0; part < 3; part++) {
+        qkv[part] = nn.reshape(qkv[part], 1, n, dim);
+      }
+    }
+    Value o = nn.g.node("MultiHeadAttention", qkv[0], qkv[1], qkv[2], nn.weight(a + ".qkv.bias"))
+        .domain("com.microsoft").attr("num_heads", (long) spec.numHeads()).out();
+    if (window > 0) {
+      int padded = paddedSize(grid, window);
+      o = crop(unwindows(o, padded / window, window, dim), grid, padded);
+    }
+    o = nn.reshape(nn.linear(a + ".proj", o), 1, (long) grid * grid, dim);
+    Value[] normed = nn.g.node("SkipLayerNormalization", o, nn.reshape(x, 1, (long) grid * grid, dim),
+        nn.weight(b + ".norm2.weight"), nn.weight(b + ".norm2.bias")).domain("com.microsoft")
+        .attr("epsilon", EPS).outs(4);
+    Value sum = normed[3];
+    Value m = nn.linear(b + ".mlp.layers.1", nn.gelu(nn.linear(b + ".mlp.layers.0", normed[0])));
+    return nn.reshape(nn.add(sum, m), 1, grid, grid, dim);
   }
 
-  /** {@code part} (0 = q, 1 = k, 2 = v) of the {@code qkv} projection: its rows part*C..(part+1)*C. */
-  private Value project(String a, Value x, int part) {
+  private static int paddedSize(int grid, int window) {
+    return (grid + window - 1) / window * window;
+  }
+
+  /** Zero padding of [1, grid, grid, C] at the bottom and right to [1, padded, padded, C]. */
+  private Value pad(Value x, int grid, int padded) {
+    int p = padded - grid;
+    return p == 0 ? x : nn.g.op("Pad", x, nn.g.ints(0, 0, 0, 0, 0, p, p, 0));
+  }
+
+  /** {@code x[:, :grid, :grid, :]}. */
+  private Value crop(Value x, int grid, int padded) {
+    return padded == grid ? x
+        : nn.g.op("Slice", x, nn.g.ints(0, 0), nn.g.ints(grid, grid), nn.g.ints(1, 2));
+  }
+
+  /** {@code window_partition}: [1, P, P, C] to [nw * nw, window * window, C], row-major windows. */
+  private Value windows(Value x, int nw, int window, int dim) {
+    Value h = nn.reshape(x, nw, window, nw, window, dim);
+    h = nn.transpose(h, 0, 2, 1, 3, 4);
+    return nn.reshape(h, (long) nw * nw, (long) window * window, dim);
+  }
+
+  /** {@code window_unpartition} without the crop: back to [1, P, P, C]. */
+  private Value unwindows(Value x, int nw, int window, int dim) {
+    Value h = nn.reshape(x, nw, nw, window, window, dim);
+    h = nn.transpose(h, 0, 2, 1, 3, 4);
+    return nn.reshape(h, 1, (long) nw * window, (long) nw * window, dim);
+  }
+
+  /** The transposed rows part*C..(part+1)*C of {@code qkv.weight} (0 = q, 1 = k, 2 = v), [C, C]. */
+  private Value projection(String a, int part) {
     int dim = spec.embedDim();
     Tensor w = nn.sd.get(a + ".qkv.weight", 3L * dim, dim);
-    Value wt = nn.g.lazyWeight(a + ".qkv.weight.T." + part, new long[] {dim, dim},
+    return nn.g.lazyWeight(a + ".qkv.weight.T." + part, new long[] {dim, dim},
         () -> Layers.transpose2d(java.util.Arrays.copyOfRange(w.toFloatArray(), part * dim * dim,
             (part + 1) * dim * dim), dim, dim));
-    float[] b = java.util.Arrays.copyOfRange(nn.sd.get(a + ".qkv.bias").toFloatArray(), part * dim,
-        (part + 1) * dim);
-    return nn.add(nn.matmul(x, wt), nn.g.weight(a + ".qkv.bias." + part, b, dim));
   }
 
-  /** The attention as standard nodes, in the reference's order of operations. */
+  /**
+   * {@code Attention} without its output projection, as standard nodes: qkv projection (rows
+   * [q, k, v], each head-major), {@code softmax(q k^T / sqrt(d)) v} per head, heads concatenated.
+   */
   private Value attentionNodes(String a, Value x, int batch, int n) {
     int dim = spec.embedDim();
     int heads = spec.numHeads();
