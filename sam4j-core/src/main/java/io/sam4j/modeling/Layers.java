@@ -61,6 +61,24 @@ public final class Layers {
   }
 
   /**
+   * {@code x @ w^T} without bias for a weight {@code w} [out, in] that is not a checkpoint entry
+   * as such (a slice of one, say), in this layer set's precision; {@code name} names the
+   * initializers and must not be a key with a {@code .bias}.
+   */
+  public Value linearNoBias(String name, Value x, Tensor w) {
+    if (sd.has(name + ".bias")) {
+      throw new IllegalArgumentException(name + " has a bias in the checkpoint");
+    }
+    if (precision == Precision.INT8) {
+      return Int8Linear.build(this, name, x, w);
+    }
+    int out = w.dim(0);
+    int in = w.dim(1);
+    return g.op("MatMul", x, g.lazyWeight(name + ".weight.T", new long[] {in, out},
+        () -> transpose2d(w.toFloatArray(), out, in)));
+  }
+
+  /**
    * {@code nn.LayerNorm} over the last axis. Unless the graph is portable, written as ONNX Runtime's
    * {@code SkipLayerNormalization} over rows {@code [n, 1, C]} with a zero skip row: the same
    * arithmetic, about three times faster on the CPU than its {@code LayerNormalization} kernel

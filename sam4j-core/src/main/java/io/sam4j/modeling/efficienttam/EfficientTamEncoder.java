@@ -53,7 +53,7 @@ public final class EfficientTamEncoder {
   public List<Value> build(GraphBuilder g, Value image, Map<String, Value> taps) {
     requireKeys(sd, spec);
     Layers nn = new Layers(g, sd, precision);
-    Value trunk = new VitDet(nn, spec, precision).build(image, taps);
+    Value trunk = new VitDet(nn, spec).build(image, taps);
     Value features = new VitDetNeck(nn, spec).build(trunk, taps);
     float[] noMem = sd.get("no_mem_embed", 1, 1, spec.dModel()).toFloatArray();
     Value embed = g.weight("no_mem_embed.nchw", noMem, 1, spec.dModel(), 1, 1);

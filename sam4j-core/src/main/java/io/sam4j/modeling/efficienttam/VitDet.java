@@ -6,7 +6,6 @@ import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.nn.TorchBicubic;
-import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.Map;
 
 /**
@@ -22,12 +21,10 @@ final class VitDet {
   private static final float EPS = 1e-6f;
   private final Layers nn;
   private final EfficientTamEncoderSpec spec;
-  private final Precision precision;
 
-  VitDet(Layers nn, EfficientTamEncoderSpec spec, Precision precision) {
+  VitDet(Layers nn, EfficientTamEncoderSpec spec) {
     this.nn = nn;
     this.spec = spec;
-    this.precision = precision;
   }
 
   /**
@@ -49,7 +46,7 @@ final class VitDet {
     taps.put(P + ".patch_embed", x);
     x = nn.add(x, g.weight(P + ".pos_embed.resized", absPos(grid), 1, grid, grid, spec.embedDim()));
     int last = spec.lastGlobalBlock();
-    boolean fused = precision == Precision.FP32 && !g.portable();
+    boolean fused = !g.portable();
     for (int i = 0; i <= last; i++) {
       String b = P + ".blocks." + i;
       try (GraphBuilder.Scope s = g.scope(b)) {
@@ -98,8 +95,8 @@ final class VitDet {
   }
 
   /**
-   * {@code Block.forward} on [1, grid, grid, C] tokens in standard nodes (portable and int8
-   * graphs), in the reference's order; {@code window} 0 means global.
+   * {@code Block.forward} on [1, grid, grid, C] tokens in standard nodes (portable graphs), in
+   * the reference's order; {@code window} 0 means global.
    */
   private Value block(String b, Value x, int grid, int window) {
     int dim = spec.embedDim();
@@ -127,7 +124,8 @@ final class VitDet {
    * every token: the reference's numbers, without projecting the padding), the products in that
    * operator, whose CPU kernel is a flash attention (EfficientTAM-Ti's global blocks never hold
    * their 200 MB of weights), the output projection after the windows are merged and cropped,
-   * and the first residual sum with {@code norm2} as one {@code SkipLayerNormalization}.
+   * and the first residual sum with {@code norm2} as one {@code SkipLayerNormalization}. In int8
+   * graphs the projections and the MLP are int8, the attention products float32.
    */
   private Value fusedBlock(String b, Value x, int grid, int window) {
     int dim = spec.embedDim();
@@ -135,7 +133,7 @@ final class VitDet {
     Value h = nn.layerNorm(b + ".norm1", x, EPS);
     Value[] qkv = new Value[3];
     for (int part = 0; part < 3; part++) {
-      qkv[part] = nn.matmul(h, projection(a, part));
+      qkv[part] = nn.linearNoBias(a + ".qkv." + "qkv".charAt(part), h, projection(a, part));
     }
     int n = grid * grid;
     int batch = 1;
@@ -197,13 +195,12 @@ final class VitDet {
     return nn.reshape(h, 1, (long) nw * window, (long) nw * window, dim);
   }
 
-  /** The transposed rows part*C..(part+1)*C of {@code qkv.weight} (0 = q, 1 = k, 2 = v), [C, C]. */
-  private Value projection(String a, int part) {
+  /** The rows part*C..(part+1)*C of {@code qkv.weight} (0 = q, 1 = k, 2 = v), [C, C]. */
+  private Tensor projection(String a, int part) {
     int dim = spec.embedDim();
-    Tensor w = nn.sd.get(a + ".qkv.weight", 3L * dim, dim);
-    return nn.g.lazyWeight(a + ".qkv.weight.T." + part, new long[] {dim, dim},
-        () -> Layers.transpose2d(java.util.Arrays.copyOfRange(w.toFloatArray(), part * dim * dim,
-            (part + 1) * dim * dim), dim, dim));
+    float[] w = nn.sd.get(a + ".qkv.weight", 3L * dim, dim).toFloatArray();
+    return Tensor.ofFloats(java.util.Arrays.copyOfRange(w, part * dim * dim, (part + 1) * dim * dim),
+        dim, dim);
   }
 
   /**

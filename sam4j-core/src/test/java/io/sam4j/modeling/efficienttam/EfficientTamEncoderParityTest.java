@@ -85,6 +85,24 @@ class EfficientTamEncoderParityTest {
   }
 
   @Test
+  void int8GraphStaysClose() {
+    float[] input = Npy.read(Fixtures.root().resolve("efficienttam_fixture/dog/input_tensor.npy"))
+        .toFloatArray();
+    int s = spec.imageSize();
+    try (InferenceSession session = InferenceSession.create("efficienttam encoder, int8",
+        EfficientTamEncoder.graph(sd, spec, List.of(), Precision.INT8, false),
+        new RuntimeOptions(0, true, Precision.INT8))) {
+      float[] emb = session.run(Map.of(Sam2Graphs.IMAGE, new FloatTensor(input,
+          new long[] {1, 3, s, s}))).get(Sam2Graphs.IMAGE_EMBEDDINGS).data();
+      float[] ref = Npy.read(Fixtures.root().resolve("efficienttam_fixture/dog/image_embeddings.npy"))
+          .toFloatArray();
+      double err = Fixtures.relL2(emb, ref);
+      System.out.printf("efficienttam dog int8 embeddings rel L2 %.3g%n", err);
+      assertTrue(err > 1e-6 && err < 0.05, "int8 graph: dog embeddings rel L2 " + err);
+    }
+  }
+
+  @Test
   void unknownTapIsNamed() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class,
