@@ -1,5 +1,6 @@
 package io.sam4j.modeling.efficienttam;
 
+import io.sam4j.SamException;
 import io.sam4j.modeling.sam2.Sam2EncoderSpec;
 import java.util.List;
 
@@ -28,7 +29,11 @@ public record EfficientTamEncoderSpec(int imageSize, int patchSize, int embedDim
     int pretrainImgSize, int dModel, int numPosFeats, double temperature)
     implements Sam2EncoderSpec {
 
-  /** Checks the values and copies the list. */
+  /**
+   * Checks the values and copies the list.
+   *
+   * @throws SamException ({@code UNSUPPORTED_MODEL}) naming the first value that cannot work
+   */
   public EfficientTamEncoderSpec {
     windowBlockIndexes = List.copyOf(windowBlockIndexes);
     require(patchSize > 0 && imageSize % patchSize == 0,
@@ -41,7 +46,7 @@ public record EfficientTamEncoderSpec(int imageSize, int patchSize, int embedDim
         "trunk mlp_ratio " + mlpRatio + " must give a whole hidden width");
     require(windowBlockIndexes.stream().allMatch(i -> i >= 0 && i < depth),
         "window_block_indexes " + windowBlockIndexes + " must lie in 0.." + (depth - 1));
-    require(windowBlockIndexes.size() < depth || depth == 0,
+    require(new java.util.HashSet<>(windowBlockIndexes).size() < depth,
         "the trunk needs a global block (its output): window_block_indexes covers all " + depth);
     require(pretrainImgSize % patchSize == 0,
         "pretrain_img_size " + pretrainImgSize + " must be a multiple of patch_size " + patchSize);
@@ -51,7 +56,8 @@ public record EfficientTamEncoderSpec(int imageSize, int patchSize, int embedDim
 
   private static void require(boolean ok, String message) {
     if (!ok) {
-      throw new IllegalArgumentException("EfficientTAM encoder config: " + message);
+      throw new SamException(SamException.Kind.UNSUPPORTED_MODEL,
+          "EfficientTAM encoder config: " + message);
     }
   }
 
@@ -110,7 +116,12 @@ public record EfficientTamEncoderSpec(int imageSize, int patchSize, int embedDim
     throw new IllegalStateException("no global block");
   }
 
-  /** The same encoder with its first {@code n} blocks (for quick measurements). */
+  /**
+   * The same encoder with its first {@code n} blocks (for quick measurements).
+   *
+   * @throws IllegalArgumentException when n is not in 1..depth
+   * @throws SamException when the first n blocks have no global block
+   */
   public EfficientTamEncoderSpec truncated(int n) {
     if (n < 1 || n > depth) {
       throw new IllegalArgumentException("depth " + n + " is not in 1.." + depth);
