@@ -1,7 +1,9 @@
 package io.sam4j.modeling.efficienttam;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sam4j.SamException;
 import io.sam4j.modeling.sam2.Sam2EncoderSpec;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -83,6 +85,49 @@ public record EfficientTamEncoderSpec(int imageSize, int patchSize, int embedDim
   private static EfficientTamEncoderSpec vit(int imageSize, int dim, int heads) {
     return new EfficientTamEncoderSpec(imageSize, 16, dim, 12, heads, 4.0, 14,
         List.of(0, 1, 3, 4, 6, 7, 9, 10), 224, 256, 256, 10000);
+  }
+
+  /**
+   * The encoder of a hydra config's resolved {@code model} node, with the reference's defaults
+   * for absent keys ({@code vitdet.ViT}: patch 16, depth 12, 12 heads, MLP ratio 4, window 14,
+   * window blocks 0, 1, 3, 4, 6, 7, 9, 10, pretrain size 224; {@code EfficientTAMBase}: image size
+   * 512; {@code PositionEmbeddingSine}: temperature 10000). The {@code _target_} names are the
+   * caller's to check.
+   *
+   * @throws SamException ({@code UNSUPPORTED_MODEL}) for a config this encoder cannot build
+   */
+  public static EfficientTamEncoderSpec fromConfig(JsonNode model) {
+    JsonNode encoder = model.path("image_encoder");
+    JsonNode trunk = encoder.path("trunk");
+    JsonNode neck = encoder.path("neck");
+    require(trunk.isObject() && neck.isObject(),
+        "model.image_encoder needs a trunk and a neck");
+    require(encoder.path("scalp").asInt(0) == 0, "scalp must be 0 (one neck level)");
+    require(!trunk.path("return_interm_layers").asBoolean(false),
+        "return_interm_layers must be false (the neck takes one level)");
+    require(trunk.path("init_values").isMissingNode() || trunk.path("init_values").isNull(),
+        "init_values (LayerScale) is not supported");
+    require(trunk.path("pretrain_use_cls_token").asBoolean(true)
+        && trunk.path("use_abs_pos").asBoolean(true) && trunk.path("qkv_bias").asBoolean(true),
+        "use_abs_pos, pretrain_use_cls_token and qkv_bias must be true, as in every official config");
+    List<Integer> windows = new ArrayList<>();
+    JsonNode w = trunk.path("window_block_indexes");
+    if (w.isMissingNode()) {
+      windows.addAll(List.of(0, 1, 3, 4, 6, 7, 9, 10));
+    } else {
+      w.forEach(n -> windows.add(n.asInt()));
+    }
+    int embed = trunk.path("embed_dim").asInt(768);
+    require(neck.path("backbone_channel_list").size() <= 1
+        && neck.path("backbone_channel_list").path(0).asInt(embed) == embed,
+        "neck.backbone_channel_list must be [" + embed + "] (the trunk's embed_dim)");
+    int dModel = neck.path("d_model").asInt(0);
+    JsonNode pe = neck.path("position_encoding");
+    return new EfficientTamEncoderSpec(model.path("image_size").asInt(512),
+        trunk.path("patch_size").asInt(16), embed, trunk.path("depth").asInt(12),
+        trunk.path("num_heads").asInt(12), trunk.path("mlp_ratio").asDouble(4.0),
+        trunk.path("window_size").asInt(14), windows, trunk.path("pretrain_img_size").asInt(224),
+        dModel, pe.path("num_pos_feats").asInt(dModel), pe.path("temperature").asDouble(10000));
   }
 
   /** {@code "vit"}. */

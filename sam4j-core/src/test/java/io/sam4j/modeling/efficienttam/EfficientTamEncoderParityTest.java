@@ -45,19 +45,22 @@ class EfficientTamEncoderParityTest {
         root.resolve("efficienttam_fixture/manifest.json").toFile());
   }
 
-  /** The few encoder values of the fixture's hydra config (the real reader is Sam2Config's). */
+  /** The encoder of the fixture's hydra config. */
   static EfficientTamEncoderSpec specFromYaml(Path yaml) throws IOException {
-    JsonNode model = new YAMLMapper().readTree(yaml.toFile()).get("model");
-    JsonNode trunk = model.at("/image_encoder/trunk");
-    JsonNode neck = model.at("/image_encoder/neck");
-    List<Integer> windows = new ArrayList<>();
-    trunk.get("window_block_indexes").forEach(n -> windows.add(n.asInt()));
-    return new EfficientTamEncoderSpec(model.get("image_size").asInt(),
-        trunk.get("patch_size").asInt(), trunk.get("embed_dim").asInt(),
-        trunk.get("depth").asInt(), trunk.get("num_heads").asInt(),
-        trunk.get("mlp_ratio").asDouble(), trunk.get("window_size").asInt(), windows, 224,
-        neck.get("d_model").asInt(), neck.at("/position_encoding/num_pos_feats").asInt(),
-        neck.at("/position_encoding/temperature").asDouble());
+    return EfficientTamEncoderSpec.fromConfig(new YAMLMapper().readTree(yaml.toFile()).get("model"));
+  }
+
+  @Test
+  void configValuesAreRead() throws IOException {
+    assertEquals(new EfficientTamEncoderSpec(512, 16, 48, 3, 3, 4.0, 14, List.of(0, 1), 224, 32,
+        32, 10000), spec);
+    JsonNode official = new YAMLMapper().readTree(Fixtures.root().resolve(
+        "efficienttam_fixture.yaml").toFile()).get("model");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) official.at("/image_encoder/trunk"))
+        .put("return_interm_layers", true);
+    io.sam4j.SamException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.sam4j.SamException.class, () -> EfficientTamEncoderSpec.fromConfig(official));
+    assertTrue(e.getMessage().contains("return_interm_layers"), e.getMessage());
   }
 
   @Test
