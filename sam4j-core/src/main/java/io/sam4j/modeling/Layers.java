@@ -12,13 +12,13 @@ import io.sam4j.runtime.RuntimeOptions.Precision;
  * nodes whose weights come from the state dict under the module's key prefix.
  */
 public final class Layers {
-  /** The graph being built. */
+  /** The graph the layers are added to. */
   public final GraphBuilder g;
-  /** The checkpoint weights. */
+  /** The weights, by the reference's state-dict keys. */
   public final StateDict sd;
   private final Precision precision;
 
-  /** Float32 layers over {@code g} with weights from {@code sd}. */
+  /** float32 layers over {@code g} with weights from {@code sd}. */
   public Layers(GraphBuilder g, StateDict sd) {
     this(g, sd, Precision.FP32);
   }
@@ -58,6 +58,24 @@ public final class Layers {
       y = g.op("Add", y, weight(prefix + ".bias"));
     }
     return y;
+  }
+
+  /**
+   * {@code x @ w^T} without bias for a weight {@code w} [out, in] that is not a checkpoint entry
+   * as such (a slice of one, say), in this layer set's precision; {@code name} names the
+   * initializers and must not be a key with a {@code .bias}.
+   */
+  public Value linearNoBias(String name, Value x, Tensor w) {
+    if (sd.has(name + ".bias")) {
+      throw new IllegalArgumentException(name + " has a bias in the checkpoint");
+    }
+    if (precision == Precision.INT8) {
+      return Int8Linear.build(this, name, x, w);
+    }
+    int out = w.dim(0);
+    int in = w.dim(1);
+    return g.op("MatMul", x, g.lazyWeight(name + ".weight.T", new long[] {in, out},
+        () -> transpose2d(w.toFloatArray(), out, in)));
   }
 
   /**
@@ -183,27 +201,27 @@ public final class Layers {
     return g.op("Relu", x);
   }
 
-  /** Elementwise (broadcasting) sum. */
+  /** Elementwise {@code a + b} (broadcasting). */
   public Value add(Value a, Value b) {
     return g.op("Add", a, b);
   }
 
-  /** Elementwise (broadcasting) product. */
+  /** Elementwise {@code a * b} (broadcasting). */
   public Value mul(Value a, Value b) {
     return g.op("Mul", a, b);
   }
 
-  /** Batched matrix product. */
+  /** {@code a @ b} (batched). */
   public Value matmul(Value a, Value b) {
     return g.op("MatMul", a, b);
   }
 
-  /** Reshape to a fixed shape (ONNX semantics: 0 copies, -1 infers). */
+  /** {@code x.reshape(shape)} (ONNX: 0 copies a dimension, -1 infers one). */
   public Value reshape(Value x, long... shape) {
     return g.op("Reshape", x, g.ints(shape));
   }
 
-  /** Axis permutation. */
+  /** {@code x.permute(perm)}. */
   public Value transpose(Value x, long... perm) {
     return g.node("Transpose", x).attrInts("perm", perm).out();
   }

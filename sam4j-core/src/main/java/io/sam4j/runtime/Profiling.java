@@ -29,7 +29,7 @@ public final class Profiling {
   /**
    * Floating-point operations of one run of a graph as sam4j built it (ONNX Runtime's graph
    * optimizations off, so every node is ours): 2 x multiply-adds of every MatMul, Gemm, Conv,
-   * ConvTranspose and fused Attention, from the shapes a profiled run reports.
+   * ConvTranspose, fused Attention and MultiHeadAttention, from the shapes a profiled run reports.
    */
   public static long flops(OnnxModel model, Map<String, FloatTensor> inputs, int threads) {
     return countFlops(profiledRuns(model, inputs, threads, false, 1));
@@ -159,6 +159,17 @@ public final class Profiling {
           }
           long tokens = x[0] * x[1];
           flops += 2 * tokens * x[2] * qkv + 2 * 2 * tokens * x[1] * (qkv / 3);
+          break;
+        }
+        case "MultiHeadAttention": {
+          // com.microsoft MultiHeadAttention with separate q [B, S, D], k [B, L, D], v [B, L, Dv]:
+          // q k^T and the weights times v over all heads
+          long[] q = shape(in.path(0));
+          long[] k = shape(in.path(1));
+          long[] v = shape(in.path(2));
+          if (q.length == 3 && k.length == 3 && v.length == 3) {
+            flops += 2 * q[0] * q[1] * k[1] * (q[2] + v[2]);
+          }
           break;
         }
         case "ConvTranspose": {
