@@ -5,6 +5,8 @@ import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.ElemType;
 import io.sam4j.graph.GraphBuilder;
+import io.sam4j.modeling.efficienttam.EfficientTamEncoder;
+import io.sam4j.modeling.efficienttam.EfficientTamEncoderSpec;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
@@ -53,6 +55,11 @@ public final class Sam2Encoders {
    */
   public static OnnxModel graph(GraphBuilder g, StateDict sd, Sam2ModelSpec spec,
       List<String> taps, Precision precision) {
+    if (spec.encoder() instanceof ImageEncoderSpec e && e.neck() instanceof VitDetNeckSpec) {
+      // EfficientTAM: a plain ViT and one neck level, no high-resolution features
+      return EfficientTamEncoder.graph(sd, EfficientTamEncoderSpec.fromConfig(spec.model()), taps,
+          precision, g.portable());
+    }
     int s = spec.imageSize();
     Value image = g.input(Sam2Graphs.IMAGE, ElemType.FLOAT, 1, 3, s, s);
     Map<String, Value> found = new LinkedHashMap<>();
