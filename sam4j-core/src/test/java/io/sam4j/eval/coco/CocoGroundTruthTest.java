@@ -1,0 +1,171 @@
+package io.sam4j.eval.coco;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sam4j.SamException;
+import io.sam4j.fixtures.Fixtures;
+import io.sam4j.image.Images;
+import io.sam4j.image.RgbImage;
+import io.sam4j.mask.CocoRle;
+import io.sam4j.mask.Rle;
+import io.sam4j.result.Mask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** COCO ground truth, IoU and EdgeSAM prompt derivations against metrics/coco. */
+class CocoGroundTruthTest {
+  private static Path dir() {
+    return Fixtures.root().resolve("metrics").resolve("coco");
+  }
+
+  private static JsonNode expected() throws IOException {
+    return new ObjectMapper().readTree(dir().resolve("expected.json").toFile());
+  }
+
+  static Mask png(Path p) {
+    RgbImage img = Images.read(p);
+    byte[] rgb = img.toByteArray();
+    byte[] m = new byte[img.width() * img.height()];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = (byte) ((rgb[i * 3] & 0xff) > 127 ? 1 : 0);
+    }
+    return Mask.fromBytes(m, img.width(), img.height());
+  }
+
+  @Test
+  void polygonCasesRasterizeAsPycocotools() throws IOException {
+    JsonNode cases = new ObjectMapper().readTree(dir().resolve("polygon_cases.json").toFile())
+        .get("cases");
+    for (JsonNode c : cases) {
+      double[] xy = new double[c.get("polygon").size()];
+      for (int i = 0; i < xy.length; i++) {
+        xy[i] = c.get("polygon").get(i).asDouble();
+      }
+      Rle r = CocoPolygons.rasterize(xy, c.get("h").asInt(), c.get("w").asInt());
+      long[] exp = new long[c.get("counts").size()];
+      for (int i = 0; i < exp.length; i++) {
+        exp[i] = c.get("counts").get(i).asLong();
+      }
+      String name = c.get("name").asText();
+      assertArrayEquals(exp, r.counts(), name);
+      assertEquals(c.get("counts_string").asText(), CocoRle.encode(r), name);
+      assertEquals(c.get("area").asLong(), r.area(), name);
+    }
+  }
+
+  @Test
+  void groundTruthMasksAndIousMatch() throws IOException {
+    CocoDataset ds = CocoDataset.read(dir().resolve("instances.json"));
+    JsonNode inst = expected().get("instances");
+    double sum = 0;
+    int n = 0;
+    for (JsonNode e : inst) {
+      long id = e.get("ann_id").asLong();
+      CocoDataset.CocoAnnotation a = ds.annotations().stream().filter(x -> x.id() == id)
+          .findFirst().orElseThrow();
+      Mask gt = ds.mask(a);
+      assertEquals(png(dir().resolve("gt_masks").resolve(id + ".png")), gt, "gt " + id);
+      assertEquals(e.get("gt_rle_string").asText(), CocoRle.encode(Rle.encode(gt)), "rle " + id);
+      if (a.crowd()) {
+        continue;
+      }
+      Mask pred = png(dir().resolve("predictions").resolve(id + ".png"));
+      Evaluation.Overlap o = Evaluation.overlap(pred, gt);
+      assertEquals(e.get("intersection").asLong(), o.intersection(), "inter " + id);
+      assertEquals(e.get("union").asLong(), o.union(), "union " + id);
+      assertEquals(e.get("iou").asDouble(), o.iou(), 1e-12, "iou " + id);
+      sum += o.iou();
+      n++;
+    }
+    assertEquals(expected().get("miou").asDouble(), sum / n, 1e-12);
+  }
+
+  @Test
+  void derivedPromptsMatchEdgeSam() throws IOException {
+    CocoDataset ds = CocoDataset.read(dir().resolve("instances.json"));
+    List<String> bad = new ArrayList<>();
+    for (JsonNode e : expected().get("instances")) {
+      if (e.get("iscrowd").asInt() != 0) {
+        continue;
+      }
+      long id = e.get("ann_id").asLong();
+      CocoDataset.CocoAnnotation a = ds.annotations().stream().filter(x -> x.id() == id)
+          .findFirst().orElseThrow();
+      CocoDataset.CocoImage im = ds.images().get(a.imageId());
+      assertArrayEquals(ints(e.get("input_size_hw")), EdgeSamPrompts.inputSize(im.height(),
+          im.width()));
+      float[] box = EdgeSamPrompts.box1024(a.bbox(), im.height(), im.width());
+      assertArrayEquals(floats(e.get("box_prompt_xyxy_1024_float32")), box, 0f, "box " + id);
+      assertArrayEquals(floats(e.get("box_center_as_coded_1024")),
+          EdgeSamPrompts.boxCenterAsCoded(box), 0f, "as coded " + id);
+      assertArrayEquals(floats(e.get("box_center_intended_1024")),
+          EdgeSamPrompts.boxCenterIntended(box), 0f, "intended " + id);
+      Mask gt = ds.mask(a);
+      check(bad, id + " mask_center_1024", e.get("mask_center_1024"),
+          EdgeSamPrompts.maskCenter1024(gt));
+      check(bad, id + " mask_center_original", e.get("mask_center_original"),
+          MaskCenters.korniaCenter(EdgeSamPrompts.bits(gt), gt.width(), gt.height()));
+      check(bad, id + " exact_edt", e.get("exact_edt_center_original"),
+          MaskCenters.exactCenter(EdgeSamPrompts.bits(gt), gt.width(), gt.height()));
+      int[] c = MaskCenters.korniaCenter(EdgeSamPrompts.bits(gt), gt.width(), gt.height());
+      float v = MaskCenters.korniaDistance(EdgeSamPrompts.bits(gt), gt.width(), gt.height())[
+          c[1] * gt.width() + c[0]];
+      if (Math.abs(v - e.get("mask_center_original_dt_value").asDouble()) > 1e-4) {
+        bad.add(id + " dt value " + v);
+      }
+    }
+    assertTrue(bad.isEmpty(), String.join("\n", bad));
+  }
+
+  @Test
+  void malformedAnnotationsGetOneClearError(@TempDir Path tmp) throws IOException {
+    Path f = tmp.resolve("bad.json");
+    Files.writeString(f, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 4,"
+        + " \"height\": 4}], \"annotations\": [{\"id\": 3, \"image_id\": 2, \"bbox\": [0,0,1,1],"
+        + " \"segmentation\": [[0,0,1,1,2,2]]}]}");
+    SamException e = assertThrows(SamException.class, () -> CocoDataset.read(f));
+    assertTrue(e.getMessage().contains("annotation id 3 refers to image_id 2"), e.getMessage());
+    Files.writeString(f, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 4,"
+        + " \"height\": 4}], \"annotations\": [{\"id\": 3, \"image_id\": 1, \"bbox\": [0,0,1,1],"
+        + " \"segmentation\": [[0,0]]}]}");
+    CocoDataset ds = CocoDataset.read(f);
+    e = assertThrows(SamException.class, () -> ds.mask(ds.annotations().get(0)));
+    assertTrue(e.getMessage().contains("at least 3 points"), e.getMessage());
+    Files.writeString(f, "{\"images\": [");
+    e = assertThrows(SamException.class, () -> CocoDataset.read(f));
+    assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+  }
+
+  private static void check(List<String> bad, String what, JsonNode exp, int[] got) {
+    int[] e = ints(exp);
+    if (e[0] != got[0] || e[1] != got[1]) {
+      bad.add(what + ": expected " + e[0] + "," + e[1] + " got " + got[0] + "," + got[1]);
+    }
+  }
+
+  static int[] ints(JsonNode a) {
+    int[] r = new int[a.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = a.get(i).asInt();
+    }
+    return r;
+  }
+
+  static float[] floats(JsonNode a) {
+    float[] r = new float[a.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = (float) a.get(i).asDouble();
+    }
+    return r;
+  }
+}
