@@ -146,6 +146,47 @@ class CocoGroundTruthTest {
     assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
   }
 
+  @Test
+  void refinementClicksFollowTheFixtureRule() throws IOException {
+    CocoDataset ds = CocoDataset.read(dir().resolve("instances.json"));
+    for (JsonNode e : expected().get("instances")) {
+      if (e.get("iscrowd").asInt() != 0) {
+        continue;
+      }
+      long id = e.get("ann_id").asLong();
+      CocoDataset.CocoAnnotation a = ds.annotations().stream().filter(x -> x.id() == id)
+          .findFirst().orElseThrow();
+      Mask gt = ds.mask(a);
+      Mask low = png(dir().resolve("lowres_pred").resolve(id + ".png"));
+      RefinementClick.ErrorMap m = RefinementClick.errorMap(EdgeSamPrompts.bits(low), low.width(),
+          EdgeSamPrompts.gt1024(gt), EdgeSamPrompts.inputSize(gt.height(), gt.width()));
+      JsonNode r = e.get("refine_lowres");
+      assertEquals(r.get("fp_count").asInt(), m.fpCount(), "fp " + id);
+      assertEquals(r.get("fn_count").asInt(), m.fnCount(), "fn " + id);
+      RgbImage map = Images.read(dir().resolve("error_maps").resolve(id + "_lowres.png"));
+      int[] labels = m.labels();
+      for (int i = 0; i < labels.length; i++) {
+        int exp = map.get(i % map.width(), i / map.width(), 0);
+        assertEquals(exp, labels[i] == 0 ? 127 : labels[i] == 1 ? 254 : 0, "map " + id + " @" + i);
+      }
+      JsonNode first = r.get("first_candidates_xy_label");
+      for (int k = 0; k < first.size(); k++) {
+        assertArrayEquals(ints(first.get(k)), m.candidate(k), "candidate " + k + " of " + id);
+      }
+      if (!r.get("last_candidate_xy_label").isNull()) {
+        assertArrayEquals(ints(r.get("last_candidate_xy_label")), m.candidate(m.candidates() - 1));
+      }
+      var click = RefinementClick.edgeSam(m, new java.util.SplittableRandom(1));
+      assertEquals(r.get("aborted_lt_10").asBoolean(), click.isEmpty(), "abort " + id);
+      click.ifPresent(c -> assertEquals(0f, c.x() % 4f));
+      JsonNode s2 = e.get("refine_error_center_sam2_original");
+      Mask pred = png(dir().resolve("predictions").resolve(id + ".png"));
+      RefinementClick.Click c = RefinementClick.sam2ErrorCenter(pred, gt);
+      assertArrayEquals(ints(s2.get("point_xy")), new int[] {(int) c.x(), (int) c.y()}, "sam2 " + id);
+      assertEquals(s2.get("label").asInt(), c.label(), "sam2 label " + id);
+    }
+  }
+
   private static void check(List<String> bad, String what, JsonNode exp, int[] got) {
     int[] e = ints(exp);
     if (e[0] != got[0] || e[1] != got[1]) {
