@@ -12,6 +12,7 @@ import io.sam4j.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,5 +75,62 @@ class EvalCommandsTest {
     assertEquals(1, r.err.strip().lines().count(), r.err);
     assertTrue(r.err.contains("unknown corruption 'rain'"), r.err);
     assertFalse(Files.exists(tmp.resolve("r.png")));
+  }
+  @Test
+  void evalWritesMiouAndPerAnnotationIousAndResumes(@TempDir Path tmp) throws IOException {
+    Path coco = metrics().resolve("coco/instances.json");
+    Path images = Fixtures.root().resolve("images");
+    Path model = Fixtures.root().resolve("mobilesam-random.pt");
+    Path full = tmp.resolve("full");
+    CliRunner r = CliRunner.run("eval", "--model", model, "--coco", coco, "--images", images,
+        "--prompt", "box", "--out", full);
+    assertEquals(0, r.exitCode, r.err);
+    JsonNode m = new ObjectMapper().readTree(full.resolve("metrics.json").toFile());
+    JsonNode anns = m.get("annotations");
+    assertEquals(14, anns.size(), "the 16 annotations less the 2 crowd ones");
+    double sum = 0;
+    for (JsonNode a : anns) {
+      double iou = a.get("iou").asDouble();
+      assertTrue(iou >= 0 && iou <= 1, a.toString());
+      assertTrue(a.get("id").asLong() != 8 && a.get("id").asLong() != 16, "crowd evaluated");
+      sum += iou;
+    }
+    assertEquals(sum / 14, m.get("mIoU").asDouble(), 1e-12);
+    assertTrue(r.out.contains("annotations/s"), r.out);
+
+    // an interrupted run: the journal holds the header, 5 results and a torn line
+    Path part = tmp.resolve("part");
+    Files.createDirectories(part);
+    List<String> lines = Files.readAllLines(full.resolve("progress.jsonl"));
+    Files.writeString(part.resolve("progress.jsonl"), String.join("\n", lines.subList(0, 6))
+        + "\n{\"id\": 9, \"ima");
+    r = CliRunner.run("eval", "--model", model, "--coco", coco, "--images", images, "--prompt",
+        "box", "--resume", "--out", part);
+    assertEquals(0, r.exitCode, r.err);
+    assertTrue(r.out.contains("9 annotations evaluated"), r.out);
+    JsonNode resumed = new ObjectMapper().readTree(part.resolve("metrics.json").toFile());
+    assertEquals(m.get("annotations"), resumed.get("annotations"));
+    assertEquals(m.get("mIoU").asDouble(), resumed.get("mIoU").asDouble(), 1e-12);
+  }
+
+  @Test
+  void evalRefusesMissingImagesAndMalformedAnnotations(@TempDir Path tmp) throws IOException {
+    Path coco = metrics().resolve("coco/instances.json");
+    Path model = Fixtures.root().resolve("mobilesam-random.pt");
+    CliRunner r = CliRunner.run("eval", "--model", model, "--coco", coco, "--images", tmp,
+        "--out", tmp.resolve("o"));
+    assertEquals(1, r.exitCode);
+    assertEquals(1, r.err.strip().lines().count(), r.err);
+    assertTrue(r.err.contains("dog.jpg") && r.err.contains("does not exist"), r.err);
+    assertFalse(Files.exists(tmp.resolve("o")));
+    Path bad = tmp.resolve("bad.json");
+    Files.writeString(bad, Files.readString(coco).replaceFirst("\"segmentation\": \\[\\[",
+        "\"segmentation\": [[\"x\", "));
+    r = CliRunner.run("eval", "--model", model, "--coco", bad, "--images",
+        Fixtures.root().resolve("images"), "--out", tmp.resolve("o"));
+    assertEquals(1, r.exitCode);
+    assertEquals(1, r.err.strip().lines().count(), r.err);
+    assertTrue(r.err.contains("annotation id 1"), r.err);
+    assertFalse(Files.exists(tmp.resolve("o")));
   }
 }
