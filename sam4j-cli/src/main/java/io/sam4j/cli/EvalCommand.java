@@ -73,6 +73,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "Seed of the random clicks and points (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--gt-roundtrip", description = "Score against the ground truth after EdgeSAM's"
+      + " resize round trip (what its script compares with) instead of the original")
+  boolean gtRoundTrip;
+
   @Option(names = "--resume", description = "Continue the run journaled in OUT/progress.jsonl")
   boolean resume;
 
@@ -88,7 +92,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new SamException(SamException.Kind.BAD_INPUT, "--clicks and --max-instances must be >= 0");
     }
     CocoDataset ds = CocoDataset.read(coco);
-    Evaluation ev = new Evaluation(ds, images, kind, clicks, maxInstances, seed);
+    Evaluation ev = new Evaluation(ds, images, kind, clicks, maxInstances, seed, gtRoundTrip);
     ev.checkInputs(); // missing images and malformed annotations fail before any model work
     Files.createDirectories(out);
     AtomicFiles.removeStaleTemporaries(out, 1);
@@ -100,6 +104,7 @@ final class EvalCommand implements Callable<Integer> {
     settings.put("clicks", clicks);
     settings.put("max_instances", maxInstances);
     settings.put("seed", seed);
+    settings.put("gt_roundtrip", gtRoundTrip);
     Map<Long, InstanceResult> done = resume ? readJournal(journal, settings, om)
         : new LinkedHashMap<>();
     if (!resume || !Files.exists(journal)) {

@@ -81,6 +81,56 @@ public final class EdgeSamPrompts {
     return MaskCenters.korniaCenter(gt1024(gt), INPUT, INPUT);
   }
 
+  /**
+   * The ground truth EdgeSAM's script actually scores against: {@link #gt1024}, cropped to the
+   * input size, bilinearly resized (PyTorch, align_corners=False, float32) back to the original
+   * size and thresholded at {@code > 0} — the original dilated by up to about one pixel.
+   */
+  public static Mask roundTrip(Mask gt) {
+    int h = gt.height();
+    int w = gt.width();
+    int[] hw = inputSize(h, w);
+    boolean[] g = gt1024(gt);
+    int[][] tx = bilinearTaps(hw[1], w);
+    int[][] ty = bilinearTaps(hw[0], h);
+    byte[] out = new byte[w * h];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        boolean on = false;
+        for (int a = 0; a < 2 && !on; a++) {
+          for (int b = 0; b < 2 && !on; b++) {
+            int yy = ty[y][a];
+            int xx = tx[x][b];
+            on = yy >= 0 && xx >= 0 && g[yy * INPUT + xx];
+          }
+        }
+        out[y * w + x] = (byte) (on ? 1 : 0);
+      }
+    }
+    return Mask.fromBytes(out, w, h);
+  }
+
+  /**
+   * For each output index, the source indices of PyTorch's bilinear resize that carry a non-zero
+   * weight ({@code -1} for none), computed in float32 as PyTorch's CPU kernel does.
+   */
+  private static int[][] bilinearTaps(int in, int out) {
+    float scale = (float) in / out;
+    int[][] taps = new int[out][2];
+    for (int d = 0; d < out; d++) {
+      float src = scale * (d + 0.5f) - 0.5f;
+      if (src < 0) {
+        src = 0;
+      }
+      int i0 = (int) src;
+      float l1 = src - i0;
+      int i1 = i0 + (i0 < in - 1 ? 1 : 0);
+      taps[d][0] = 1f - l1 > 0 ? i0 : -1;
+      taps[d][1] = l1 > 0 ? i1 : -1;
+    }
+    return taps;
+  }
+
   /** A mask as row-major booleans. */
   public static boolean[] bits(Mask m) {
     byte[] b = m.toByteArray();

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * CocoDataset ds = CocoDataset.read(Path.of("instances_val2017.json"));
  * try (SamModel model = SamModel.load(Path.of("mobile_sam.pt"));
  *      SamPredictor p = model.newPredictor()) {
- *   EvaluationResult r = new Evaluation(ds, Path.of("val2017"), PromptKind.BOX, 0, 0, 0L)
+ *   EvaluationResult r = new Evaluation(ds, Path.of("val2017"), PromptKind.BOX, 0, 0, 0L, false)
  *       .run(p, Map.of(), x -> {}, ProgressListener.NONE);
  *   System.out.println(r.miou());
  * }
@@ -42,9 +42,11 @@ import java.util.function.Consumer;
  * @param clicks refinement clicks after the initial prompt (0 = none)
  * @param maxInstances evaluate at most this many annotations (0 = all)
  * @param seed seed of the random clicks and random points (per annotation: seed and id)
+ * @param roundTripGt score against {@link EdgeSamPrompts#roundTrip} (what EdgeSAM's script
+ *     compares with) instead of the original ground truth (the metric's definition)
  */
 public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt, int clicks,
-    int maxInstances, long seed) {
+    int maxInstances, long seed, boolean roundTripGt) {
 
   public Evaluation {
     if (clicks < 0 || maxInstances < 0) {
@@ -172,6 +174,10 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
     float[] s = EdgeSamPrompts.scale(im.height(), im.width());
     int[] inputHw = EdgeSamPrompts.inputSize(im.height(), im.width());
     double[][] ious = new double[n][clicks + 1];
+    Mask[] scored = new Mask[n];
+    for (int i = 0; i < n; i++) {
+      scored[i] = roundTripGt ? EdgeSamPrompts.roundTrip(gts[i]) : gts[i];
+    }
     List<Prediction> preds = predictor.predictBatch(prompts(boxes, points, s, null));
     for (int k = 0; k <= clicks; k++) {
       if (k > 0) {
@@ -199,7 +205,7 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
         preds = merged;
       }
       for (int i = 0; i < n; i++) {
-        ious[i][k] = overlap(preds.get(i).masks().get(0), gts[i]).iou();
+        ious[i][k] = overlap(preds.get(i).masks().get(0), scored[i]).iou();
       }
     }
     List<InstanceResult> out = new ArrayList<>();

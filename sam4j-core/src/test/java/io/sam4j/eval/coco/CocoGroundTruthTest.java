@@ -68,6 +68,7 @@ class CocoGroundTruthTest {
     CocoDataset ds = CocoDataset.read(dir().resolve("instances.json"));
     JsonNode inst = expected().get("instances");
     double sum = 0;
+    double sumRt = 0;
     int n = 0;
     for (JsonNode e : inst) {
       long id = e.get("ann_id").asLong();
@@ -86,8 +87,14 @@ class CocoGroundTruthTest {
       assertEquals(e.get("iou").asDouble(), o.iou(), 1e-12, "iou " + id);
       sum += o.iou();
       n++;
+      Mask rt = EdgeSamPrompts.roundTrip(gt);
+      assertEquals(png(dir().resolve("gt_roundtrip").resolve(id + ".png")), rt, "roundtrip " + id);
+      assertEquals(e.get("iou_vs_roundtrip_gt").asDouble(), Evaluation.overlap(pred, rt).iou(),
+          1e-12, "iou vs roundtrip " + id);
+      sumRt += Evaluation.overlap(pred, rt).iou();
     }
     assertEquals(expected().get("miou").asDouble(), sum / n, 1e-12);
+    assertEquals(expected().get("miou_vs_roundtrip_gt").asDouble(), sumRt / n, 1e-12);
   }
 
   @Test
