@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Segment Anything on the JVM: run SAM-family checkpoints without Python.",
     subcommands = {SegmentCommand.class, EverythingCommand.class, EmbedCommand.class,
         InfoCommand.class, ExportOnnxCommand.class, ModelsCommand.class, PredictCommand.class,
-        BenchCommand.class, BenchSyntheticCommand.class, EvalVideoCommand.class, CorruptCommand.class, EvalCommand.class,
+        BenchCommand.class, BenchSyntheticCommand.class, EvalVideoCommand.class, CorruptCommand.class, EvalCommand.class, RobustnessCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for bad input (unreadable files, invalid prompts, unsupported models). */

@@ -133,4 +133,30 @@ class EvalCommandsTest {
     assertTrue(r.err.contains("annotation id 1"), r.err);
     assertFalse(Files.exists(tmp.resolve("o")));
   }
+  @Test
+  void robustnessWritesTheTableHeatmapAndPage(@TempDir Path tmp) throws IOException {
+    Path coco = metrics().resolve("coco/instances.json");
+    Path images = Fixtures.root().resolve("images");
+    Path model = Fixtures.root().resolve("mobilesam-random.pt");
+    CliRunner r = CliRunner.run("robustness", "--model", model, "--coco", coco, "--images", images,
+        "--corruptions", "contrast", "--severities", "5", "--max-instances", 3, "--out", tmp);
+    assertEquals(0, r.exitCode, r.err);
+    JsonNode j = new ObjectMapper().readTree(tmp.resolve("robustness.json").toFile());
+    assertEquals(3, j.get("instances").asInt());
+    double clean = j.get("clean_mIoU").asDouble();
+    double s5 = j.get("mIoU").get("contrast").get("5").asDouble();
+    assertEquals(clean - s5, j.get("mean_drop").asDouble(), 1e-12);
+    assertTrue(Files.size(tmp.resolve("heatmap.png")) > 0);
+    assertTrue(Files.readString(tmp.resolve("index.html")).contains("examples/contrast_s5.png"));
+    assertTrue(Files.exists(tmp.resolve("examples/contrast_s5.png")));
+
+    r = CliRunner.run("robustness", "--model", model, "--coco", coco, "--images", images,
+        "--corruptions", "rain", "--out", tmp.resolve("x"));
+    assertEquals(1, r.exitCode);
+    assertTrue(r.err.contains("unknown corruption 'rain'"), r.err);
+    r = CliRunner.run("robustness", "--model", model, "--coco", coco, "--images", images,
+        "--severities", "0-7", "--out", tmp.resolve("x"));
+    assertEquals(1, r.exitCode);
+    assertTrue(r.err.contains("--severities '0-7'"), r.err);
+  }
 }

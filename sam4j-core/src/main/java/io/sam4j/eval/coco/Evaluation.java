@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The mIoU protocol of EdgeSAM's {@code evaluation/eval_mIoU.py} on a COCO-format dataset, with
@@ -92,6 +93,18 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
    */
   public EvaluationResult run(SamPredictor predictor, Map<Long, InstanceResult> done,
       Consumer<InstanceResult> sink, ProgressListener progress) {
+    return run(predictor, done, sink, progress, UnaryOperator.identity());
+  }
+
+  /**
+   * Runs the evaluation on transformed images (a corruption, say); the ground truth and the
+   * prompts stay those of the original image, so the transform must keep the image size.
+   *
+   * @param imageTransform applied to every image after reading it
+   */
+  public EvaluationResult run(SamPredictor predictor, Map<Long, InstanceResult> done,
+      Consumer<InstanceResult> sink, ProgressListener progress,
+      UnaryOperator<RgbImage> imageTransform) {
     List<CocoDataset.CocoAnnotation> sel = selected();
     Map<Long, List<CocoDataset.CocoAnnotation>> byImage = new LinkedHashMap<>();
     for (CocoDataset.CocoAnnotation a : sel) {
@@ -110,7 +123,7 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
           }
         }
         if (!todo.isEmpty()) {
-          for (InstanceResult r : evaluateImage(predictor, e.getKey(), todo)) {
+          for (InstanceResult r : evaluateImage(predictor, e.getKey(), todo, imageTransform)) {
             results.put(r.id(), r);
             sink.accept(r);
             progress.update(++count);
@@ -128,7 +141,7 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
   }
 
   private List<InstanceResult> evaluateImage(SamPredictor predictor, long imageId,
-      List<CocoDataset.CocoAnnotation> anns) {
+      List<CocoDataset.CocoAnnotation> anns, UnaryOperator<RgbImage> imageTransform) {
     CocoDataset.CocoImage im = dataset.images().get(imageId);
     RgbImage img = Images.read(imagesDir.resolve(im.fileName()));
     if (img.width() != im.width() || img.height() != im.height()) {
@@ -170,7 +183,7 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
       }
       points.add(pts);
     }
-    predictor.setImage(img);
+    predictor.setImage(imageTransform.apply(img));
     float[] s = EdgeSamPrompts.scale(im.height(), im.width());
     int[] inputHw = EdgeSamPrompts.inputSize(im.height(), im.width());
     double[][] ious = new double[n][clicks + 1];

@@ -44,6 +44,12 @@ public final class Corruptions {
         .collect(Collectors.joining(", ")));
   }
 
+  /** The corruptions {@link #apply} runs here, in the reference's order. */
+  public static java.util.List<Corruption> available() {
+    return Arrays.stream(Corruption.values())
+        .filter(c -> c != Corruption.FROST && c != Corruption.ELASTIC_TRANSFORM).toList();
+  }
+
   /**
    * Applies a corruption.
    *
