@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  *
  * <p>Deterministic corruptions match the reference within one grey level; random ones match it
  * in distribution (the generators differ). {@code frost} needs the reference's frost photographs,
- * which sam4j does not redistribute; {@code elastic_transform} is not ported yet.
+ * which sam4j does not redistribute.
  */
 public final class Corruptions {
   private Corruptions() {}
@@ -47,7 +47,7 @@ public final class Corruptions {
   /** The corruptions {@link #apply} runs here, in the reference's order. */
   public static java.util.List<Corruption> available() {
     return Arrays.stream(Corruption.values())
-        .filter(c -> c != Corruption.FROST && c != Corruption.ELASTIC_TRANSFORM).toList();
+        .filter(c -> c != Corruption.FROST).toList();
   }
 
   /**
@@ -81,8 +81,7 @@ public final class Corruptions {
       case FROST -> throw new SamException(SamException.Kind.BAD_INPUT, "frost blends in the"
           + " frost photographs of hendrycks/robustness, which sam4j does not ship; use another"
           + " corruption");
-      case ELASTIC_TRANSFORM -> throw new SamException(SamException.Kind.BAD_INPUT,
-          "elastic_transform is not implemented yet; use another corruption");
+      case ELASTIC_TRANSFORM -> ElasticTransform.apply(image, severity, rng);
     };
   }
 }
