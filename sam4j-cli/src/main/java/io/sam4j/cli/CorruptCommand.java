@@ -2,6 +2,7 @@ package io.sam4j.cli;
 
 import io.sam4j.eval.corrupt.Corruption;
 import io.sam4j.eval.corrupt.Corruptions;
+import io.sam4j.eval.corrupt.Frost;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import java.nio.file.Path;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Spec;
         "Apply one of the ImageNet-C corruptions of hendrycks/robustness at severity 1..5, generalised",
         "from 224x224 to any image size, and write the result as PNG. Names: gaussian_noise,",
         "shot_noise, impulse_noise, defocus_blur, glass_blur, motion_blur, zoom_blur, snow, fog,",
-        "brightness, contrast, pixelate, jpeg_compression (frost and elastic_transform: not yet).",
-        "Random corruptions take --seed.",
+        "brightness, contrast, elastic_transform, pixelate, jpeg_compression, and frost with",
+        "--frost-dir (the reference's frost photographs, not shipped). Random ones take --seed.",
         "Example:",
         "  sam4j corrupt --image dog.jpg --corruption zoom_blur --severity 3 --out dog_zoom3.png"})
 final class CorruptCommand implements Callable<Integer> {
@@ -40,6 +41,10 @@ final class CorruptCommand implements Callable<Integer> {
       description = "Seed of the random corruptions (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--frost-dir", paramLabel = "DIR", description = "Folder of the frost"
+      + " photographs of hendrycks/robustness (imagenet_c/frost), needed by frost")
+  Path frostDir;
+
   @Option(names = "--out", required = true, paramLabel = "PNG", description = "Output PNG")
   Path out;
 
@@ -47,7 +52,8 @@ final class CorruptCommand implements Callable<Integer> {
   public Integer call() {
     Corruption c = Corruptions.parse(corruption);
     RgbImage in = Images.read(image);
-    Images.writePng(Corruptions.apply(in, c, severity, seed), out);
+    Frost frost = frostDir == null ? null : Frost.load(frostDir);
+    Images.writePng(Corruptions.apply(in, c, severity, seed, frost), out);
     commandSpec.commandLine().getOut().println("Wrote " + out);
     return 0;
   }

@@ -11,6 +11,7 @@ import io.sam4j.eval.coco.Evaluation;
 import io.sam4j.eval.coco.PromptKind;
 import io.sam4j.eval.corrupt.Corruption;
 import io.sam4j.eval.corrupt.Corruptions;
+import io.sam4j.eval.corrupt.Frost;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import io.sam4j.io.AtomicFiles;
@@ -72,6 +73,10 @@ final class RobustnessCommand implements Callable<Integer> {
       description = "Seed of the random corruptions and points (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--frost-dir", paramLabel = "DIR", description = "Folder of the frost"
+      + " photographs of hendrycks/robustness; adds frost to 'all'")
+  Path frostDir;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder")
   Path out;
 
@@ -79,7 +84,8 @@ final class RobustnessCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = commandSpec.commandLine().getErr();
     PrintWriter o = commandSpec.commandLine().getOut();
-    List<Corruption> cs = parseCorruptions(corruptions);
+    Frost frost = frostDir == null ? null : Frost.load(frostDir);
+    List<Corruption> cs = parseCorruptions(corruptions, frost != null);
     List<Integer> sev = parseSeverities(severities);
     PromptKind kind = PromptKind.parse(prompt);
     if (maxInstances < 0) {
@@ -92,7 +98,7 @@ final class RobustnessCommand implements Callable<Integer> {
     long start;
     try (SamModel m = model.load(err); SamPredictor p = m.newPredictor()) {
       start = System.nanoTime();
-      r = new Robustness(ev, cs, sev).run(p, Cli.countProgress(err, "runs", true));
+      r = new Robustness(ev, cs, sev, frost).run(p, Cli.countProgress(err, "runs", true));
     }
     double minutes = (System.nanoTime() - start) / 60e9;
     long imageCount = ev.selected().stream().map(CocoDataset.CocoAnnotation::imageId).distinct()
@@ -119,7 +125,7 @@ final class RobustnessCommand implements Callable<Integer> {
     List<String> examples = new ArrayList<>();
     for (Corruption c : cs) {
       String name = "examples/" + c.id() + "_s" + mid + ".png";
-      Images.writePng(Corruptions.apply(example, c, mid, seed), out.resolve(name));
+      Images.writePng(Corruptions.apply(example, c, mid, seed, frost), out.resolve(name));
       examples.add(name);
     }
     AtomicFiles.write(out.resolve("index.html"), RobustnessReport.html(r, sev, examples, mid)
@@ -138,16 +144,16 @@ final class RobustnessCommand implements Callable<Integer> {
     return 0;
   }
 
-  static List<Corruption> parseCorruptions(String s) {
+  static List<Corruption> parseCorruptions(String s, boolean frost) {
     if (s.strip().equalsIgnoreCase("all")) {
-      return Corruptions.available();
+      return frost ? List.of(Corruption.values()) : Corruptions.available();
     }
     List<Corruption> out = new ArrayList<>();
     for (String w : s.split(",")) {
       Corruption c = Corruptions.parse(w);
-      if (!Corruptions.available().contains(c)) {
+      if (!Corruptions.available().contains(c) && !(frost && c == Corruption.FROST)) {
         throw new SamException(SamException.Kind.BAD_INPUT, "corruption " + c.id()
-            + " is not available here; available: " + Corruptions.available().stream()
+            + " needs --frost-dir; available without it: " + Corruptions.available().stream()
             .map(Corruption::id).toList());
       }
       out.add(c);

@@ -4,6 +4,7 @@ import io.sam4j.SamPredictor;
 import io.sam4j.eval.coco.Evaluation;
 import io.sam4j.eval.corrupt.Corruption;
 import io.sam4j.eval.corrupt.Corruptions;
+import io.sam4j.eval.corrupt.Frost;
 import io.sam4j.registry.ProgressListener;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,16 +16,17 @@ import java.util.Map;
  * those of the clean image). Random corruptions are seeded per image, corruption and severity.
  *
  * <pre>{@code
- * RobustnessResult r = new Robustness(evaluation, Corruptions.available(), List.of(1, 3, 5))
+ * RobustnessResult r = new Robustness(evaluation, Corruptions.available(), List.of(1, 3, 5), null)
  *     .run(predictor, ProgressListener.NONE);
  * }</pre>
  *
  * @param evaluation the clean evaluation (dataset, prompt kind, limits, seed)
  * @param corruptions the corruptions to apply
  * @param severities the severities, each 1..5
+ * @param frost the frost photographs, or null when {@code corruptions} has no frost
  */
 public record Robustness(Evaluation evaluation, List<Corruption> corruptions,
-    List<Integer> severities) {
+    List<Integer> severities, Frost frost) {
 
   public Robustness {
     corruptions = List.copyOf(corruptions);
@@ -80,7 +82,7 @@ public record Robustness(Evaluation evaluation, List<Corruption> corruptions,
           long seed = evaluation.seed() * 1_000_003L + c.ordinal() * 10L + s;
           double m = evaluation.run(predictor, Map.of(), x -> { }, ProgressListener.NONE,
               img -> Corruptions.apply(img, c, sev, seed ^ ((long) img.width() << 20)
-                  ^ img.height())).miou();
+                  ^ img.height(), frost)).miou();
           bySeverity.put(s, m);
           progress.update(++done);
         }

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  *
  * <p>Deterministic corruptions match the reference within one grey level; random ones match it
  * in distribution (the generators differ). {@code frost} needs the reference's frost photographs,
- * which sam4j does not redistribute.
+ * which sam4j does not redistribute: see {@link Frost}.
  */
 public final class Corruptions {
   private Corruptions() {}
@@ -60,6 +60,19 @@ public final class Corruptions {
    * @throws SamException for a severity outside 1..5 or a corruption that cannot run here
    */
   public static RgbImage apply(RgbImage image, Corruption corruption, int severity, long seed) {
+    return apply(image, corruption, severity, seed, null);
+  }
+
+  /**
+   * Applies a corruption, {@code frost} with the given photographs.
+   *
+   * @param frost the frost photographs, or null (then {@code frost} is refused)
+   */
+  public static RgbImage apply(RgbImage image, Corruption corruption, int severity, long seed,
+      Frost frost) {
+    if (corruption == Corruption.FROST && frost != null) {
+      return frost.apply(image, severity, seed);
+    }
     if (severity < 1 || severity > 5) {
       throw new SamException(SamException.Kind.BAD_INPUT, "severity must be 1..5, got " + severity);
     }
@@ -79,8 +92,8 @@ public final class Corruptions {
       case PIXELATE -> DigitalCorruptions.pixelate(image, severity);
       case JPEG_COMPRESSION -> DigitalCorruptions.jpegCompression(image, severity);
       case FROST -> throw new SamException(SamException.Kind.BAD_INPUT, "frost blends in the"
-          + " frost photographs of hendrycks/robustness, which sam4j does not ship; use another"
-          + " corruption");
+          + " frost photographs of hendrycks/robustness, which sam4j does not ship: use"
+          + " Frost.load(dir) (CLI: --frost-dir DIR)");
       case ELASTIC_TRANSFORM -> ElasticTransform.apply(image, severity, rng);
     };
   }

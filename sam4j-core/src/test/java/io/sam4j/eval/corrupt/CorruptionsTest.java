@@ -163,6 +163,25 @@ class CorruptionsTest {
   }
 
   @Test
+  void frostBlendsACropOfTheGivenPhotographs() {
+    RgbImage in = Images.read(dir().resolve("input.png"));
+    byte[] px = new byte[400 * 300 * 3];
+    java.util.Arrays.fill(px, (byte) 200);
+    Frost frost = Frost.of(List.of(RgbImage.of(400, 300, px)));
+    RgbImage out = Corruptions.apply(in, Corruption.FROST, 2, 5L, frost);
+    for (int i = 0; i < 50; i++) {
+      int x = i * 6;
+      int y = i * 4;
+      for (int c = 0; c < 3; c++) {
+        assertEquals((int) Math.min(255, 0.8 * in.get(x, y, c) + 0.6 * 200), out.get(x, y, c));
+      }
+    }
+    SamException e = assertThrows(SamException.class,
+        () -> Corruptions.apply(in, Corruption.FROST, 2, 5L));
+    assertTrue(e.getMessage().contains("--frost-dir"), e.getMessage());
+  }
+
+  @Test
   void unknownNamesAndSeveritiesAreRefused() {
     SamException e = assertThrows(SamException.class, () -> Corruptions.parse("rain"));
     assertTrue(e.getMessage().contains("unknown corruption 'rain'")
