@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,13 +41,17 @@ import picocli.CommandLine.Spec;
         "ground truth (polygons and RLE decoded as pycocotools). --clicks N adds EdgeSAM's random",
         "refinement clicks from the error region one at a time. Writes OUT/metrics.json (\"mIoU\",",
         "per click, category and area range, per annotation {\"id\", \"iou\"}); OUT/progress.jsonl",
-        "journals finished annotations so that --resume continues an interrupted run.",
+        "journals finished annotations so that --resume continues an interrupted run; OUT/worst/",
+        "holds overlays of the worst instances (ground truth and prediction).",
         "Prompts: box, point-center (kornia centre), point-center-edt, box-center (EdgeSAM's as",
         "coded), box-center-intended, point-random, box+point.",
         "Example:",
         "  sam4j eval --model mobile_sam.pt --coco instances_val2017.json --images val2017/ \\",
         "      --prompt box --out eval/"})
 final class EvalCommand implements Callable<Integer> {
+  /** How many of the worst instances get an overlay PNG. */
+  private static final int WORST = 4;
+
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
   @Mixin ModelOptions model;
@@ -112,6 +117,7 @@ final class EvalCommand implements Callable<Integer> {
           settings)) + "\n", StandardCharsets.UTF_8);
     }
     int before = done.size();
+    WorstInstances worst = new WorstInstances(WORST);
     EvaluationResult r;
     long start;
     try (SamModel m = model.load(err); SamPredictor p = m.newPredictor();
@@ -127,7 +133,7 @@ final class EvalCommand implements Callable<Integer> {
           throw new SamException(SamException.Kind.IO, "cannot write " + journal + ": "
               + e.getMessage(), e);
         }
-      }, Cli.countProgress(err, "annotations", true));
+      }, Cli.countProgress(err, "annotations", true), UnaryOperator.identity(), worst::offer);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     AtomicFiles.write(out.resolve("metrics.json"), om.writerWithDefaultPrettyPrinter()
@@ -135,6 +141,7 @@ final class EvalCommand implements Callable<Integer> {
     if (clicks > 0) {
       ClickChart.write(r, out.resolve("miou_per_click.png"));
     }
+    worst.write(ds, images, out.resolve("worst"));
     printTable(o, r, ds);
     int computed = r.instances().size() - before;
     o.printf(Locale.ROOT, "%d annotations evaluated in %.1f s after loading (%.2f annotations/s)%n", computed, seconds,

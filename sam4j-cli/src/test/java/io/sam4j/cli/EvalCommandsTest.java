@@ -97,6 +97,9 @@ class EvalCommandsTest {
     }
     assertEquals(sum / 14, m.get("mIoU").asDouble(), 1e-12);
     assertTrue(r.out.contains("annotations/s"), r.out);
+    try (var files = Files.list(full.resolve("worst"))) {
+      assertEquals(4, files.count(), "overlays of the 4 worst instances");
+    }
 
     // an interrupted run: the journal holds the header, 5 results and a torn line
     Path part = tmp.resolve("part");

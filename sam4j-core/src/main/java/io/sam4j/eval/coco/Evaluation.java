@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -105,6 +106,16 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
   public EvaluationResult run(SamPredictor predictor, Map<Long, InstanceResult> done,
       Consumer<InstanceResult> sink, ProgressListener progress,
       UnaryOperator<RgbImage> imageTransform) {
+    return run(predictor, done, sink, progress, imageTransform, (r, m) -> { });
+  }
+
+  /**
+   * Runs the evaluation and hands every new result with its final predicted mask (at the image's
+   * size) to {@code predictions}, for overlays of chosen instances.
+   */
+  public EvaluationResult run(SamPredictor predictor, Map<Long, InstanceResult> done,
+      Consumer<InstanceResult> sink, ProgressListener progress,
+      UnaryOperator<RgbImage> imageTransform, BiConsumer<InstanceResult, Mask> predictions) {
     List<CocoDataset.CocoAnnotation> sel = selected();
     Map<Long, List<CocoDataset.CocoAnnotation>> byImage = new LinkedHashMap<>();
     for (CocoDataset.CocoAnnotation a : sel) {
@@ -123,7 +134,12 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
           }
         }
         if (!todo.isEmpty()) {
-          for (InstanceResult r : evaluateImage(predictor, e.getKey(), todo, imageTransform)) {
+          List<Mask> masks = new ArrayList<>();
+          List<InstanceResult> rs = evaluateImage(predictor, e.getKey(), todo, imageTransform,
+              masks);
+          for (int i = 0; i < rs.size(); i++) {
+            InstanceResult r = rs.get(i);
+            predictions.accept(r, masks.get(i));
             results.put(r.id(), r);
             sink.accept(r);
             progress.update(++count);
@@ -141,7 +157,8 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
   }
 
   private List<InstanceResult> evaluateImage(SamPredictor predictor, long imageId,
-      List<CocoDataset.CocoAnnotation> anns, UnaryOperator<RgbImage> imageTransform) {
+      List<CocoDataset.CocoAnnotation> anns, UnaryOperator<RgbImage> imageTransform,
+      List<Mask> finalMasks) {
     CocoDataset.CocoImage im = dataset.images().get(imageId);
     RgbImage img = Images.read(imagesDir.resolve(im.fileName()));
     if (img.width() != im.width() || img.height() != im.height()) {
@@ -226,6 +243,7 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
       CocoDataset.CocoAnnotation a = anns.get(i);
       double area = a.area() > 0 ? a.area() : gts[i].area();
       out.add(new InstanceResult(a.id(), a.imageId(), a.categoryId(), area, ious[i]));
+      finalMasks.add(preds.get(i).masks().get(0));
     }
     return out;
   }
