@@ -42,15 +42,20 @@ public record DavisDataset(Path root, Path annotations, Path imageSets) {
   }
 
   /**
-   * The sequences listed in {@code <set>.txt}, or, when that file is missing, every sequence
-   * folder under the annotations in sorted order.
+   * The sequences listed in {@code <set>.txt} (in the layout's ImageSets folder, else
+   * {@code ImageSets/2017/} or {@code ImageSets/}), or, when there is none, every sequence folder
+   * under the annotations in sorted order.
    */
   public List<String> sequences(String set) {
-    Path list = imageSets.resolve(set + ".txt");
-    if (!Files.isRegularFile(list)) {
-      list = root.resolve("ImageSets").resolve(set + ".txt");
+    Path list = null;
+    for (Path p : List.of(imageSets.resolve(set + ".txt"),
+        root.resolve("ImageSets").resolve("2017").resolve(set + ".txt"),
+        root.resolve("ImageSets").resolve(set + ".txt"))) {
+      if (list == null && Files.isRegularFile(p)) {
+        list = p;
+      }
     }
-    if (Files.isRegularFile(list)) {
+    if (list != null) {
       try {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
