@@ -133,7 +133,7 @@ final class EvalCommand implements Callable<Integer> {
           throw new SamException(SamException.Kind.IO, "cannot write " + journal + ": "
               + e.getMessage(), e);
         }
-      }, Cli.countProgress(err, "annotations", true), UnaryOperator.identity(), worst::offer);
+      }, EtaProgress.of(err, "annotations"), UnaryOperator.identity(), worst::offer);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     AtomicFiles.write(out.resolve("metrics.json"), om.writerWithDefaultPrettyPrinter()

@@ -98,7 +98,7 @@ final class RobustnessCommand implements Callable<Integer> {
     long start;
     try (SamModel m = model.load(err); SamPredictor p = m.newPredictor()) {
       start = System.nanoTime();
-      r = new Robustness(ev, cs, sev, frost).run(p, Cli.countProgress(err, "runs", true));
+      r = new Robustness(ev, cs, sev, frost).run(p, EtaProgress.of(err, "runs"));
     }
     double minutes = (System.nanoTime() - start) / 60e9;
     long imageCount = ev.selected().stream().map(CocoDataset.CocoAnnotation::imageId).distinct()
