@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {SegmentCommand.class, EverythingCommand.class, EmbedCommand.class,
         InfoCommand.class, ExportOnnxCommand.class, ModelsCommand.class, PredictCommand.class,
         BenchCommand.class, BenchSyntheticCommand.class, TokenizeCommand.class,
-        ServeCommand.class,
+        ServeCommand.class, EvalCommand.class, EvalVideoCommand.class, CorruptCommand.class,
+        RobustnessCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for bad input (unreadable files, invalid prompts, unsupported models). */
