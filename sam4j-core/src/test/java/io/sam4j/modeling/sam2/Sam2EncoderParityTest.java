@@ -75,6 +75,23 @@ class Sam2EncoderParityTest {
   }
 
   @Test
+  void efficientTamConfigBuildsItsEncoderThroughTheFamilyEntry() {
+    Path root = Fixtures.root();
+    StateDict sd = CheckpointReader.read(root.resolve("efficienttam_fixture.pt"));
+    Sam2ModelSpec spec = Sam2Config.read(root.resolve("efficienttam_fixture.yaml"));
+    Path dir = root.resolve("efficienttam_fixture/dog");
+    float[] input = Npy.read(dir.resolve("input_tensor.npy")).toFloatArray();
+    try (InferenceSession s = InferenceSession.create("encoder",
+        Sam2Encoders.graph(sd, spec, List.of()), RuntimeOptions.defaults())) {
+      Map<String, FloatTensor> out = s.run(Map.of(Sam2Graphs.IMAGE,
+          new FloatTensor(input, new long[] {1, 3, 512, 512})));
+      assertEquals(1, out.size(), "EfficientTAM has no high-resolution features");
+      assertClose("efficienttam dog image_embeddings", out.get(Sam2Graphs.IMAGE_EMBEDDINGS).data(),
+          dir.resolve("image_embeddings.npy"), 1e-4);
+    }
+  }
+
+  @Test
   void hieraEncoderFromJpegIsWithinJpegTolerance() {
     Path root = Fixtures.root();
     StateDict sd = CheckpointReader.read(root.resolve(DIR + ".pt"));
