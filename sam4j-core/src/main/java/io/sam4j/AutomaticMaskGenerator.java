@@ -1,15 +1,20 @@
 package io.sam4j;
 
 import io.sam4j.amg.AmgConfig;
+import io.sam4j.amg.LowResRegions;
 import io.sam4j.amg.MaskGeneration;
 import io.sam4j.image.RgbImage;
 import io.sam4j.result.MaskRecord;
+import io.sam4j.transform.MaskPostprocessor;
 import java.util.List;
 
 /**
  * "Segment everything": prompts the model with a grid of points (optionally over overlapping
  * crops), keeps the masks that pass the predicted-IoU and stability filters, removes duplicates
  * with box NMS, and returns records in the reference's form ({@code SamAutomaticMaskGenerator}).
+ * For SAM 2-family models it follows {@code SAM2AutomaticMaskGenerator}: points in the square
+ * input frame, masks upscaled straight to the crop size, and {@code min_mask_region_area} applied
+ * to the low-res logits (holes filled, specks removed) instead of the full-resolution masks.
  *
  * <pre>{@code
  * try (SamModel model = SamModel.load(Path.of("mobile_sam.pt"))) {
@@ -46,6 +51,8 @@ public final class AutomaticMaskGenerator {
   /** Generates the masks of an image, reporting progress. */
   public List<MaskRecord> generate(RgbImage image, Progress progress) {
     try (SamPredictor predictor = model.newPredictor()) {
+      ModelBackend backend = model.backend();
+      int low = backend.lowResSize();
       return new MaskGeneration(config, image, new MaskGeneration.Decoder() {
         @Override
         public int[] setImage(RgbImage crop) {
@@ -57,10 +64,25 @@ public final class AutomaticMaskGenerator {
         public MaskGeneration.Decoded decode(List<io.sam4j.prompt.Prompt> prompts,
             double iouThreshold) {
           PromptDecoder.Output out = predictor.decodeRaw(prompts, iouThreshold);
-          return new MaskGeneration.Decoded(out.lowRes(), out.iou(), out.masksPerPrompt(),
-              out.rows());
+          float[] lowRes = out.lowRes();
+          if (cleansLowResRegions() && config.minMaskRegionArea() > 0) {
+            for (int k = 0; k < lowRes.length; k += low * low) {
+              LowResRegions.fill(lowRes, k, low, config.minMaskRegionArea());
+            }
+          }
+          return new MaskGeneration.Decoded(lowRes, out.iou(), out.masksPerPrompt(), out.rows());
         }
-      }, model.spec().lowResSize(), model.spec().imageSize(), progress::update).run();
+
+        @Override
+        public MaskPostprocessor upscaler(int[] size) {
+          return backend.upscaler(predictor.embedding(), size);
+        }
+
+        @Override
+        public boolean cleansLowResRegions() {
+          return backend.cleansLowResRegions();
+        }
+      }, low, backend.imageSize(), progress::update).run();
     }
   }
 }

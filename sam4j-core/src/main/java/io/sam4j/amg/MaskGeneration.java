@@ -4,6 +4,7 @@ import io.sam4j.image.RgbImage;
 import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.result.MaskRecord;
+import io.sam4j.transform.MaskPostprocessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -27,6 +28,22 @@ public final class MaskGeneration {
      * @param iouThreshold NaN for masks of every prompt
      */
     Decoded decode(List<Prompt> prompts, double iouThreshold);
+
+    /**
+     * A new upscaler of the current crop's low-res logits to {@code size} {H, W}, or null for
+     * SAM's (to the padded input, crop to the input size, resize).
+     */
+    default MaskPostprocessor upscaler(int[] size) {
+      return null;
+    }
+
+    /**
+     * Whether {@link #decode} already cleaned the low-res logits of regions smaller than
+     * {@code min_mask_region_area} (SAM 2), so that SAM's full-resolution cleaning is skipped.
+     */
+    default boolean cleansLowResRegions() {
+      return false;
+    }
   }
 
   /**
@@ -82,7 +99,7 @@ public final class MaskGeneration {
       }
       all = select(all, nms(boxes, scores, (float) config.cropNmsThresh()));
     }
-    if (config.minMaskRegionArea() > 0) {
+    if (config.minMaskRegionArea() > 0 && !decoder.cleansLowResRegions()) {
       all = SmallRegions.postprocess(all, h, w, config.minMaskRegionArea(),
           (float) Math.max(config.boxNmsThresh(), config.cropNmsThresh()), this::nms);
     }
@@ -104,9 +121,13 @@ public final class MaskGeneration {
     int[] inputSize = decoder.setImage(cropped);
     int n = grid.length / 2;
     List<MaskCandidate> found = new ArrayList<>();
-    ThreadLocal<CropMaskAnalyzer> analyzers = ThreadLocal.withInitial(() -> new CropMaskAnalyzer(
-        crop, image.height(), image.width(), inputSize, lowResSize, paddedSize,
-        (float) config.stabilityScoreOffset(), (float) config.stabilityScoreThresh()));
+    int[] cropSize = {crop.height(), crop.width()};
+    ThreadLocal<CropMaskAnalyzer> analyzers = ThreadLocal.withInitial(() -> {
+      MaskPostprocessor up = decoder.upscaler(cropSize);
+      return new CropMaskAnalyzer(crop, image.height(), image.width(), up != null ? up
+          : new MaskPostprocessor(lowResSize, paddedSize, inputSize, cropSize),
+          (float) config.stabilityScoreOffset(), (float) config.stabilityScoreThresh());
+    });
     for (int from = 0; from < n; from += config.pointsPerBatch()) {
       int to = Math.min(n, from + config.pointsPerBatch());
       double[][] points = new double[to - from][];

@@ -11,29 +11,31 @@ import io.sam4j.runtime.RuntimeOptions.Precision;
  * {@code LayerNorm2d}, {@code nn.Conv2d}, Conv2d+BatchNorm, {@code nn.GELU}...), each written as ONNX
  * nodes whose weights come from the state dict under the module's key prefix.
  */
-final class Layers {
-  final GraphBuilder g;
-  final StateDict sd;
+public final class Layers {
+  /** The graph being built. */
+  public final GraphBuilder g;
+  /** The weights. */
+  public final StateDict sd;
   private final Precision precision;
 
-  Layers(GraphBuilder g, StateDict sd) {
+  public Layers(GraphBuilder g, StateDict sd) {
     this(g, sd, Precision.FP32);
   }
 
   /** Layers whose linear layers use {@code precision}. */
-  Layers(GraphBuilder g, StateDict sd, Precision precision) {
+  public Layers(GraphBuilder g, StateDict sd, Precision precision) {
     this.g = g;
     this.sd = sd;
     this.precision = precision;
   }
 
   /** The tensor {@code prefix.name}. */
-  Tensor param(String prefix, String name) {
+  public Tensor param(String prefix, String name) {
     return sd.get(prefix + "." + name);
   }
 
   /** The initializer for {@code key}, unchanged. */
-  Value weight(String key) {
+  public Value weight(String key) {
     return g.weight(key, sd.get(key));
   }
 
@@ -41,7 +43,7 @@ final class Layers {
    * {@code nn.Linear}: {@code x @ W^T + b}, the bias only when the checkpoint has one. The
    * transposed weight is computed from the checkpoint only when the model is written.
    */
-  Value linear(String prefix, Value x) {
+  public Value linear(String prefix, Value x) {
     Tensor w = param(prefix, "weight");
     int out = w.dim(0);
     int in = w.dim(1);
@@ -63,7 +65,7 @@ final class Layers {
    * arithmetic, about three times faster on the CPU than its {@code LayerNormalization} kernel
    * (MobileSAM's [16384, 128] norm: 5.4 ms against 1.8 ms on two cores).
    */
-  Value layerNorm(String prefix, Value x, float eps) {
+  public Value layerNorm(String prefix, Value x, float eps) {
     Value w = weight(prefix + ".weight");
     Value b = weight(prefix + ".bias");
     if (g.portable()) {
@@ -82,7 +84,7 @@ final class Layers {
    * block ends; {@code residual} may be [1, N, C] against x's [B, N, C]. Unless the graph is
    * portable, one {@code SkipLayerNormalization} pass instead of two additions and a norm.
    */
-  Value addLayerNorm(String prefix, Value x, Value bias, Value residual, float eps) {
+  public Value addLayerNorm(String prefix, Value x, Value bias, Value residual, float eps) {
     if (g.portable()) {
       return layerNorm(prefix, g.op("Add", residual, g.op("Add", x, bias)), eps);
     }
@@ -94,7 +96,7 @@ final class Layers {
    * SAM's {@code LayerNorm2d} over the channel axis of NCHW, in the reference's order of operations:
    * {@code u = mean(x)}, {@code s = mean((x-u)^2)}, {@code (x-u)/sqrt(s+eps)}, then scale and shift.
    */
-  Value layerNorm2d(String prefix, Value x, float eps) {
+  public Value layerNorm2d(String prefix, Value x, float eps) {
     Tensor w = param(prefix, "weight");
     long c = w.numel();
     // the channel means as a 1x1 convolution with weights 1/C: ONNX Runtime's ReduceMean over a
@@ -112,7 +114,7 @@ final class Layers {
   }
 
   /** {@code nn.Conv2d} with square kernel; bias when the checkpoint has one. */
-  Value conv2d(String prefix, Value x, int stride, int pad, int groups) {
+  public Value conv2d(String prefix, Value x, int stride, int pad, int groups) {
     Value w = weight(prefix + ".weight");
     Value b = sd.has(prefix + ".bias") ? weight(prefix + ".bias") : null;
     return conv(x, w, b, param(prefix, "weight").dim(2), stride, pad, groups);
@@ -122,7 +124,7 @@ final class Layers {
    * TinyViT's {@code Conv2d_BN} ({@code prefix.c} then {@code prefix.bn}, eval mode), folded into one
    * convolution: {@code w' = w * gamma / sqrt(var + eps)}, {@code b' = beta - mean * gamma / sqrt(var + eps)}.
    */
-  Value conv2dBn(String prefix, Value x, int stride, int pad, int groups) {
+  public Value conv2dBn(String prefix, Value x, int stride, int pad, int groups) {
     Tensor w = param(prefix + ".c", "weight");
     float[] wf = w.toFloatArray();
     float[] gamma = param(prefix + ".bn", "weight").toFloatArray();
@@ -151,7 +153,7 @@ final class Layers {
   }
 
   /** {@code nn.ConvTranspose2d} with kernel = stride (the decoder's 2x upscaling). */
-  Value convTranspose2d(String prefix, Value x, int stride) {
+  public Value convTranspose2d(String prefix, Value x, int stride) {
     Tensor w = param(prefix, "weight");
     return g.node("ConvTranspose", x, weight(prefix + ".weight"), weight(prefix + ".bias"))
         .attrInts("kernel_shape", (long) w.dim(2), w.dim(3)).attrInts("strides", (long) stride, stride)
@@ -162,7 +164,7 @@ final class Layers {
    * SAM's encoder {@code neck} (1x1 conv, LayerNorm2d, 3x3 conv, LayerNorm2d, no biases), shared by
    * every SAM 1 image encoder.
    */
-  Value neck(String prefix, Value nchw) {
+  public Value neck(String prefix, Value nchw) {
     Value n = conv2d(prefix + ".0", nchw, 1, 0, 1);
     n = layerNorm2d(prefix + ".1", n, 1e-6f);
     n = conv2d(prefix + ".2", n, 1, 1, 1);
@@ -170,41 +172,41 @@ final class Layers {
   }
 
   /** {@code nn.GELU()}: the exact form {@code x * 0.5 * (1 + erf(x / sqrt(2)))}. */
-  Value gelu(Value x) {
+  public Value gelu(Value x) {
     Value e = g.op("Erf", g.op("Div", x, g.scalar((float) Math.sqrt(2.0))));
     return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", e, g.scalar(1f)));
   }
 
-  Value relu(Value x) {
+  public Value relu(Value x) {
     return g.op("Relu", x);
   }
 
-  Value add(Value a, Value b) {
+  public Value add(Value a, Value b) {
     return g.op("Add", a, b);
   }
 
-  Value mul(Value a, Value b) {
+  public Value mul(Value a, Value b) {
     return g.op("Mul", a, b);
   }
 
-  Value matmul(Value a, Value b) {
+  public Value matmul(Value a, Value b) {
     return g.op("MatMul", a, b);
   }
 
-  Value reshape(Value x, long... shape) {
+  public Value reshape(Value x, long... shape) {
     return g.op("Reshape", x, g.ints(shape));
   }
 
-  Value transpose(Value x, long... perm) {
+  public Value transpose(Value x, long... perm) {
     return g.node("Transpose", x).attrInts("perm", perm).out();
   }
 
-  Value softmax(Value x) {
+  public Value softmax(Value x) {
     return g.node("Softmax", x).attr("axis", -1L).out();
   }
 
   /** {@code x[..., start:end]} along {@code axis}. */
-  Value slice(Value x, long axis, long start, long end) {
+  public Value slice(Value x, long axis, long start, long end) {
     return g.op("Slice", x, g.ints(start), g.ints(end), g.ints(axis));
   }
 
