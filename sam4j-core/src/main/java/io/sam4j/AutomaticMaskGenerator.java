@@ -1,12 +1,12 @@
 package io.sam4j;
 
 import io.sam4j.amg.AmgConfig;
-import io.sam4j.amg.LowResRegions;
 import io.sam4j.amg.MaskGeneration;
 import io.sam4j.image.RgbImage;
 import io.sam4j.result.MaskRecord;
 import io.sam4j.transform.MaskPostprocessor;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * "Segment everything": prompts the model with a grid of points (optionally over overlapping
@@ -32,10 +32,33 @@ public final class AutomaticMaskGenerator {
 
   private final SamModel model;
   private final AmgConfig config;
+  /** Null: crops are encoded; otherwise where their embeddings come from (tests). */
+  private final Function<RgbImage, ImageEmbedding> embeddings;
 
+  /** A generator with the given parameters. */
   public AutomaticMaskGenerator(SamModel model, AmgConfig config) {
+    this(model, config, null);
+  }
+
+  /** A generator with the reference defaults of the model's family (see {@link #defaults}). */
+  public AutomaticMaskGenerator(SamModel model) {
+    this(model, defaults(model).build());
+  }
+
+  AutomaticMaskGenerator(SamModel model, AmgConfig config,
+      Function<RgbImage, ImageEmbedding> embeddings) {
     this.model = model;
     this.config = config;
+    this.embeddings = embeddings;
+  }
+
+  /**
+   * The parameters the reference generator of the model's family starts from, to adjust:
+   * {@code SamAutomaticMaskGenerator}'s, or {@code SAM2AutomaticMaskGenerator}'s (the same but
+   * {@code pred_iou_thresh} 0.8 instead of 0.88).
+   */
+  public static AmgConfig.Builder defaults(SamModel model) {
+    return model.backend().amgDefaults();
   }
 
   /** The configuration. */
@@ -56,7 +79,11 @@ public final class AutomaticMaskGenerator {
       return new MaskGeneration(config, image, new MaskGeneration.Decoder() {
         @Override
         public int[] setImage(RgbImage crop) {
-          predictor.setImage(crop);
+          if (embeddings == null) {
+            predictor.setImage(crop);
+          } else {
+            predictor.setEmbedding(embeddings.apply(crop));
+          }
           return predictor.embedding().inputSize();
         }
 
@@ -64,13 +91,8 @@ public final class AutomaticMaskGenerator {
         public MaskGeneration.Decoded decode(List<io.sam4j.prompt.Prompt> prompts,
             double iouThreshold) {
           PromptDecoder.Output out = predictor.decodeRaw(prompts, iouThreshold);
-          float[] lowRes = out.lowRes();
-          if (cleansLowResRegions() && config.minMaskRegionArea() > 0) {
-            for (int k = 0; k < lowRes.length; k += low * low) {
-              LowResRegions.fill(lowRes, k, low, config.minMaskRegionArea());
-            }
-          }
-          return new MaskGeneration.Decoded(lowRes, out.iou(), out.masksPerPrompt(), out.rows());
+          return new MaskGeneration.Decoded(out.lowRes(), out.iou(), out.masksPerPrompt(),
+              out.rows());
         }
 
         @Override
@@ -81,6 +103,11 @@ public final class AutomaticMaskGenerator {
         @Override
         public boolean cleansLowResRegions() {
           return backend.cleansLowResRegions();
+        }
+
+        @Override
+        public float lowResClamp() {
+          return backend.lowResClamp();
         }
       }, low, backend.imageSize(), progress::update).run();
     }

@@ -56,6 +56,9 @@ interface ModelBackend extends AutoCloseable {
    */
   boolean cleansLowResRegions();
 
+  /** The family's automatic mask generator defaults. */
+  io.sam4j.amg.AmgConfig.Builder amgDefaults();
+
   @Override
   void close();
 

@@ -204,8 +204,13 @@ final class Sam2Backend implements ModelBackend {
   /** Low-res logits straight to {@code size} (bilinear, align_corners false), no crop. */
   @Override
   public MaskPostprocessor upscaler(ImageEmbedding embedding, int[] size) {
-    int low = spec.lowResSize();
-    return new MaskPostprocessor(low, low, new int[] {low, low}, size);
+    return MaskPostprocessor.direct(spec.lowResSize(), size);
+  }
+
+  /** {@code SAM2AutomaticMaskGenerator}'s defaults: SAM's but {@code pred_iou_thresh} 0.8. */
+  @Override
+  public io.sam4j.amg.AmgConfig.Builder amgDefaults() {
+    return io.sam4j.amg.AmgConfig.builder().predIouThresh(0.8);
   }
 
   @Override

@@ -171,6 +171,11 @@ final class SamBackend implements ModelBackend {
   }
 
   @Override
+  public io.sam4j.amg.AmgConfig.Builder amgDefaults() {
+    return io.sam4j.amg.AmgConfig.builder();
+  }
+
+  @Override
   public float lowResClamp() {
     return Float.POSITIVE_INFINITY;
   }

@@ -106,18 +106,20 @@ class Sam2PredictorParityTest {
       byte[] mask = p.masks().get(i).toByteArray();
       int differ = 0;
       int boundary = 0;
+      float worst = 0;
       for (int k = 0; k < hw; k++) {
         if (mask[k] != masksAll[i * hw + k]) {
           if (Math.abs(full[k]) >= 1e-3) {
             differ++;
           } else {
             boundary++;
+            worst = Math.max(worst, Math.abs(full[k]));
           }
         }
       }
       assertEquals(0, differ, what + " mask[" + i + "] pixels differing away from the boundary");
-      System.out.printf("%s mask %d: iou %.6f/%.6f low-res rel L2 %.2e, %d boundary pixels%n",
-          what, i, p.iouPredictions()[i], iouRef[i], err, boundary);
+      System.out.printf("%s mask %d: iou %.6f/%.6f low-res rel L2 %.2e, %d boundary pixels"
+          + " (|logit| <= %.1e)%n", what, i, p.iouPredictions()[i], iouRef[i], err, boundary, worst);
     }
   }
 }
