@@ -59,6 +59,22 @@ final class Sam2Backend implements ModelBackend {
         "the SAM 2 image preprocessing is not in this version of sam4j");
   }
 
+  /** Whether a state dict holds a SAM 2-family model (its decoder is {@code sam_mask_decoder}). */
+  static boolean isSam2(StateDict sd) {
+    return sd.has("sam_mask_decoder.iou_token.weight");
+  }
+
+  /**
+   * THE SEAM TO THE CONFIGS: the spec of a SAM 2-family checkpoint, from its hydra YAML config
+   * (or null: detected, for the official checkpoints). To be pointed at the encoder branch's
+   * {@code Sam2Config} when it is merged.
+   */
+  static Sam2ModelSpec spec(StateDict sd, java.nio.file.Path config) {
+    throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "this is a SAM 2-family"
+        + " checkpoint (SAM 2 / 2.1, EfficientTAM or EdgeTAM); this version of sam4j cannot build"
+        + " its image encoder yet");
+  }
+
   static Sam2Backend build(StateDict sd, Sam2ModelSpec spec, RuntimeOptions options,
       OnnxModel encoderGraph, long[] nanos) {
     long t0 = System.nanoTime();

@@ -62,7 +62,8 @@ public final class SamModel implements AutoCloseable {
   }
 
   /**
-   * Loads a checkpoint with an optional JSON spec file for what the weights do not say.
+   * Loads a checkpoint with an optional spec file for what the weights do not say: a JSON spec
+   * for the SAM 1 family, the hydra YAML config for the SAM 2 family.
    *
    * @param specFile null to detect everything from the checkpoint
    */
@@ -74,6 +75,15 @@ public final class SamModel implements AutoCloseable {
   public static SamModel load(Path checkpoint, Path specFile, RuntimeOptions options) {
     long t0 = System.nanoTime();
     StateDict sd = CheckpointReader.read(checkpoint);
+    if (Sam2Backend.isSam2(sd)) {
+      Sam2ModelSpec spec = Sam2Backend.spec(sd, specFile);
+      long read = System.nanoTime() - t0;
+      long[] nanos = new long[2];
+      Sam2Backend b = Sam2Backend.build(sd, spec, options, Sam2Backend.encoderGraph(sd, spec),
+          nanos);
+      return new SamModel(null, spec, b,
+          new LoadTimings(read / 1e6, nanos[0] / 1e6, nanos[1] / 1e6));
+    }
     ModelSpec spec = SpecDetector.detect(sd, specFile);
     return build(sd, spec, options, System.nanoTime() - t0);
   }

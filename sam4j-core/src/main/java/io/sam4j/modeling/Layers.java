@@ -7,7 +7,8 @@ import io.sam4j.graph.Value;
 import io.sam4j.runtime.RuntimeOptions.Precision;
 
 /**
- * The PyTorch layers the reference modules are made of ({@code nn.Linear}, {@code nn.LayerNorm},
+ * The PyTorch layers the reference modules are made of (public for the model families' packages,
+ * {@code io.sam4j.modeling.sam2} and the others) ({@code nn.Linear}, {@code nn.LayerNorm},
  * {@code LayerNorm2d}, {@code nn.Conv2d}, Conv2d+BatchNorm, {@code nn.GELU}...), each written as ONNX
  * nodes whose weights come from the state dict under the module's key prefix.
  */
@@ -177,30 +178,37 @@ public final class Layers {
     return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", e, g.scalar(1f)));
   }
 
+  /** {@code nn.ReLU}. */
   public Value relu(Value x) {
     return g.op("Relu", x);
   }
 
+  /** Elementwise {@code a + b} (broadcasting). */
   public Value add(Value a, Value b) {
     return g.op("Add", a, b);
   }
 
+  /** Elementwise {@code a * b} (broadcasting). */
   public Value mul(Value a, Value b) {
     return g.op("Mul", a, b);
   }
 
+  /** {@code a @ b} (batched, broadcasting). */
   public Value matmul(Value a, Value b) {
     return g.op("MatMul", a, b);
   }
 
+  /** {@code x.reshape(shape)}; 0 keeps that dimension, -1 infers it. */
   public Value reshape(Value x, long... shape) {
     return g.op("Reshape", x, g.ints(shape));
   }
 
+  /** {@code x.permute(perm)}. */
   public Value transpose(Value x, long... perm) {
     return g.node("Transpose", x).attrInts("perm", perm).out();
   }
 
+  /** Softmax over the last axis. */
   public Value softmax(Value x) {
     return g.node("Softmax", x).attr("axis", -1L).out();
   }
