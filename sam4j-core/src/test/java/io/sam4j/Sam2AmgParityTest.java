@@ -14,6 +14,7 @@ import io.sam4j.fixtures.Sam2Fixtures.Model;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import io.sam4j.result.MaskRecord;
+import io.sam4j.result.Prediction;
 import io.sam4j.runtime.RuntimeOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +50,41 @@ class Sam2AmgParityTest {
     JsonNode refs = reference(Model.SAM2_1).get("records");
     int full = matchAll(Model.SAM2_1.toString(), ours, refs);
     assertEquals(22, full, "the reference's full-image records");
+  }
+
+  @Test
+  void m2mRecordsAreTheSingleMaskRefinementsOfEveryMask() {
+    StateDict sd = CheckpointReader.read(Sam2Fixtures.checkpoint(Model.EFFICIENTTAM));
+    RgbImage img = Images.read(Fixtures.imageFile("dog.decoded.png"));
+    AmgConfig config = AmgConfig.builder().pointsPerSide(2).pointsPerBatch(5).predIouThresh(0)
+        .stabilityScoreThresh(0).boxNmsThresh(1.0).useM2m(true)
+        .outputMode(AmgConfig.OutputMode.UNCOMPRESSED_RLE).build();
+    try (SamModel model = SamModel.sam2WithoutEncoder(sd, Sam2Fixtures.spec(Model.EFFICIENTTAM,
+        sd), RuntimeOptions.defaults()); SamPredictor predictor = model.newPredictor()) {
+      ImageEmbedding emb = Sam2PredictorParityTest.embedding(Model.EFFICIENTTAM, "dog",
+          model.imageSize());
+      List<MaskRecord> ours = new AutomaticMaskGenerator(model, config, crop -> emb)
+          .generate(img);
+      predictor.setEmbedding(emb);
+      List<Float> expected = new ArrayList<>();
+      for (double[] p : new double[][] {{200, 133.5}, {600, 133.5}, {200, 400.5}, {600, 400.5}}) {
+        Prediction multi = predictor.predict(io.sam4j.prompt.Prompt.builder()
+            .point(p[0], p[1], io.sam4j.prompt.Label.FOREGROUND).multimask(true).build());
+        for (int k = 0; k < 3; k++) {
+          expected.add(predictor.predict(io.sam4j.prompt.Prompt.builder()
+              .point(p[0], p[1], io.sam4j.prompt.Label.FOREGROUND)
+              .maskInput(multi.lowResLogits(k)).build()).iouPredictions()[0]);
+        }
+      }
+      assertEquals(12, ours.size(), "every refined mask of the full image");
+      List<Float> got = new ArrayList<>();
+      ours.forEach(r -> got.add((float) r.predictedIou()));
+      expected.sort(null);
+      got.sort(null);
+      for (int i = 0; i < 12; i++) {
+        assertEquals(expected.get(i), got.get(i), 1e-5, "refined IoU " + i);
+      }
+    }
   }
 
   @Test
