@@ -174,7 +174,7 @@ public final class ImageEmbedding {
     return originalSize.clone();
   }
 
-  /** The resized input size {H, W} (longest side 1024). */
+  /** The resized input size {H, W}: longest side 1024 (SAM 1 family), or S x S (SAM 2 family). */
   public int[] inputSize() {
     return inputSize.clone();
   }
