@@ -4,12 +4,17 @@ import io.sam4j.amg.AmgConfig;
 import io.sam4j.amg.MaskGeneration;
 import io.sam4j.image.RgbImage;
 import io.sam4j.result.MaskRecord;
+import io.sam4j.transform.MaskPostprocessor;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * "Segment everything": prompts the model with a grid of points (optionally over overlapping
  * crops), keeps the masks that pass the predicted-IoU and stability filters, removes duplicates
  * with box NMS, and returns records in the reference's form ({@code SamAutomaticMaskGenerator}).
+ * For SAM 2-family models it follows {@code SAM2AutomaticMaskGenerator}: points in the square
+ * input frame, masks upscaled straight to the crop size, and {@code min_mask_region_area} applied
+ * to the low-res logits (holes filled, specks removed) instead of the full-resolution masks.
  *
  * <pre>{@code
  * try (SamModel model = SamModel.load(Path.of("mobile_sam.pt"))) {
@@ -27,10 +32,33 @@ public final class AutomaticMaskGenerator {
 
   private final SamModel model;
   private final AmgConfig config;
+  /** Null: crops are encoded; otherwise where their embeddings come from (tests). */
+  private final Function<RgbImage, ImageEmbedding> embeddings;
 
+  /** A generator with the given parameters. */
   public AutomaticMaskGenerator(SamModel model, AmgConfig config) {
+    this(model, config, null);
+  }
+
+  /** A generator with the reference defaults of the model's family (see {@link #defaults}). */
+  public AutomaticMaskGenerator(SamModel model) {
+    this(model, defaults(model).build());
+  }
+
+  AutomaticMaskGenerator(SamModel model, AmgConfig config,
+      Function<RgbImage, ImageEmbedding> embeddings) {
     this.model = model;
     this.config = config;
+    this.embeddings = embeddings;
+  }
+
+  /**
+   * The parameters the reference generator of the model's family starts from, to adjust:
+   * {@code SamAutomaticMaskGenerator}'s, or {@code SAM2AutomaticMaskGenerator}'s (the same but
+   * {@code pred_iou_thresh} 0.8 instead of 0.88).
+   */
+  public static AmgConfig.Builder defaults(SamModel model) {
+    return model.backend().amgDefaults();
   }
 
   /** The configuration. */
@@ -46,10 +74,16 @@ public final class AutomaticMaskGenerator {
   /** Generates the masks of an image, reporting progress. */
   public List<MaskRecord> generate(RgbImage image, Progress progress) {
     try (SamPredictor predictor = model.newPredictor()) {
+      ModelBackend backend = model.backend();
+      int low = backend.lowResSize();
       return new MaskGeneration(config, image, new MaskGeneration.Decoder() {
         @Override
         public int[] setImage(RgbImage crop) {
-          predictor.setImage(crop);
+          if (embeddings == null) {
+            predictor.setImage(crop);
+          } else {
+            predictor.setEmbedding(embeddings.apply(crop));
+          }
           return predictor.embedding().inputSize();
         }
 
@@ -60,7 +94,22 @@ public final class AutomaticMaskGenerator {
           return new MaskGeneration.Decoded(out.lowRes(), out.iou(), out.masksPerPrompt(),
               out.rows());
         }
-      }, model.spec().lowResSize(), model.spec().imageSize(), progress::update).run();
+
+        @Override
+        public MaskPostprocessor upscaler(int[] size) {
+          return backend.upscaler(predictor.embedding(), size);
+        }
+
+        @Override
+        public boolean cleansLowResRegions() {
+          return backend.cleansLowResRegions();
+        }
+
+        @Override
+        public float lowResClamp() {
+          return backend.lowResClamp();
+        }
+      }, low, backend.imageSize(), progress::update).run();
     }
   }
 }

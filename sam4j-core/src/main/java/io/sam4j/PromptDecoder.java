@@ -18,13 +18,13 @@ import java.util.stream.IntStream;
  * (cached in native memory until the image changes), the tokens stage and, for the prompts that
  * need them, the masks stage; prompts with a mask input take the one-piece decoder.
  */
-final class PromptDecoder {
-  private final SamModel model;
+final class PromptDecoder implements ModelBackend.Decoder {
+  private final SamBackend model;
   private final ModelSpec spec;
   /** The decoder prologue's outputs for the current image, made on first use. */
   private Outputs cache;
 
-  PromptDecoder(SamModel model) {
+  PromptDecoder(SamBackend model) {
     this.model = model;
     this.spec = model.spec();
   }
@@ -40,14 +40,22 @@ final class PromptDecoder {
   record Output(float[] lowRes, float[] iou, int masksPerPrompt, int[] rows) {}
 
   /** Releases the cached image-side tensors (the image changed or the predictor closed). */
-  void forgetImage() {
+  @Override
+  public void forgetImage() {
     if (cache != null) {
       cache.close();
       cache = null;
     }
   }
 
-  Output run(ImageEmbedding st, List<Prompt> batch, int n, double iouThreshold) {
+  @Override
+  public int tokenCount(Prompt p) {
+    return p.tokenCount();
+  }
+
+  @Override
+  public Output run(ImageEmbedding st, List<Prompt> batch, double iouThreshold) {
+    int n = batch.get(0).tokenCount();
     FloatTensor emb = new FloatTensor(st.dataUnsafe(), st.shape());
     int b = batch.size();
     int side = spec.lowResSize();

@@ -2,23 +2,18 @@ package io.sam4j;
 
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
-import io.sam4j.checkpoint.Tensor;
-import io.sam4j.graph.GraphBuilder;
-import io.sam4j.graph.OnnxModel;
 import io.sam4j.modeling.ModelSpec;
-import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SpecDetector;
-import io.sam4j.runtime.InferenceSession;
+import io.sam4j.modeling.sam2.Sam2ModelSpec;
 import io.sam4j.runtime.RuntimeOptions;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A SAM-family model loaded from a checkpoint the user already has ({@code sam_vit_b_01ec64.pth},
  * {@code mobile_sam.pt}, ...): its architecture is detected from the weights, built as ONNX graphs
- * and run on ONNX Runtime. Holds native memory: close it.
+ * and run on ONNX Runtime. Holds native memory: close it. The SAM 2 family (SAM 2 / 2.1,
+ * EfficientTAM, EdgeTAM) works through the same API: its per-family parts live behind an internal
+ * backend, so callers never branch on the family.
  *
  * <pre>{@code
  * try (SamModel model = SamModel.load(Path.of("mobile_sam.pt"));
@@ -30,18 +25,11 @@ import java.util.Map;
  * }</pre>
  */
 public final class SamModel implements AutoCloseable {
+  /** The SAM 1 family's spec, or null for a SAM 2-family model. */
   private final ModelSpec spec;
-  private final InferenceSession encoder;
-  private final InferenceSession prologue;
-  private final InferenceSession decoderTokens;
-  private final InferenceSession decoderMasks;
-  private final InferenceSession decoderMasksForAll;
-  /** The prompt encoder's and mask decoder's weights, for {@link #maskInputDecoder}. */
-  private final StateDict decoderWeights;
-  private final RuntimeOptions options;
-  /** Made on first use: most work never gives a mask input (100-160 ms of loading spared). */
-  private InferenceSession maskDecoder;
-  private final long parameterCount;
+  /** The SAM 2 family's spec, or null for a SAM 1-family model. */
+  private final Sam2ModelSpec sam2Spec;
+  private final ModelBackend backend;
   private final LoadTimings timings;
   private volatile boolean closed;
 
@@ -60,17 +48,11 @@ public final class SamModel implements AutoCloseable {
     }
   }
 
-  private SamModel(ModelSpec spec, List<InferenceSession> sessions, StateDict decoderWeights,
-      RuntimeOptions options, long parameterCount, LoadTimings timings) {
+  private SamModel(ModelSpec spec, Sam2ModelSpec sam2Spec, ModelBackend backend,
+      LoadTimings timings) {
     this.spec = spec;
-    this.decoderWeights = decoderWeights;
-    this.options = options;
-    this.encoder = sessions.get(0);
-    this.prologue = sessions.get(1);
-    this.decoderTokens = sessions.get(2);
-    this.decoderMasks = sessions.get(3);
-    this.decoderMasksForAll = sessions.get(4);
-    this.parameterCount = parameterCount;
+    this.sam2Spec = sam2Spec;
+    this.backend = backend;
     this.timings = timings;
   }
 
@@ -80,7 +62,8 @@ public final class SamModel implements AutoCloseable {
   }
 
   /**
-   * Loads a checkpoint with an optional JSON spec file for what the weights do not say.
+   * Loads a checkpoint with an optional spec file for what the weights do not say: a JSON spec
+   * for the SAM 1 family, the hydra YAML config for the SAM 2 family.
    *
    * @param specFile null to detect everything from the checkpoint
    */
@@ -92,6 +75,15 @@ public final class SamModel implements AutoCloseable {
   public static SamModel load(Path checkpoint, Path specFile, RuntimeOptions options) {
     long t0 = System.nanoTime();
     StateDict sd = CheckpointReader.read(checkpoint);
+    if (Sam2Backend.isSam2(sd)) {
+      Sam2ModelSpec spec = Sam2Backend.spec(sd, specFile);
+      long read = System.nanoTime() - t0;
+      long[] nanos = new long[2];
+      Sam2Backend b = Sam2Backend.build(sd, spec, options, Sam2Backend.encoderGraph(sd, spec),
+          nanos);
+      return new SamModel(null, spec, b,
+          new LoadTimings(read / 1e6, nanos[0] / 1e6, nanos[1] / 1e6));
+    }
     ModelSpec spec = SpecDetector.detect(sd, specFile);
     return build(sd, spec, options, System.nanoTime() - t0);
   }
@@ -101,47 +93,33 @@ public final class SamModel implements AutoCloseable {
     return build(sd, spec, options, 0);
   }
 
-  private static SamModel build(StateDict sd, ModelSpec spec, RuntimeOptions options,
-      long readNanos) {
-    long t0 = System.nanoTime();
-    OnnxModel encGraph = SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT,
-        options.precision());
-    OnnxModel prologueGraph = SamGraphs.decoderPrologue(sd, spec);
-    OnnxModel tokensGraph = SamGraphs.decoderTokens(sd, spec);
-    OnnxModel masksGraph = SamGraphs.decoderMasks(sd, spec);
-    OnnxModel masksForAllGraph = SamGraphs.decoderMasksForAll(sd, spec);
-    long t1 = System.nanoTime();
-    List<InferenceSession> made = new java.util.ArrayList<>();
-    try {
-      made.add(InferenceSession.create("image encoder", encGraph, options));
-      made.add(InferenceSession.create("prompt decoder prologue", prologueGraph, options, true));
-      made.add(InferenceSession.create("prompt decoder tokens", tokensGraph, options, true));
-      made.add(InferenceSession.create("prompt decoder masks", masksGraph, options, true));
-      made.add(InferenceSession.create("prompt decoder masks for all", masksForAllGraph, options,
-          true));
-      long t2 = System.nanoTime();
-      return new SamModel(spec, made, decoderWeights(sd), options, sd.parameterCount(),
-          new LoadTimings(readNanos / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6));
-    } catch (RuntimeException e) {
-      made.forEach(InferenceSession::close);
-      throw e;
-    }
+  /**
+   * Builds a SAM 2-family model from a state dict already read (keys as in the official
+   * checkpoints, {@code {"model": ...}} unwrapped) and its spec.
+   */
+  public static SamModel fromStateDict(StateDict sd, Sam2ModelSpec spec, RuntimeOptions options) {
+    long[] nanos = new long[2];
+    Sam2Backend b = Sam2Backend.build(sd, spec, options, Sam2Backend.encoderGraph(sd, spec),
+        nanos);
+    return new SamModel(null, spec, b, new LoadTimings(0, nanos[0] / 1e6, nanos[1] / 1e6));
   }
 
   /**
-   * The tensors the decoder graphs read (prompt encoder, mask decoder; about 4M values), copied
-   * to the heap as float32 (the graphs' type) so that no mapping of the checkpoint file outlives
-   * loading.
+   * A SAM 2-family model without its image encoder: it takes embeddings only
+   * ({@link SamPredictor#setEmbedding}); for tests and for tools that hold embeddings already.
    */
-  private static StateDict decoderWeights(StateDict sd) {
-    Map<String, Tensor> kept = new LinkedHashMap<>();
-    for (String prefix : List.of("prompt_encoder.", "mask_decoder.")) {
-      for (String key : sd.keysWithPrefix(prefix)) {
-        Tensor t = sd.get(key);
-        kept.put(key, Tensor.ofFloats(t.toFloatArray(), t.shape()));
-      }
-    }
-    return new StateDict(kept, sd.format());
+  static SamModel sam2WithoutEncoder(StateDict sd, Sam2ModelSpec spec, RuntimeOptions options) {
+    long[] nanos = new long[2];
+    Sam2Backend b = Sam2Backend.build(sd, spec, options, null, nanos);
+    return new SamModel(null, spec, b, new LoadTimings(0, nanos[0] / 1e6, nanos[1] / 1e6));
+  }
+
+  private static SamModel build(StateDict sd, ModelSpec spec, RuntimeOptions options,
+      long readNanos) {
+    long[] nanos = new long[2];
+    SamBackend b = SamBackend.build(sd, spec, options, nanos);
+    return new SamModel(spec, null, b,
+        new LoadTimings(readNanos / 1e6, nanos[0] / 1e6, nanos[1] / 1e6));
   }
 
   /** Where the time of loading this model went. */
@@ -149,78 +127,62 @@ public final class SamModel implements AutoCloseable {
     return timings;
   }
 
-  /** The architecture and its hyperparameters. */
+  /**
+   * The architecture and its hyperparameters of a SAM 1-family model (SAM, MobileSAM).
+   *
+   * @throws IllegalStateException for a SAM 2-family model (see {@link #sam2Spec()})
+   */
   public ModelSpec spec() {
+    if (spec == null) {
+      throw new IllegalStateException(backend.name() + " is a SAM 2-family model: use sam2Spec()"
+          + " (or name(), imageSize(), lowResSize(), which every model has)");
+    }
     return spec;
+  }
+
+  /** The spec of a SAM 2-family model, or empty for a SAM 1-family model. */
+  public java.util.Optional<Sam2ModelSpec> sam2Spec() {
+    return java.util.Optional.ofNullable(sam2Spec);
+  }
+
+  /** The architecture's short name ({@code vit_b}, {@code sam2.1_hiera_t}, ...). */
+  public String name() {
+    return backend.name();
+  }
+
+  /** Side of the square encoder input (1024; 512 for the 512-pixel EfficientTAM models). */
+  public int imageSize() {
+    return backend.imageSize();
+  }
+
+  /** Side of the low-res mask logits and of mask inputs (256; 128 at 512 pixels). */
+  public int lowResSize() {
+    return backend.lowResSize();
   }
 
   /** Number of values in the checkpoint's tensors. */
   public long parameterCount() {
-    return parameterCount;
+    return backend.parameterCount();
   }
 
   /** A new predictor over this model (cheap; one per thread or per image stream). */
   public SamPredictor newPredictor() {
-    check();
     return new SamPredictor(this);
   }
 
-  InferenceSession encoder() {
-    check();
-    return encoder;
-  }
-
-  /** The per-image part of the decoder for prompts without mask inputs. */
-  InferenceSession decoderPrologue() {
-    check();
-    return prologue;
-  }
-
-  /** The decoder's first stage for prompts without mask input (see SamGraphs.decoderTokens). */
-  InferenceSession decoderTokens() {
-    check();
-    return decoderTokens;
-  }
-
-  /** The decoder's second stage, masks for selected prompts. */
-  InferenceSession decoderMasks() {
-    check();
-    return decoderMasks;
-  }
-
-  /** The decoder's second stage when every prompt of the batch needs masks. */
-  InferenceSession decoderMasksForAll() {
-    check();
-    return decoderMasksForAll;
-  }
-
-  /** The whole decoder for prompts with a mask input, built and opened on first use. */
-  synchronized InferenceSession maskInputDecoder() {
-    check();
-    if (maskDecoder == null) {
-      maskDecoder = InferenceSession.create("prompt decoder with mask input",
-          SamGraphs.decoder(decoderWeights, spec), options, true);
-    }
-    return maskDecoder;
-  }
-
-  private void check() {
+  /** The family's parts. */
+  ModelBackend backend() {
     if (closed) {
       throw new IllegalStateException("the model is closed");
     }
+    return backend;
   }
 
   @Override
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      for (InferenceSession s : List.of(encoder, prologue, decoderTokens, decoderMasks,
-          decoderMasksForAll)) {
-        s.close();
-      }
-      if (maskDecoder != null) {
-        maskDecoder.close();
-      }
+      backend.close();
     }
   }
 }

@@ -1,16 +1,10 @@
 package io.sam4j;
 
 import io.sam4j.image.RgbImage;
-import io.sam4j.modeling.ModelSpec;
-import io.sam4j.modeling.SamGraphs;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.result.LowResPrediction;
 import io.sam4j.result.Mask;
 import io.sam4j.result.Prediction;
-import io.sam4j.runtime.FloatTensor;
-import io.sam4j.transform.MaskPostprocessor;
-import io.sam4j.transform.ResizeLongestSide;
-import io.sam4j.transform.SamPreprocessor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,55 +18,48 @@ import java.util.stream.IntStream;
  * {@link #predictBatch} run only the prompt decoder against that embedding. The state (embedding
  * and sizes) is one immutable {@link ImageEmbedding}. Not thread-safe: use one predictor per
  * thread (they are cheap and share the model).
+ *
+ * <p>Every family works the same way; what differs follows its reference. SAM 2-family models
+ * resize the whole image to a square, put a box's two corners before the clicks, return low-res
+ * logits clamped to [-32, 32] (masks come from the unclamped ones), upscale them straight to the
+ * original size, and answer a single-mask request with the best of the three multimask outputs
+ * when the single mask's stability is below the model's threshold.
  */
 public final class SamPredictor implements AutoCloseable {
   /** Prompt sets decoded per runtime call; bounds the decoder's memory (about 15 MB per set). */
   private static final int MAX_BATCH = 16;
 
   private final SamModel model;
-  private final ModelSpec spec;
+  private final ModelBackend backend;
   private ImageEmbedding state;
-  private final PromptDecoder decoder;
+  private final ModelBackend.Decoder decoder;
   private boolean closed;
 
   SamPredictor(SamModel model) {
     this.model = model;
-    this.spec = model.spec();
-    this.decoder = new PromptDecoder(model);
+    this.backend = model.backend();
+    this.decoder = backend.newDecoder();
   }
 
-  /** Encodes an image (RGB, any size): resize longest side to 1024, normalize, pad, encode. */
+  /**
+   * Encodes an image (RGB, any size) as the model's family does: SAM 1 resizes the longest side
+   * to 1024, normalizes and pads; SAM 2 resizes to the square input and normalizes.
+   */
   public void setImage(RgbImage image) {
     check();
-    RgbImage resized = SamPreprocessor.resize(image, spec.imageSize());
-    encode(resized, new int[] {image.height(), image.width()});
+    setState(model.backend().encode(image));
   }
 
   /**
    * Encodes an image that was already resized with the reference's resize (for example a
    * fixture's {@code .resized.png}), for an original image of the given size.
    *
-   * @throws SamException when the image is not the size that original resizes to
+   * @throws SamException when the image is not the size that original resizes to, or for
+   *     SAM 2-family models, which resize the whole image to a square themselves
    */
   public void setPreResizedImage(RgbImage resized, int originalHeight, int originalWidth) {
     check();
-    int[] expected = ResizeLongestSide.targetSize(originalHeight, originalWidth, spec.imageSize());
-    if (resized.height() != expected[0] || resized.width() != expected[1]) {
-      throw new SamException(SamException.Kind.BAD_INPUT, "a " + originalHeight + "x"
-          + originalWidth + " (HxW) original resizes to " + expected[0] + "x" + expected[1]
-          + ", but the pre-resized image is " + resized.height() + "x" + resized.width());
-    }
-    encode(resized, new int[] {originalHeight, originalWidth});
-  }
-
-  private void encode(RgbImage resized, int[] originalSize) {
-    int s = spec.imageSize();
-    float[] input = SamPreprocessor.normalizeAndPad(resized, s);
-    FloatTensor out = model.encoder()
-        .run(Map.of(SamGraphs.IMAGE, new FloatTensor(input, new long[] {1, 3, s, s})))
-        .get(SamGraphs.IMAGE_EMBEDDINGS);
-    setState(new ImageEmbedding(out.data(), out.shape(), originalSize,
-        new int[] {resized.height(), resized.width()}));
+    setState(model.backend().encodePreResized(resized, originalHeight, originalWidth));
   }
 
   /** The current image's embedding and sizes. */
@@ -80,15 +67,15 @@ public final class SamPredictor implements AutoCloseable {
     return requireState();
   }
 
-  /** Uses a saved embedding instead of encoding an image. */
+  /**
+   * Uses a saved embedding instead of encoding an image.
+   *
+   * @throws SamException when the embedding was made by another model (shapes, high-resolution
+   *     features or, for SAM 2 files, the model name differ)
+   */
   public void setEmbedding(ImageEmbedding embedding) {
     check();
-    long[] expected = {1, spec.promptEmbedDim(), spec.embeddingSize(), spec.embeddingSize()};
-    if (!Arrays.equals(embedding.shape(), expected)) {
-      throw new SamException(SamException.Kind.BAD_INPUT, "the embedding has shape "
-          + Arrays.toString(embedding.shape()) + " but this model's is " + Arrays.toString(expected)
-          + " (was it made with another model?)");
-    }
+    model.backend().checkEmbedding(embedding);
     setState(embedding);
   }
 
@@ -117,7 +104,7 @@ public final class SamPredictor implements AutoCloseable {
     ImageEmbedding st = requireState();
     Prediction[] out = new Prediction[prompts.size()];
     forEachBatch(prompts, (chunk, batch) -> {
-      PromptDecoder.Output d = decoder.run(st, batch, batch.get(0).tokenCount(), Double.NaN);
+      PromptDecoder.Output d = decoder.run(st, batch, Double.NaN);
       for (int j = 0; j < batch.size(); j++) {
         out[chunk.get(j)] = toPrediction(st, batch.get(j).multimask(), d.lowRes(), d.iou(), j,
             d.masksPerPrompt());
@@ -130,12 +117,12 @@ public final class SamPredictor implements AutoCloseable {
    * Splits prompts into batches the decoder runs together: the same token count and the same kind
    * of dense input (mask input or not), at most {@link #MAX_BATCH} each.
    */
-  private static void forEachBatch(List<Prompt> prompts,
+  private void forEachBatch(List<Prompt> prompts,
       BiConsumer<List<Integer>, List<Prompt>> action) {
     Map<Integer, List<Integer>> groups = new TreeMap<>();
     for (int i = 0; i < prompts.size(); i++) {
       Prompt p = prompts.get(i);
-      int key = 2 * p.tokenCount() + (p.hasMaskInput() ? 1 : 0);
+      int key = 2 * decoder.tokenCount(p) + (p.hasMaskInput() ? 1 : 0);
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
     }
     for (List<Integer> idx : groups.values()) {
@@ -157,29 +144,30 @@ public final class SamPredictor implements AutoCloseable {
    */
   PromptDecoder.Output decodeRaw(List<Prompt> batch, double iouThreshold) {
     ImageEmbedding st = requireState();
-    int n = batch.get(0).tokenCount();
+    int n = decoder.tokenCount(batch.get(0));
     boolean mask = batch.get(0).hasMaskInput();
     for (Prompt p : batch) {
-      if (p.tokenCount() != n || p.hasMaskInput() != mask) {
+      if (decoder.tokenCount(p) != n || p.hasMaskInput() != mask) {
         throw new IllegalArgumentException("decodeRaw needs prompts of one token count and kind");
       }
     }
-    return decoder.run(st, batch, n, iouThreshold);
+    return decoder.run(st, batch, iouThreshold);
   }
 
   /**
    * Decodes prompt sets like {@link #predictBatch} but returns only the IoU predictions and the
    * low-res logits (the masks selected by each prompt's multimask flag), skipping the upscaling to
-   * full resolution: for interactive refinement and for measuring the decoder alone.
+   * full resolution: for interactive refinement and for measuring the decoder alone. The logits
+   * are bounded as {@link #predictBatch} returns them (SAM 2: to [-32, 32]).
    *
    * @return one result per prompt, in order
    */
   public List<LowResPrediction> predictLowRes(List<Prompt> prompts) {
     ImageEmbedding st = requireState();
     LowResPrediction[] out = new LowResPrediction[prompts.size()];
-    int side = spec.lowResSize() * spec.lowResSize();
+    int side = backend.lowResSize() * backend.lowResSize();
     forEachBatch(prompts, (chunk, batch) -> {
-      PromptDecoder.Output d = decoder.run(st, batch, batch.get(0).tokenCount(), Double.NaN);
+      PromptDecoder.Output d = decoder.run(st, batch, Double.NaN);
       int m = d.masksPerPrompt();
       for (int i = 0; i < batch.size(); i++) {
         boolean multi = batch.get(i).multimask();
@@ -190,6 +178,7 @@ public final class SamPredictor implements AutoCloseable {
           int t = i * m + (multi ? 1 : 0) + j;
           iou[j] = d.iou()[t];
           logits[j] = Arrays.copyOfRange(d.lowRes(), t * side, (t + 1) * side);
+          clamp(logits[j]);
         }
         out[chunk.get(i)] = new LowResPrediction(iou, logits);
       }
@@ -199,7 +188,7 @@ public final class SamPredictor implements AutoCloseable {
 
   private Prediction toPrediction(ImageEmbedding st, boolean multimask, float[] low, float[] iou,
       int item, int tokens) {
-    int side = spec.lowResSize();
+    int side = backend.lowResSize();
     int first = multimask ? 1 : 0;
     int count = multimask ? tokens - 1 : 1;
     float[] scores = new float[count];
@@ -210,7 +199,22 @@ public final class SamPredictor implements AutoCloseable {
           (item * tokens + t + 1) * side * side);
       scores[j] = iou[item * tokens + t];
     }
-    return new Prediction(List.of(thresholded(st, logits)), scores, logits, side);
+    Mask[] masks = thresholded(st, logits);
+    for (float[] l : logits) {
+      clamp(l);
+    }
+    return new Prediction(List.of(masks), scores, logits, side);
+  }
+
+  /** Bounds returned low-res logits as the family's predictor does (masks use unclamped ones). */
+  private void clamp(float[] logits) {
+    float bound = backend.lowResClamp();
+    if (bound == Float.POSITIVE_INFINITY) {
+      return;
+    }
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = Math.max(-bound, Math.min(bound, logits[i]));
+    }
   }
 
   /**
@@ -222,7 +226,6 @@ public final class SamPredictor implements AutoCloseable {
     int[] orig = st.originalSize();
     int h = orig[0];
     int w = orig[1];
-    int side = spec.lowResSize();
     // a range starting at row y starts a word when y * w is a multiple of 64
     int step = 64 / gcd(w, 64);
     int cores = Runtime.getRuntime().availableProcessors();
@@ -237,7 +240,7 @@ public final class SamPredictor implements AutoCloseable {
       int j = task / parts;
       int k = task % parts;
       long[] bits = words[j];
-      new MaskPostprocessor(side, spec.imageSize(), st.inputSize(), orig).rows(logits[j], 0,
+      backend.upscaler(st, orig).rows(logits[j], 0,
           bounds[k], bounds[k + 1], (y, row) -> {
             int base = y * w;
             for (int x = 0; x < w; x++) {
@@ -265,8 +268,11 @@ public final class SamPredictor implements AutoCloseable {
    */
   public float[] upscaleLogits(float[] lowRes) {
     ImageEmbedding st = requireState();
-    return MaskPostprocessor.upscale(lowRes, spec.lowResSize(), spec.imageSize(), st.inputSize(),
-        st.originalSize());
+    int[] orig = st.originalSize();
+    float[] out = new float[orig[0] * orig[1]];
+    backend.upscaler(st, orig).rows(lowRes, 0,
+        (y, row) -> System.arraycopy(row, 0, out, y * row.length, row.length));
+    return out;
   }
 
   private ImageEmbedding requireState() {

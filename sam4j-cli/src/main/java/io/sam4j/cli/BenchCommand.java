@@ -95,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         true);
     try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
-      out.put("model", m.spec().name());
+      out.put("model", m.name());
       out.put("threads", threads);
       out.put("precision", model.options().precision().name().toLowerCase(Locale.ROOT));
       SamModel.LoadTimings t = m.loadTimings();

@@ -38,7 +38,7 @@ final class EmbedCommand implements Callable<Integer> {
     try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
       predictor.setImage(img);
-      predictor.embedding().save(out, m.spec().name());
+      predictor.embedding().save(out, m.name());
     }
     return 0;
   }

@@ -56,8 +56,8 @@ final class EverythingCommand implements Callable<Integer> {
   @Option(names = "--points-per-batch", defaultValue = "64", description = "Points decoded per batch (default ${DEFAULT-VALUE})")
   int pointsPerBatch;
 
-  @Option(names = "--pred-iou-thresh", defaultValue = "0.88", description = "Keep masks whose predicted IoU is above this (default ${DEFAULT-VALUE})")
-  double predIouThresh;
+  @Option(names = "--pred-iou-thresh", description = "Keep masks whose predicted IoU is above this (default: 0.88; SAM 2 family 0.8)")
+  Double predIouThresh;
 
   @Option(names = "--stability-score-thresh", defaultValue = "0.95", description = "Keep masks at least this stable (default ${DEFAULT-VALUE})")
   double stabilityScoreThresh;
@@ -91,32 +91,27 @@ final class EverythingCommand implements Callable<Integer> {
       description = "standard (greedy, as the reference) or fast (YOLACT's Fast NMS) (default ${DEFAULT-VALUE})")
   String nms;
 
+  @Option(names = "--multimask-output", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Three masks per grid point; --no-multimask-output: one (default ${DEFAULT-VALUE})")
+  boolean multimaskOutput;
+
+  @Option(names = "--use-m2m", description = "Decode every mask again with its own logits as mask input (SAM 2)")
+  boolean useM2m;
+
   @Option(names = "--quiet", description = "No progress bar")
   boolean quiet;
 
   @Override
   public Integer call() {
-    AmgConfig config = AmgConfig.builder()
-        .pointsPerSide(pointsPerSide)
-        .pointsPerBatch(pointsPerBatch)
-        .predIouThresh(predIouThresh)
-        .stabilityScoreThresh(stabilityScoreThresh)
-        .stabilityScoreOffset(stabilityScoreOffset)
-        .boxNmsThresh(boxNmsThresh)
-        .cropNLayers(cropNLayers)
-        .cropNmsThresh(cropNmsThresh)
-        .cropOverlapRatio(cropOverlapRatio)
-        .cropNPointsDownscaleFactor(cropNPointsDownscaleFactor)
-        .minMaskRegionArea(minMaskRegionArea)
-        .outputMode(Cli.choice("--output-mode", outputMode, AmgConfig.OutputMode.class))
-        .nmsMode(Cli.choice("--nms", nms, AmgConfig.NmsMode.class))
-        .build();
+    configure(AmgConfig.builder()).build(); // bad values fail before the model loads
     RgbImage img = Images.read(image);
     List<MaskRecord> records;
     long t0 = System.nanoTime();
     ProgressListener progress = Cli.countProgress(commandSpec.commandLine().getErr(), "points",
         !quiet);
+    AmgConfig config;
     try (SamModel m = model.load(commandSpec.commandLine().getErr())) {
+      config = configure(AutomaticMaskGenerator.defaults(m)).build();
       boolean[] begun = {false};
       records = new AutomaticMaskGenerator(m, config).generate(img, (done, total) -> {
         if (!begun[0]) {
@@ -128,6 +123,31 @@ final class EverythingCommand implements Callable<Integer> {
     } finally {
       progress.end();
     }
+    return write(config, img, records, t0);
+  }
+
+  /** The options over the model family's defaults. */
+  private AmgConfig.Builder configure(AmgConfig.Builder b) {
+    if (predIouThresh != null) {
+      b.predIouThresh(predIouThresh);
+    }
+    return b.pointsPerSide(pointsPerSide)
+        .pointsPerBatch(pointsPerBatch)
+        .stabilityScoreThresh(stabilityScoreThresh)
+        .stabilityScoreOffset(stabilityScoreOffset)
+        .boxNmsThresh(boxNmsThresh)
+        .cropNLayers(cropNLayers)
+        .cropNmsThresh(cropNmsThresh)
+        .cropOverlapRatio(cropOverlapRatio)
+        .cropNPointsDownscaleFactor(cropNPointsDownscaleFactor)
+        .minMaskRegionArea(minMaskRegionArea)
+        .outputMode(Cli.choice("--output-mode", outputMode, AmgConfig.OutputMode.class))
+        .nmsMode(Cli.choice("--nms", nms, AmgConfig.NmsMode.class))
+        .multimaskOutput(multimaskOutput)
+        .useM2m(useM2m);
+  }
+
+  private Integer write(AmgConfig config, RgbImage img, List<MaskRecord> records, long t0) {
     double seconds = (System.nanoTime() - t0) / 1e9;
     String stem = out.getFileName().toString().replaceFirst("\\.json$", "");
     if (config.outputMode() == AmgConfig.OutputMode.BINARY_MASK) {

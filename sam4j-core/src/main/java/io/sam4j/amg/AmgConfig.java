@@ -45,6 +45,8 @@ public final class AmgConfig {
   private final int minMaskRegionArea;
   private final OutputMode outputMode;
   private final NmsMode nmsMode;
+  private final boolean multimaskOutput;
+  private final boolean useM2m;
 
   private AmgConfig(Builder b) {
     pointsPerSide = b.pointsPerSide;
@@ -61,6 +63,8 @@ public final class AmgConfig {
     minMaskRegionArea = b.minMaskRegionArea;
     outputMode = b.outputMode;
     nmsMode = b.nmsMode;
+    multimaskOutput = b.multimaskOutput;
+    useM2m = b.useM2m;
   }
 
   private static List<double[]> copyGrids(List<double[]> grids) {
@@ -144,6 +148,23 @@ public final class AmgConfig {
     return nmsMode;
   }
 
+  /**
+   * Whether each grid point gives three masks (true, the default) or one
+   * ({@code SAM2AutomaticMaskGenerator}'s {@code multimask_output}; SAM 2 answers one-mask
+   * requests with its dynamic multimask choice).
+   */
+  public boolean multimaskOutput() {
+    return multimaskOutput;
+  }
+
+  /**
+   * Whether every mask is decoded once more with its own low-res logits as mask input before the
+   * filters ({@code SAM2AutomaticMaskGenerator}'s {@code use_m2m}; default false).
+   */
+  public boolean useM2m() {
+    return useM2m;
+  }
+
   /** Builds configs; every setter checks its argument. */
   public static final class Builder {
     private int pointsPerSide = 32;
@@ -160,6 +181,8 @@ public final class AmgConfig {
     private int minMaskRegionArea = 0;
     private OutputMode outputMode = OutputMode.BINARY_MASK;
     private NmsMode nmsMode = NmsMode.STANDARD;
+    private boolean multimaskOutput = true;
+    private boolean useM2m;
 
     public Builder pointsPerSide(int n) {
       pointsPerSide = positive("points_per_side", n);
@@ -250,6 +273,18 @@ public final class AmgConfig {
 
     public Builder nmsMode(NmsMode m) {
       nmsMode = m;
+      return this;
+    }
+
+    /** See {@link AmgConfig#multimaskOutput()}. */
+    public Builder multimaskOutput(boolean m) {
+      multimaskOutput = m;
+      return this;
+    }
+
+    /** See {@link AmgConfig#useM2m()}. */
+    public Builder useM2m(boolean m) {
+      useM2m = m;
       return this;
     }
 

@@ -19,13 +19,15 @@ final class CropMaskAnalyzer {
   private final float stabilityOffset;
   private final float stabilityThresh;
 
-  CropMaskAnalyzer(CropBoxes.Crop crop, int imageH, int imageW, int[] inputSize, int lowResSize,
-      int paddedSize, float stabilityOffset, float stabilityThresh) {
+  /**
+   * @param upscaler the low-res logits to the crop's size (one per analyzer)
+   */
+  CropMaskAnalyzer(CropBoxes.Crop crop, int imageH, int imageW, MaskPostprocessor upscaler,
+      float stabilityOffset, float stabilityThresh) {
     this.crop = crop;
     this.imageH = imageH;
     this.imageW = imageW;
-    this.upscaler = new MaskPostprocessor(lowResSize, paddedSize, inputSize,
-        new int[] {crop.height(), crop.width()});
+    this.upscaler = upscaler;
     this.mask = new byte[crop.height() * crop.width()];
     this.stabilityOffset = stabilityOffset;
     this.stabilityThresh = stabilityThresh;

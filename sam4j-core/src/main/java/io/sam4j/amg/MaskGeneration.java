@@ -4,6 +4,7 @@ import io.sam4j.image.RgbImage;
 import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.result.MaskRecord;
+import io.sam4j.transform.MaskPostprocessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -27,6 +28,28 @@ public final class MaskGeneration {
      * @param iouThreshold NaN for masks of every prompt
      */
     Decoded decode(List<Prompt> prompts, double iouThreshold);
+
+    /**
+     * A new upscaler of the current crop's low-res logits to {@code size} {H, W}, or null for
+     * SAM's (to the padded input, crop to the input size, resize).
+     */
+    default MaskPostprocessor upscaler(int[] size) {
+      return null;
+    }
+
+    /**
+     * Whether the family cleans the low-res logits of regions up to
+     * {@code min_mask_region_area} itself (SAM 2: {@link LowResRegions}, applied here before the
+     * logits are upscaled), instead of SAM's cleaning of the full-resolution masks.
+     */
+    default boolean cleansLowResRegions() {
+      return false;
+    }
+
+    /** The bound of the low-res logits the predictor returns (SAM 2: 32), for mask inputs. */
+    default float lowResClamp() {
+      return Float.POSITIVE_INFINITY;
+    }
   }
 
   /**
@@ -82,7 +105,7 @@ public final class MaskGeneration {
       }
       all = select(all, nms(boxes, scores, (float) config.cropNmsThresh()));
     }
-    if (config.minMaskRegionArea() > 0) {
+    if (config.minMaskRegionArea() > 0 && !decoder.cleansLowResRegions()) {
       all = SmallRegions.postprocess(all, h, w, config.minMaskRegionArea(),
           (float) Math.max(config.boxNmsThresh(), config.cropNmsThresh()), this::nms);
     }
@@ -104,9 +127,13 @@ public final class MaskGeneration {
     int[] inputSize = decoder.setImage(cropped);
     int n = grid.length / 2;
     List<MaskCandidate> found = new ArrayList<>();
-    ThreadLocal<CropMaskAnalyzer> analyzers = ThreadLocal.withInitial(() -> new CropMaskAnalyzer(
-        crop, image.height(), image.width(), inputSize, lowResSize, paddedSize,
-        (float) config.stabilityScoreOffset(), (float) config.stabilityScoreThresh()));
+    int[] cropSize = {crop.height(), crop.width()};
+    ThreadLocal<CropMaskAnalyzer> analyzers = ThreadLocal.withInitial(() -> {
+      MaskPostprocessor up = decoder.upscaler(cropSize);
+      return new CropMaskAnalyzer(crop, image.height(), image.width(), up != null ? up
+          : new MaskPostprocessor(lowResSize, paddedSize, inputSize, cropSize),
+          (float) config.stabilityScoreOffset(), (float) config.stabilityScoreThresh());
+    });
     for (int from = 0; from < n; from += config.pointsPerBatch()) {
       int to = Math.min(n, from + config.pointsPerBatch());
       double[][] points = new double[to - from][];
@@ -115,23 +142,47 @@ public final class MaskGeneration {
         // points_for_image = grid * [crop width, crop height], in float64
         double[] p = {grid[2 * i] * crop.width(), grid[2 * i + 1] * crop.height()};
         points[i - from] = p;
-        prompts.add(Prompt.builder().point(p[0], p[1], Label.FOREGROUND).multimask(true).build());
+        prompts.add(Prompt.builder().point(p[0], p[1], Label.FOREGROUND)
+            .multimask(config.multimaskOutput()).build());
       }
+      boolean m2m = config.useM2m();
       Decoded d = decoder.decode(prompts,
-          config.predIouThresh() > 0 ? config.predIouThresh() : Double.NaN);
+          config.predIouThresh() > 0 && !m2m ? config.predIouThresh() : Double.NaN);
       int m = d.masksPerPrompt();
-      int perPrompt = m - 1;
+      // the returned masks: 1..M-1 with multimask output, else slot 0 (SAM 2: the dynamic choice)
+      int perPrompt = config.multimaskOutput() ? m - 1 : 1;
+      int first = config.multimaskOutput() ? 1 : 0;
       int side = lowResSize * lowResSize;
-      MaskCandidate[] batch = new MaskCandidate[points.length * perPrompt];
-      IntStream.range(0, batch.length).parallel().forEach(k -> {
+      int count = points.length * perPrompt;
+      float[] logits = d.lowRes();
+      float[] ious = new float[count];
+      int[] offsets = new int[count];
+      for (int k = 0; k < count; k++) {
         int i = k / perPrompt;
-        int t = 1 + k % perPrompt;
-        float iou = d.iou()[i * m + t];
-        if (d.rows()[i] < 0 || config.predIouThresh() > 0 && !(iou > config.predIouThresh())) {
+        int t = first + k % perPrompt;
+        ious[k] = d.iou()[i * m + t];
+        offsets[k] = d.rows()[i] < 0 ? -1 : (d.rows()[i] * m + t) * side;
+      }
+      if (m2m) {
+        Decoded r = refine(points, perPrompt, logits, offsets);
+        logits = r.lowRes();
+        for (int k = 0; k < count; k++) {
+          ious[k] = r.iou()[k * r.masksPerPrompt()];
+          offsets[k] = k * r.masksPerPrompt() * side;
+        }
+      }
+      float[] source = logits;
+      boolean clean = decoder.cleansLowResRegions() && config.minMaskRegionArea() > 0;
+      MaskCandidate[] batch = new MaskCandidate[count];
+      IntStream.range(0, count).parallel().forEach(k -> {
+        float iou = ious[k];
+        if (offsets[k] < 0 || config.predIouThresh() > 0 && !(iou > config.predIouThresh())) {
           return;
         }
-        batch[k] = analyzers.get().analyze(d.lowRes(), (d.rows()[i] * m + t) * side, iou,
-            points[i]);
+        if (clean) {
+          LowResRegions.fill(source, offsets[k], lowResSize, config.minMaskRegionArea());
+        }
+        batch[k] = analyzers.get().analyze(source, offsets[k], iou, points[k / perPrompt]);
       });
       for (MaskCandidate c : batch) {
         if (c != null) {
@@ -146,6 +197,45 @@ public final class MaskGeneration {
       scores[i] = found.get(i).iou();
     }
     return select(found, nms(boxes(found), scores, (float) config.boxNmsThresh()));
+  }
+
+  /**
+   * SAM 2's {@code refine_with_m2m}: every mask decoded again, prompted with its point and its own
+   * low-res logits (as the predictor returns them, clamped) as mask input, single-mask output;
+   * in batches of {@code points_per_batch}, in order.
+   *
+   * @return the refined logits [count, M, s, s] (slot 0 is each answer) and IoU [count, M]
+   */
+  private Decoded refine(double[][] points, int perPrompt, float[] logits, int[] offsets) {
+    int side = lowResSize * lowResSize;
+    int count = offsets.length;
+    float bound = decoder.lowResClamp();
+    float[] outLogits = null;
+    float[] outIou = null;
+    int m = 0;
+    for (int from = 0; from < count; from += config.pointsPerBatch()) {
+      int to = Math.min(count, from + config.pointsPerBatch());
+      List<Prompt> prompts = new ArrayList<>();
+      for (int k = from; k < to; k++) {
+        float[] mask = java.util.Arrays.copyOfRange(logits, offsets[k], offsets[k] + side);
+        for (int j = 0; j < side; j++) {
+          mask[j] = Math.max(-bound, Math.min(bound, mask[j]));
+        }
+        double[] p = points[k / perPrompt];
+        prompts.add(Prompt.builder().point(p[0], p[1], Label.FOREGROUND).maskInput(mask)
+            .multimask(false).build());
+      }
+      Decoded d = decoder.decode(prompts, Double.NaN);
+      m = d.masksPerPrompt();
+      if (outLogits == null) {
+        outLogits = new float[count * m * side];
+        outIou = new float[count * m];
+      }
+      System.arraycopy(d.lowRes(), 0, outLogits, from * m * side, (to - from) * m * side);
+      System.arraycopy(d.iou(), 0, outIou, from * m, (to - from) * m);
+    }
+    return new Decoded(outLogits == null ? new float[0] : outLogits,
+        outIou == null ? new float[0] : outIou, m, IntStream.range(0, count).toArray());
   }
 
   private int[] nms(float[] boxes, float[] scores, float threshold) {

@@ -102,7 +102,7 @@ public final class SmallRegions {
    *
    * @return the size of each label (index 0: the unlabelled pixels)
    */
-  private static int[] label(boolean[] mask, int h, int w, boolean holes, int[] labels) {
+  static int[] label(boolean[] mask, int h, int w, boolean holes, int[] labels) {
     int[] stack = new int[Math.max(16, h * w / 4)];
     List<Integer> sizes = new ArrayList<>();
     int zeros = 0;

@@ -141,6 +141,18 @@ public final class Npy {
     write(file, DType.UINT8, shape, data);
   }
 
+  /** The bytes of a {@code .npy} file holding float32 data (for archives such as {@code .npz}). */
+  public static byte[] floatsToBytes(float[] data, long... shape) {
+    if (Tensor.numel(shape) != data.length) {
+      throw new IllegalArgumentException("data length " + data.length + " does not match shape");
+    }
+    byte[] head = header(DType.FLOAT32, shape);
+    ByteBuffer b = ByteBuffer.allocate(head.length + data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(head);
+    b.asFloatBuffer().put(data);
+    return b.array();
+  }
+
   /** Writes raw little-endian element bytes of {@code dtype} atomically. */
   public static void write(Path file, DType dtype, long[] shape, byte[] data) {
     if (Tensor.numel(shape) * dtype.size() != data.length) {

@@ -9,7 +9,8 @@ import io.sam4j.runtime.RuntimeOptions.Precision;
 /**
  * The PyTorch layers the reference modules are made of ({@code nn.Linear}, {@code nn.LayerNorm},
  * {@code LayerNorm2d}, {@code nn.Conv2d}, Conv2d+BatchNorm, {@code nn.GELU}...), each written as ONNX
- * nodes whose weights come from the state dict under the module's key prefix.
+ * nodes whose weights come from the state dict under the module's key prefix. Public for the model
+ * families' packages ({@code io.sam4j.modeling.sam2}, ...).
  */
 public final class Layers {
   /** The graph the layers are added to. */

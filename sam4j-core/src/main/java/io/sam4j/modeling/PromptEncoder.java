@@ -14,13 +14,23 @@ import io.sam4j.graph.Value;
  * reference embeds boxes as exactly such corner points).
  */
 public final class PromptEncoder {
-  private static final String P = "prompt_encoder";
+  private final String prefix;
   private final StateDict sd;
   private final int embedDim;
   private final int imageSize;
   private final int embeddingSize;
 
+  /** SAM's prompt encoder, under {@code prompt_encoder.}. */
   public PromptEncoder(StateDict sd, int embedDim, int imageSize) {
+    this(sd, "prompt_encoder", embedDim, imageSize);
+  }
+
+  /**
+   * The same module under another key prefix: SAM 2's {@code sam_prompt_encoder} is this module
+   * unchanged (embedding grid S/16, mask input 4x that grid).
+   */
+  public PromptEncoder(StateDict sd, String prefix, int embedDim, int imageSize) {
+    this.prefix = prefix;
     this.sd = sd;
     this.embedDim = embedDim;
     this.imageSize = imageSize;
@@ -33,7 +43,7 @@ public final class PromptEncoder {
    */
   private Value peEncoding(Layers nn, Value unit) {
     Value c = nn.g.op("Sub", nn.mul(unit, nn.g.scalar(2f)), nn.g.scalar(1f));
-    Value gauss = nn.weight(P + ".pe_layer.positional_encoding_gaussian_matrix");
+    Value gauss = nn.weight(prefix + ".pe_layer.positional_encoding_gaussian_matrix");
     c = nn.mul(nn.matmul(c, gauss), nn.g.scalar((float) (2 * Math.PI)));
     return nn.g.node("Concat", nn.g.op("Sin", c), nn.g.op("Cos", c)).attr("axis", -1L).out();
   }
@@ -41,7 +51,7 @@ public final class PromptEncoder {
   /** {@code get_dense_pe()}: the encoding of every embedding cell centre, [1, C, 64, 64]. */
   public Value denseImagePe(GraphBuilder g) {
     Layers nn = new Layers(g, sd);
-    try (GraphBuilder.Scope s = g.scope(P + ".pe_layer")) {
+    try (GraphBuilder.Scope s = g.scope(prefix + ".pe_layer")) {
       int n = embeddingSize;
       float[] grid = new float[n * n * 2];
       for (int y = 0; y < n; y++) {
@@ -61,7 +71,7 @@ public final class PromptEncoder {
    */
   public Value sparse(GraphBuilder g, Value coords, Value labels) {
     Layers nn = new Layers(g, sd);
-    try (GraphBuilder.Scope s = g.scope(P)) {
+    try (GraphBuilder.Scope s = g.scope(prefix)) {
       Value shifted = nn.add(coords, g.scalar(0.5f));
       Value unit = g.op("Div", shifted, g.floats(new float[] {imageSize, imageSize}, 2));
       Value pe = peEncoding(nn, unit);
@@ -70,9 +80,9 @@ public final class PromptEncoder {
           .attr("to", 1L).out();
       pe = nn.mul(pe, g.op("Unsqueeze", keep, g.ints(-1)));
       float[] table = new float[5 * embedDim];
-      copyRow(table, 0, P + ".not_a_point_embed.weight");
+      copyRow(table, 0, prefix + ".not_a_point_embed.weight");
       for (int i = 0; i < 4; i++) {
-        copyRow(table, i + 1, P + ".point_embeddings." + i + ".weight");
+        copyRow(table, i + 1, prefix + ".point_embeddings." + i + ".weight");
       }
       Value index = g.node("Cast", nn.add(labels, g.scalar(1f))).attr("to", 7L).out();
       Value added = g.node("Gather", g.floats(table, 5, embedDim), index).attr("axis", 0L).out();
@@ -89,8 +99,8 @@ public final class PromptEncoder {
    */
   public Value dense(GraphBuilder g, Value mask, Value hasMask) {
     Layers nn = new Layers(g, sd);
-    try (GraphBuilder.Scope s = g.scope(P + ".mask_downscaling")) {
-      String m = P + ".mask_downscaling";
+    try (GraphBuilder.Scope s = g.scope(prefix + ".mask_downscaling")) {
+      String m = prefix + ".mask_downscaling";
       Value x = nn.conv2d(m + ".0", mask, 2, 0, 1);
       x = nn.gelu(nn.layerNorm2d(m + ".1", x, 1e-6f));
       x = nn.conv2d(m + ".3", x, 2, 0, 1);
@@ -106,7 +116,7 @@ public final class PromptEncoder {
 
   /** {@code no_mask_embed} as [1, C, 1, 1], the dense embedding of a prompt without mask input. */
   public Value noMaskEmbedding(GraphBuilder g) {
-    return g.weight(P + ".no_mask_embed.weight", sd.get(P + ".no_mask_embed.weight").toFloatArray(),
+    return g.weight(prefix + ".no_mask_embed.weight", sd.get(prefix + ".no_mask_embed.weight").toFloatArray(),
         1, embedDim, 1, 1);
   }
 

@@ -10,23 +10,41 @@ import io.sam4j.graph.Value;
  * use {@link DecoderAttention}'s cheaper equal forms; while the image tokens are still shared by
  * every prompt (first block, no mask input) their keys and values are projected once per image.
  */
-final class TwoWayTransformer {
-  private static final String P = "mask_decoder.transformer";
+public final class TwoWayTransformer {
+  private final String prefix;
   private final Layers nn;
   private final DecoderAttention attention;
   private final int depth;
+  private final String mlpIn;
+  private final String mlpOut;
 
+  /** SAM's transformer, under {@code mask_decoder.transformer}, MLP layers {@code lin1, lin2}. */
   TwoWayTransformer(Layers nn, int depth, int numHeads) {
+    this(nn, "mask_decoder.transformer", "lin1", "lin2", depth, numHeads);
+  }
+
+  /**
+   * A transformer under any key prefix (SAM 2: {@code sam_mask_decoder.transformer}, whose block
+   * MLPs are {@code MLP} modules with layers {@code layers.0, layers.1}).
+   *
+   * @param mlpIn the name of each block's first MLP layer under {@code mlp.}
+   * @param mlpOut the name of the second
+   */
+  public TwoWayTransformer(Layers nn, String prefix, String mlpIn, String mlpOut, int depth,
+      int numHeads) {
     this.nn = nn;
+    this.prefix = prefix;
     this.attention = new DecoderAttention(nn, numHeads);
     this.depth = depth;
+    this.mlpIn = mlpIn;
+    this.mlpOut = mlpOut;
   }
 
   /**
    * The image side: tokens, tokens plus positional encoding, and (when shared by every prompt)
    * the first block's projections of them, see {@link #firstBlockProjections}.
    */
-  record ImageSide(Value tokens, Value tokensPlusPe, Value[] firstBlock) {}
+  public record ImageSide(Value tokens, Value tokensPlusPe, Value[] firstBlock) {}
 
   /**
    * The work on the image tokens that does not depend on the prompts (while no mask input changes
@@ -35,8 +53,8 @@ final class TwoWayTransformer {
    *
    * @return {keys, values, queries}, each [1, H, HW, c]
    */
-  Value[] firstBlockProjections(Value imageTokens, Value imageTokensPlusPe) {
-    String l = P + ".layers.0";
+  public Value[] firstBlockProjections(Value imageTokens, Value imageTokensPlusPe) {
+    String l = prefix + ".layers.0";
     Value[] kv;
     try (GraphBuilder.Scope s = nn.g.scope(l + ".cross_attn_token_to_image")) {
       kv = attention.projectKeysValues(l + ".cross_attn_token_to_image", imageTokensPlusPe,
@@ -57,11 +75,11 @@ final class TwoWayTransformer {
    *     attention (each query attends on its own, so the others' results would be dropped)
    * @return {queries [B, outputs, C], keys [B, HW, C]}
    */
-  Value[] build(ImageSide image, Value imagePe, Value tokens, int outputs) {
+  public Value[] build(ImageSide image, Value imagePe, Value tokens, int outputs) {
     Value queries = tokens;
     Value keys = image.tokens();
     for (int i = 0; i < depth; i++) {
-      String l = P + ".layers." + i;
+      String l = prefix + ".layers." + i;
       try (GraphBuilder.Scope s = nn.g.scope(l)) {
         Value k = i == 0 ? image.tokensPlusPe() : nn.add(keys, imagePe);
         Value[] first = i == 0 ? image.firstBlock() : null;
@@ -70,13 +88,13 @@ final class TwoWayTransformer {
         keys = qk[1];
       }
     }
-    String f = P + ".final_attn_token_to_image";
+    String f = prefix + ".final_attn_token_to_image";
     try (GraphBuilder.Scope s = nn.g.scope(f)) {
       queries = nn.slice(queries, 1, 0, outputs);
       Value q = nn.add(queries, nn.slice(tokens, 1, 0, outputs));
       Value k = nn.add(keys, imagePe);
       Value out = attention.tokenToImage(f, q, k, keys);
-      queries = nn.layerNorm(P + ".norm_final_attn", nn.add(queries, out), 1e-5f);
+      queries = nn.layerNorm(prefix + ".norm_final_attn", nn.add(queries, out), 1e-5f);
     }
     return new Value[] {queries, keys};
   }
@@ -104,7 +122,7 @@ final class TwoWayTransformer {
         : attention.tokenToImage(t2i, q, k, keys);
     queries = nn.layerNorm(l + ".norm2", nn.add(queries, attnOut), 1e-5f);
 
-    Value mlp = nn.linear(l + ".mlp.lin2", nn.relu(nn.linear(l + ".mlp.lin1", queries)));
+    Value mlp = nn.linear(l + ".mlp." + mlpOut, nn.relu(nn.linear(l + ".mlp." + mlpIn, queries)));
     queries = nn.layerNorm(l + ".norm3", nn.add(queries, mlp), 1e-5f);
 
     q = nn.add(queries, queryPe);
