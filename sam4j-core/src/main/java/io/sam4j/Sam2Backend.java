@@ -4,13 +4,18 @@ import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.image.RgbImage;
+import io.sam4j.modeling.sam2.Sam2Config;
 import io.sam4j.modeling.sam2.Sam2Decoders;
+import io.sam4j.modeling.sam2.Sam2Detector;
+import io.sam4j.modeling.sam2.Sam2Encoders;
 import io.sam4j.modeling.sam2.Sam2Graphs;
 import io.sam4j.modeling.sam2.Sam2ModelSpec;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;
 import io.sam4j.transform.MaskPostprocessor;
+import io.sam4j.transform.Sam2Preprocessor;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,25 +43,21 @@ final class Sam2Backend implements ModelBackend {
   private InferenceSession maskDecoder;
 
   /**
-   * THE SEAM TO THE ENCODER: the image encoder graph of a SAM 2-family model, input
+   * The image encoder graph of a SAM 2-family model ({@link Sam2Encoders}): input
    * {@link Sam2Graphs#IMAGE}, outputs {@link Sam2Graphs#IMAGE_EMBEDDINGS} and, when
    * {@code spec.heads().useHighResFeaturesInSam()}, {@link Sam2Graphs#HIGH_RES_FEATS_0} and
-   * {@link Sam2Graphs#HIGH_RES_FEATS_1}. To be pointed at {@code Sam2Encoders.graph(sd, spec,
-   * List.of())} when the encoders are merged.
+   * {@link Sam2Graphs#HIGH_RES_FEATS_1}.
    */
-  static OnnxModel encoderGraph(StateDict sd, Sam2ModelSpec spec) {
-    throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "the image encoder of "
-        + spec.name() + " (" + spec.encoder().name() + ") is not built in this version of sam4j");
+  static OnnxModel encoderGraph(StateDict sd, Sam2ModelSpec spec, RuntimeOptions options) {
+    return Sam2Encoders.graph(sd, spec, List.of(), options.precision());
   }
 
   /**
-   * THE SEAM TO THE PREPROCESSING: the reference's {@code SAM2Transforms} (RGB / 255, antialiased
-   * bilinear resize to S x S as torchvision >= 0.17, ImageNet mean / std), [3, S, S] row-major. To
-   * be pointed at the encoder branch's preprocessing when it is merged.
+   * The reference's {@code SAM2Transforms}: RGB / 255, antialiased bilinear resize to S x S as
+   * torchvision >= 0.17, ImageNet mean / std; [3, S, S] row-major.
    */
   static float[] preprocess(RgbImage image, int s) {
-    throw new SamException(SamException.Kind.UNSUPPORTED_MODEL,
-        "the SAM 2 image preprocessing is not in this version of sam4j");
+    return Sam2Preprocessor.preprocess(image, s);
   }
 
   /** Whether a state dict holds a SAM 2-family model (its decoder is {@code sam_mask_decoder}). */
@@ -65,14 +66,16 @@ final class Sam2Backend implements ModelBackend {
   }
 
   /**
-   * THE SEAM TO THE CONFIGS: the spec of a SAM 2-family checkpoint, from its hydra YAML config
-   * (or null: detected, for the official checkpoints). To be pointed at the encoder branch's
-   * {@code Sam2Config} when it is merged.
+   * The spec of a SAM 2-family checkpoint: from its hydra YAML config when one is given, else the
+   * official config recognised from the file name or the tensor shapes; checked against the
+   * tensors either way (one clear error for another family's config).
    */
-  static Sam2ModelSpec spec(StateDict sd, java.nio.file.Path config) {
-    throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "this is a SAM 2-family"
-        + " checkpoint (SAM 2 / 2.1, EfficientTAM or EdgeTAM); this version of sam4j cannot build"
-        + " its image encoder yet");
+  static Sam2ModelSpec spec(StateDict sd, Path config, Path checkpoint) {
+    Sam2ModelSpec spec = config == null
+        ? Sam2Detector.detect(sd, checkpoint.getFileName().toString())
+        : Sam2Config.read(config);
+    Sam2Detector.check(sd, spec);
+    return spec;
   }
 
   static Sam2Backend build(StateDict sd, Sam2ModelSpec spec, RuntimeOptions options,

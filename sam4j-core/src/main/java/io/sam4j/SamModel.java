@@ -76,16 +76,26 @@ public final class SamModel implements AutoCloseable {
     long t0 = System.nanoTime();
     StateDict sd = CheckpointReader.read(checkpoint);
     if (Sam2Backend.isSam2(sd)) {
-      Sam2ModelSpec spec = Sam2Backend.spec(sd, specFile);
+      Sam2ModelSpec spec = Sam2Backend.spec(sd, specFile, checkpoint);
       long read = System.nanoTime() - t0;
       long[] nanos = new long[2];
-      Sam2Backend b = Sam2Backend.build(sd, spec, options, Sam2Backend.encoderGraph(sd, spec),
+      Sam2Backend b = Sam2Backend.build(sd, spec, options, Sam2Backend.encoderGraph(sd, spec, options),
           nanos);
       return new SamModel(null, spec, b,
           new LoadTimings(read / 1e6, nanos[0] / 1e6, nanos[1] / 1e6));
     }
+    if (specFile != null && isYaml(specFile)) {
+      throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, checkpoint.getFileName()
+          + " is a SAM 1-family checkpoint (SAM, MobileSAM, EdgeSAM), but " + specFile.getFileName()
+          + " is a SAM 2-family YAML config: give such a model no config, or its JSON spec");
+    }
     ModelSpec spec = SpecDetector.detect(sd, specFile);
     return build(sd, spec, options, System.nanoTime() - t0);
+  }
+
+  private static boolean isYaml(Path file) {
+    String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    return n.endsWith(".yaml") || n.endsWith(".yml");
   }
 
   /** Builds a model from a state dict already read and a spec. */
@@ -99,7 +109,7 @@ public final class SamModel implements AutoCloseable {
    */
   public static SamModel fromStateDict(StateDict sd, Sam2ModelSpec spec, RuntimeOptions options) {
     long[] nanos = new long[2];
-    Sam2Backend b = Sam2Backend.build(sd, spec, options, Sam2Backend.encoderGraph(sd, spec),
+    Sam2Backend b = Sam2Backend.build(sd, spec, options, Sam2Backend.encoderGraph(sd, spec, options),
         nanos);
     return new SamModel(null, spec, b, new LoadTimings(0, nanos[0] / 1e6, nanos[1] / 1e6));
   }

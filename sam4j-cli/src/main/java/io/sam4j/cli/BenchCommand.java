@@ -9,6 +9,11 @@ import io.sam4j.amg.AmgConfig;
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.OnnxModel;
+import io.sam4j.modeling.sam2.Sam2Encoders;
+import io.sam4j.modeling.sam2.Sam2Graphs;
+import io.sam4j.modeling.sam2.Sam2ModelSpec;
+import io.sam4j.transform.Sam2Preprocessor;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import io.sam4j.modeling.SamGraphs;
@@ -93,8 +98,10 @@ final class BenchCommand implements Callable<Integer> {
     // the measurements take a minute: a bar per measurement on a terminal, nothing in logs
     ProgressListener progress = Cli.countProgress(commandSpec.commandLine().getErr(), "calls",
         true);
+    Sam2ModelSpec sam2;
     try (SamModel m = model.load(commandSpec.commandLine().getErr());
          SamPredictor predictor = m.newPredictor()) {
+      sam2 = m.sam2Spec().orElse(null);
       out.put("model", m.name());
       out.put("threads", threads);
       out.put("precision", model.options().precision().name().toLowerCase(Locale.ROOT));
@@ -132,13 +139,22 @@ final class BenchCommand implements Callable<Integer> {
           threads);
     }
     StateDict sd = CheckpointReader.read(model.checkpoint(commandSpec.commandLine().getErr()));
-    var spec = SpecDetector.detect(sd, model.spec);
-    float[] input = SamPreprocessor.normalizeAndPad(SamPreprocessor.resize(img, spec.imageSize()),
-        spec.imageSize());
-    var encoder = SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT,
-        model.options().precision());
-    Map<String, FloatTensor> encoderIn = Map.of(SamGraphs.IMAGE,
-        new FloatTensor(input, new long[] {1, 3, spec.imageSize(), spec.imageSize()}));
+    OnnxModel encoder;
+    Map<String, FloatTensor> encoderIn;
+    if (sam2 != null) {
+      int s = sam2.imageSize();
+      encoder = Sam2Encoders.graph(sd, sam2, List.of(), model.options().precision());
+      encoderIn = Map.of(Sam2Graphs.IMAGE, new FloatTensor(Sam2Preprocessor.preprocess(img, s),
+          new long[] {1, 3, s, s}));
+    } else {
+      var spec = SpecDetector.detect(sd, model.specOrConfig());
+      float[] input = SamPreprocessor.normalizeAndPad(
+          SamPreprocessor.resize(img, spec.imageSize()), spec.imageSize());
+      encoder = SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT,
+          model.options().precision());
+      encoderIn = Map.of(SamGraphs.IMAGE,
+          new FloatTensor(input, new long[] {1, 3, spec.imageSize(), spec.imageSize()}));
+    }
     long flops = Profiling.flops(encoder, encoderIn, threads);
     if (profile) {
       ObjectNode ops = out.putObject("encoder_ops_ms");
@@ -169,7 +185,7 @@ final class BenchCommand implements Callable<Integer> {
   private void fp32Agreement(ObjectNode o, RgbImage img, List<Prompt> grid, float[] int8Embedding,
       List<Prediction> int8Predictions, int threads) {
     try (SamModel m = SamModel.load(model.checkpoint(commandSpec.commandLine().getErr()),
-            model.spec, new RuntimeOptions(threads, true, Precision.FP32));
+            model.specOrConfig(), new RuntimeOptions(threads, true, Precision.FP32));
          SamPredictor p = m.newPredictor()) {
       p.setImage(img);
       float[] e = p.embedding().data();

@@ -22,6 +22,11 @@ final class ModelOptions {
       description = "Model spec JSON for what the checkpoint does not say (e.g. head counts)")
   Path spec;
 
+  @Option(names = "--config", paramLabel = "CONFIG.yaml",
+      description = "The hydra YAML config of a SAM 2-family checkpoint (SAM 2 / 2.1, EfficientTAM,"
+          + " EdgeTAM) in the official format; not needed for the official checkpoints")
+  Path config;
+
   @Mixin ThreadsOption threads;
 
   @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
@@ -45,6 +50,15 @@ final class ModelOptions {
   }
 
   SamModel load(PrintWriter err) {
-    return SamModel.load(checkpoint(err), spec, options());
+    return SamModel.load(checkpoint(err), specOrConfig(), options());
+  }
+
+  /** The file given by --spec or --config (not both). */
+  Path specOrConfig() {
+    if (spec != null && config != null) {
+      throw new io.sam4j.SamException(io.sam4j.SamException.Kind.BAD_INPUT, "give --spec (a SAM"
+          + " 1-family JSON spec) or --config (a SAM 2-family YAML config), not both");
+    }
+    return spec != null ? spec : config;
   }
 }
