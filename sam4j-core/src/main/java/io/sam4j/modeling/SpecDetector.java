@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import io.sam4j.SamException;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
+import io.sam4j.modeling.edgesam.RepVitDetector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,11 +69,14 @@ public final class SpecDetector {
       encoder = vit(sd, enc, spec.path("name").asText(null));
     } else if (sd.has("image_encoder.patch_embed.seq.0.c.weight")) {
       encoder = tinyVit(sd, enc, spec.path("name").asText(null));
+    } else if (RepVitDetector.matches(sd)) {
+      encoder = RepVitDetector.detect(sd, enc, spec.path("name").asText(null));
     } else if (sd.has("image_encoder.trunk.patch_embed.proj.weight")) {
       throw unsupported("this is a SAM 2 checkpoint (Hiera image encoder); SAM 2 is not supported yet");
     } else {
-      throw unsupported("the checkpoint has no 'image_encoder.patch_embed' weights: it is not a SAM,"
-          + " MobileSAM or compatible checkpoint (its first keys: " + firstKeys(sd) + ")");
+      throw unsupported("the checkpoint has no 'image_encoder.patch_embed' or"
+          + " 'image_encoder.features' weights: it is not a SAM, MobileSAM, EdgeSAM or compatible"
+          + " checkpoint (its first keys: " + firstKeys(sd) + ")");
     }
     int dim = sd.get("prompt_encoder.no_mask_embed.weight").dim(1);
     JsonNode dec = spec.path("mask_decoder");
