@@ -73,7 +73,9 @@ public final class RepViT implements ImageEncoder {
       }
       taps.put(P + ".fuse_stage2", s2);
       try (GraphBuilder.Scope s = g.scope(P + ".fuse_stage3")) {
-        s3 = upsample(g, Conv2d.build(g, sd, P + ".fuse_stage3.op_list.0", stages[3], 1, 0, 1));
+        int side = spec.sideAfter(spec.stageEnds().get(3));
+        s3 = upsample(g, Conv2d.build(g, sd, P + ".fuse_stage3.op_list.0", stages[3], 1, 0, 1),
+            side);
       }
       taps.put(P + ".fuse_stage3", s3);
       x = g.op("Add", s2, s3);
@@ -108,9 +110,9 @@ public final class RepViT implements ImageEncoder {
   }
 
   /** {@code UpSampleLayer(factor=2, mode=upsample_mode)}, align_corners false. */
-  private Value upsample(GraphBuilder g, Value x) {
+  private Value upsample(GraphBuilder g, Value x, int side) {
     if (spec.upsampleMode().equals("bicubic")) {
-      return BicubicUpsample.build(g, x, 2);
+      return BicubicUpsample.build(g, x, side, side, 2);
     }
     Value scales = g.floats(new float[] {1f, 1f, 2f, 2f}, 4);
     return g.node("Resize", x, null, scales).attr("mode", "linear")

@@ -61,6 +61,18 @@ public record RepVitSpec(String name, int imgSize, int stemChannels, List<Block>
     return ends;
   }
 
+  /** The side of the feature map after block {@code block} (0-based; stride 2 halves it). */
+  public int sideAfter(int block) {
+    int side = (imgSize + 1) / 2;
+    side = (side + 1) / 2;
+    for (int i = 0; i <= block; i++) {
+      if (blocks.get(i).stride() == 2) {
+        side = (side + 1) / 2;
+      }
+    }
+    return side;
+  }
+
   @Override
   public String family() {
     return "EdgeSAM (RepViT)";

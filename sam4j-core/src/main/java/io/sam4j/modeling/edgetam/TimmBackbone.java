@@ -48,12 +48,12 @@ public final class TimmBackbone {
     return sd.has(P + ".stem.conv1.c.weight");
   }
 
-  /** The output widths of the four stages, from the shapes (the reference's channels, stride order). */
+  /** The output widths of the four stages, from the shapes, in stride order. */
   public List<Integer> channels() {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      String last = P + ".stages_" + i + ".blocks." + (blocks(i) - 1) + ".channel_mixer.conv2.c.weight";
-      out.add(sd.get(last).dim(0));
+      String last = P + ".stages_" + i + ".blocks." + (blocks(i) - 1);
+      out.add(sd.get(last + ".channel_mixer.conv2.c.weight").dim(0));
     }
     return out;
   }
@@ -108,7 +108,7 @@ public final class TimmBackbone {
     return RepVitMlp.residual(g, sd, x, b + ".channel_mixer.conv1", b + ".channel_mixer.conv2");
   }
 
-  /** {@code RepVitDownsample}: pre-block, depthwise stride-2, 1x1 to the new width, residual MLP. */
+  /** {@code RepVitDownsample}: pre-block, depthwise stride 2, 1x1 to the new width, residual MLP. */
   private Value downsample(GraphBuilder g, String d, Value x) {
     x = block(g, d + ".pre_block", x);
     int c = sd.get(d + ".spatial_downsample.c.weight").dim(0);

@@ -8,10 +8,13 @@ import io.sam4j.graph.Value;
  * (EdgeSAM's {@code UpSampleLayer}): cubic convolution with A = -0.75, source coordinate
  * {@code (dst + 0.5) / s - 0.5}, the four taps clamped to the edge, no antialiasing.
  *
- * <p>Written as ONNX {@code Resize} (mode cubic, {@code cubic_coeff_a} -0.75, half-pixel
- * coordinates, {@code exclude_outside} 0), which is the same function, edges included (ONNX pads
- * the input with its edge values, as PyTorch clamps tap indices); {@code BicubicUpsampleTest}
- * holds ONNX Runtime to {@link #reference} on random data.
+ * <p>Written as two products with fixed interpolation matrices, {@code A_h x A_w^T} ([oh, h] and
+ * [ow, w], four non-zero taps a row, clamped taps merged): the same sums as PyTorch's (each row's
+ * taps first, then the rows), within float rounding, and about 100 times faster than ONNX Runtime's
+ * cubic {@code Resize} (500 ms for EdgeSAM's 256 x 32 x 32 map on two cores). That {@code Resize}
+ * (mode cubic, {@code cubic_coeff_a} -0.75, half-pixel, {@code exclude_outside} 0) computes the
+ * same function bit for bit, edges included ({@link #resize}); {@code BicubicUpsampleTest} holds
+ * both to {@link #reference}.
  */
 public final class BicubicUpsample {
   /** PyTorch's bicubic constant. */
@@ -19,8 +22,45 @@ public final class BicubicUpsample {
 
   private BicubicUpsample() {}
 
-  /** Upsamples the last two axes of NCHW {@code x} by the integer {@code factor}. */
-  public static Value build(GraphBuilder g, Value x, int factor) {
+  /** Upsamples the last two axes (h x w) of NCHW {@code x} by the integer {@code factor}. */
+  public static Value build(GraphBuilder g, Value x, int h, int w, int factor) {
+    Value rowsT = g.floats(transpose(matrix(w, factor), w * factor, w), w, (long) w * factor);
+    Value cols = g.floats(matrix(h, factor), (long) h * factor, h);
+    return g.op("MatMul", cols, g.op("MatMul", x, rowsT));
+  }
+
+  /**
+   * The interpolation matrix [n * factor, n]: row o holds the four tap weights of output o, taps
+   * beyond the edge added to the edge pixel's weight.
+   */
+  public static float[] matrix(int n, int factor) {
+    int out = n * factor;
+    float[] m = new float[out * n];
+    float scale = 1f / factor;
+    for (int o = 0; o < out; o++) {
+      float r = (o + 0.5f) * scale - 0.5f;
+      int i0 = (int) Math.floor(r);
+      float[] wt = weights(r - i0);
+      for (int k = 0; k < 4; k++) {
+        int i = Math.min(Math.max(i0 - 1 + k, 0), n - 1);
+        m[o * n + i] += wt[k];
+      }
+    }
+    return m;
+  }
+
+  private static float[] transpose(float[] a, int rows, int cols) {
+    float[] t = new float[a.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = a[r * cols + c];
+      }
+    }
+    return t;
+  }
+
+  /** The same upsampling as ONNX Runtime's cubic {@code Resize} (slow; for comparison). */
+  public static Value resize(GraphBuilder g, Value x, int factor) {
     Value scales = g.floats(new float[] {1f, 1f, factor, factor}, 4);
     return g.node("Resize", x, null, scales).attr("mode", "cubic")
         .attr("cubic_coeff_a", A)

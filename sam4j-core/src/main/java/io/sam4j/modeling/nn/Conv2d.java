@@ -16,7 +16,8 @@ public final class Conv2d {
   public static Value build(GraphBuilder g, StateDict sd, String prefix, Value x, int stride,
       int pad, int groups) {
     Tensor w = sd.get(prefix + ".weight");
-    Value b = sd.has(prefix + ".bias") ? g.weight(prefix + ".bias", sd.get(prefix + ".bias")) : null;
+    String bias = prefix + ".bias";
+    Value b = sd.has(bias) ? g.weight(bias, sd.get(bias)) : null;
     return apply(g, x, g.weight(prefix + ".weight", w), b, w.dim(2), stride, pad, groups);
   }
 
