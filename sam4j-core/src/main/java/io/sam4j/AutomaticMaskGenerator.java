@@ -2,7 +2,9 @@ package io.sam4j;
 
 import io.sam4j.amg.AmgConfig;
 import io.sam4j.amg.MaskGeneration;
+import io.sam4j.amg.StabilityScore;
 import io.sam4j.image.RgbImage;
+import io.sam4j.modeling.ModelSpec;
 import io.sam4j.result.MaskRecord;
 import io.sam4j.transform.MaskPostprocessor;
 import java.util.List;
@@ -15,6 +17,9 @@ import java.util.function.Function;
  * For SAM 2-family models it follows {@code SAM2AutomaticMaskGenerator}: points in the square
  * input frame, masks upscaled straight to the crop size, and {@code min_mask_region_area} applied
  * to the low-res logits (holes filled, specks removed) instead of the full-resolution masks.
+ * Each record's {@code predicted_iou} (and what {@code pred_iou_thresh} filters) is the score the
+ * model's family uses ({@link ModelSpec.EncoderSpec#amgScore}): the IoU head's prediction, or for
+ * EdgeSAM the stability score of the low-res logits, as its generator computes it.
  *
  * <pre>{@code
  * try (SamModel model = SamModel.load(Path.of("mobile_sam.pt"))) {
@@ -73,6 +78,8 @@ public final class AutomaticMaskGenerator {
 
   /** Generates the masks of an image, reporting progress. */
   public List<MaskRecord> generate(RgbImage image, Progress progress) {
+    boolean lowResStability = model.sam2Spec().isEmpty()
+        && model.spec().encoder().amgScore() == ModelSpec.MaskScore.LOW_RES_STABILITY;
     try (SamPredictor predictor = model.newPredictor()) {
       ModelBackend backend = model.backend();
       int low = backend.lowResSize();
@@ -90,6 +97,9 @@ public final class AutomaticMaskGenerator {
         @Override
         public MaskGeneration.Decoded decode(List<io.sam4j.prompt.Prompt> prompts,
             double iouThreshold) {
+          if (lowResStability) {
+            return withStabilityScores(predictor.decodeRaw(prompts, Double.NaN));
+          }
           PromptDecoder.Output out = predictor.decodeRaw(prompts, iouThreshold);
           return new MaskGeneration.Decoded(out.lowRes(), out.iou(), out.masksPerPrompt(),
               out.rows());
@@ -111,5 +121,19 @@ public final class AutomaticMaskGenerator {
         }
       }, low, backend.imageSize(), progress::update).run();
     }
+  }
+
+  /** Decoder outputs (every prompt with masks) whose scores are the low-res stability scores. */
+  private MaskGeneration.Decoded withStabilityScores(PromptDecoder.Output out) {
+    int m = out.masksPerPrompt();
+    int side = model.spec().lowResSize() * model.spec().lowResSize();
+    float[] scores = new float[out.iou().length];
+    for (int i = 0; i < out.rows().length; i++) {
+      for (int t = 0; t < m; t++) {
+        scores[i * m + t] = StabilityScore.lowRes(out.lowRes(), (out.rows()[i] * m + t) * side,
+            side);
+      }
+    }
+    return new MaskGeneration.Decoded(out.lowRes(), scores, m, out.rows());
   }
 }

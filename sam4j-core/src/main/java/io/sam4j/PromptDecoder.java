@@ -103,8 +103,10 @@ final class PromptDecoder implements ModelBackend.Decoder {
       int[] rows = new int[b];
       int count = 0;
       for (int i = 0; i < b; i++) {
-        rows[i] = Double.isNaN(iouThreshold) || anyAbove(iou, i, m, batch.get(i).multimask(),
-            iouThreshold) ? count++ : -1;
+        Prompt p = batch.get(i);
+        // a prompt scored by stability needs its masks before any threshold can be applied
+        rows[i] = Double.isNaN(iouThreshold) || p.useStabilityScore()
+            || anyAbove(iou, i, m, p, iouThreshold) ? count++ : -1;
       }
       if (count == 0) {
         return new Output(new float[0], iou, m, rows);
@@ -130,9 +132,10 @@ final class PromptDecoder implements ModelBackend.Decoder {
     }
   }
 
-  /** Whether prompt i's returned masks (1..M-1 with multimask, else 0) include one above t. */
-  private static boolean anyAbove(float[] iou, int i, int m, boolean multimask, double t) {
-    for (int k = multimask ? 1 : 0; k < (multimask ? m : 1); k++) {
+  /** Whether the masks prompt i returns (see Prompt.firstMaskToken) include one above t. */
+  private static boolean anyAbove(float[] iou, int i, int m, Prompt p, double t) {
+    int first = p.firstMaskToken(m);
+    for (int k = first; k < first + p.numMultimaskOutputs(); k++) {
       if (iou[i * m + k] > t) {
         return true;
       }

@@ -1,5 +1,6 @@
 package io.sam4j;
 
+import io.sam4j.amg.StabilityScore;
 import io.sam4j.image.RgbImage;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.result.LowResPrediction;
@@ -106,7 +107,7 @@ public final class SamPredictor implements AutoCloseable {
     forEachBatch(prompts, (chunk, batch) -> {
       PromptDecoder.Output d = decoder.run(st, batch, Double.NaN);
       for (int j = 0; j < batch.size(); j++) {
-        out[chunk.get(j)] = toPrediction(st, batch.get(j).multimask(), d.lowRes(), d.iou(), j,
+        out[chunk.get(j)] = toPrediction(st, batch.get(j), d.lowRes(), d.iou(), j,
             d.masksPerPrompt());
       }
     });
@@ -170,14 +171,15 @@ public final class SamPredictor implements AutoCloseable {
       PromptDecoder.Output d = decoder.run(st, batch, Double.NaN);
       int m = d.masksPerPrompt();
       for (int i = 0; i < batch.size(); i++) {
-        boolean multi = batch.get(i).multimask();
-        int count = multi ? m - 1 : 1;
+        Prompt p = batch.get(i);
+        int count = p.numMultimaskOutputs();
+        int first = p.firstMaskToken(m);
         float[] iou = new float[count];
         float[][] logits = new float[count][];
         for (int j = 0; j < count; j++) {
-          int t = i * m + (multi ? 1 : 0) + j;
-          iou[j] = d.iou()[t];
+          int t = i * m + first + j;
           logits[j] = Arrays.copyOfRange(d.lowRes(), t * side, (t + 1) * side);
+          iou[j] = p.useStabilityScore() ? StabilityScore.lowRes(logits[j], 0, side) : d.iou()[t];
           clamp(logits[j]);
         }
         out[chunk.get(i)] = new LowResPrediction(iou, logits);
@@ -186,18 +188,23 @@ public final class SamPredictor implements AutoCloseable {
     return List.of(out);
   }
 
-  private Prediction toPrediction(ImageEmbedding st, boolean multimask, float[] low, float[] iou,
+  /**
+   * The masks a prompt asks for (see {@link Prompt#numMultimaskOutputs}), with IoU predictions or
+   * low-res stability scores.
+   */
+  private Prediction toPrediction(ImageEmbedding st, Prompt prompt, float[] low, float[] iou,
       int item, int tokens) {
     int side = backend.lowResSize();
-    int first = multimask ? 1 : 0;
-    int count = multimask ? tokens - 1 : 1;
+    int first = prompt.firstMaskToken(tokens);
+    int count = prompt.numMultimaskOutputs();
     float[] scores = new float[count];
     float[][] logits = new float[count][];
     for (int j = 0; j < count; j++) {
       int t = first + j;
       logits[j] = Arrays.copyOfRange(low, (item * tokens + t) * side * side,
           (item * tokens + t + 1) * side * side);
-      scores[j] = iou[item * tokens + t];
+      scores[j] = prompt.useStabilityScore()
+          ? StabilityScore.lowRes(logits[j], 0, side * side) : iou[item * tokens + t];
     }
     Mask[] masks = thresholded(st, logits);
     for (float[] l : logits) {

@@ -1,7 +1,6 @@
 package io.sam4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,27 +71,6 @@ class EncoderParityTest {
   }
 
   private static void checkStats(String what, float[] data, JsonNode ref, double tol) {
-    double sum = 0;
-    double max = 0;
-    for (float v : data) {
-      sum += v;
-      max = Math.max(max, Math.abs(v));
-    }
-    double mean = sum / data.length;
-    double var = 0;
-    for (float v : data) {
-      var += (v - mean) * (v - mean);
-    }
-    double std = Math.sqrt(var / (data.length - 1));
-    double refStd = ref.get("std").asDouble();
-    System.out.printf("%-50s mean %.6f/%.6f std %.6f/%.6f absmax %.4f/%.4f head0 %.6f/%.6f%n",
-        what, mean, ref.get("mean").asDouble(), std, refStd, max, ref.get("absmax").asDouble(),
-        data[0], ref.get("head").get(0).asDouble());
-    assertEquals(ref.get("mean").asDouble(), mean, tol * Math.max(1, refStd), what + " mean");
-    assertEquals(refStd, std, tol * Math.max(1, refStd), what + " std");
-    for (int i = 0; i < ref.get("head").size(); i++) {
-      assertEquals(ref.get("head").get(i).asDouble(), data[i], tol * Math.max(1, refStd),
-          what + " head[" + i + "]");
-    }
+    Fixtures.assertStats(what, data, ref, tol);
   }
 }

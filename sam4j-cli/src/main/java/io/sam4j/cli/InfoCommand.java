@@ -7,6 +7,7 @@ import io.sam4j.checkpoint.StateDict;
 import io.sam4j.io.Sha256;
 import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SpecDetector;
+import io.sam4j.modeling.edgesam.RepVitSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Spec;
     header = "Describe a checkpoint: architecture, dimensions, parameters, SHA-256.",
     mixinStandardHelpOptions = true,
     description = {
-        "Describe a checkpoint: detected architecture and dimensions, parameter counts, file",
-        "format, size and SHA-256.",
+        "Describe a checkpoint: detected family, architecture and dimensions, parameter counts,",
+        "file format, size and SHA-256.",
         "Example:",
         "  sam4j info mobile_sam.pt"})
 final class InfoCommand implements Callable<Integer> {
@@ -46,7 +47,9 @@ final class InfoCommand implements Callable<Integer> {
     o.put("size_bytes", Files.size(file));
     o.put("sha256", Sha256.of(file));
     o.put("architecture", ms.name());
-    o.put("image_encoder", ms.encoder() instanceof ModelSpec.VitSpec ? "ImageEncoderViT" : "TinyViT");
+    o.put("family", ms.encoder().family());
+    o.put("image_encoder", ms.encoder() instanceof ModelSpec.VitSpec ? "ImageEncoderViT"
+        : ms.encoder() instanceof RepVitSpec ? "RepViT" : "TinyViT");
     ObjectNode params = o.putObject("parameters");
     params.put("total", sd.parameterCount());
     for (String part : new String[] {"image_encoder", "prompt_encoder", "mask_decoder"}) {

@@ -46,7 +46,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "--prompts", required = true, paramLabel = "CASES.json",
       description = "JSON array of cases: name, point_coords, point_labels, box, "
-          + "multimask_output, mask_input_from")
+          + "multimask_output, mask_input_from; EdgeSAM's num_multimask_outputs (1, 3, 4) and "
+          + "use_stability_score")
   Path prompts;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory")

@@ -4,6 +4,11 @@ import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.nn.Conv2d;
+import io.sam4j.modeling.nn.Conv2dBn;
+import io.sam4j.modeling.nn.Gelu;
+import io.sam4j.modeling.nn.LayerNorm2d;
+import io.sam4j.modeling.nn.SamNeck;
 import io.sam4j.runtime.RuntimeOptions.Precision;
 
 /**
@@ -112,25 +117,9 @@ public final class Layers {
         weight(prefix + ".bias"), bias).domain("com.microsoft").attr("epsilon", eps).out();
   }
 
-  /**
-   * SAM's {@code LayerNorm2d} over the channel axis of NCHW, in the reference's order of operations:
-   * {@code u = mean(x)}, {@code s = mean((x-u)^2)}, {@code (x-u)/sqrt(s+eps)}, then scale and shift.
-   */
+  /** SAM's {@code LayerNorm2d} over the channel axis of NCHW (see {@link LayerNorm2d}). */
   public Value layerNorm2d(String prefix, Value x, float eps) {
-    Tensor w = param(prefix, "weight");
-    long c = w.numel();
-    // the channel means as a 1x1 convolution with weights 1/C: ONNX Runtime's ReduceMean over a
-    // strided axis is several times slower (1.5 ms against 0.2 ms per mean in the encoder neck)
-    float[] inverse = new float[(int) c];
-    java.util.Arrays.fill(inverse, 1f / c);
-    Value avg = g.weight("channel_mean." + c, inverse, 1, c, 1, 1);
-    Value u = g.op("Conv", x, avg);
-    Value d = g.op("Sub", x, u);
-    Value s = g.op("Conv", g.op("Mul", d, d), avg);
-    Value n = g.op("Div", d, g.op("Sqrt", g.op("Add", s, g.scalar(eps))));
-    Value scale = g.weight(prefix + ".weight", w.toFloatArray(), c, 1, 1);
-    Value shift = g.weight(prefix + ".bias", param(prefix, "bias").toFloatArray(), c, 1, 1);
-    return g.op("Add", g.op("Mul", scale, n), shift);
+    return LayerNorm2d.build(g, sd, prefix, x, eps);
   }
 
   /** {@code nn.Conv2d} with square kernel; bias when the checkpoint has one. */
@@ -140,36 +129,13 @@ public final class Layers {
     return conv(x, w, b, param(prefix, "weight").dim(2), stride, pad, groups);
   }
 
-  /**
-   * TinyViT's {@code Conv2d_BN} ({@code prefix.c} then {@code prefix.bn}, eval mode), folded into one
-   * convolution: {@code w' = w * gamma / sqrt(var + eps)}, {@code b' = beta - mean * gamma / sqrt(var + eps)}.
-   */
+  /** TinyViT's {@code Conv2d_BN}, folded into one convolution (see {@link Conv2dBn}). */
   public Value conv2dBn(String prefix, Value x, int stride, int pad, int groups) {
-    Tensor w = param(prefix + ".c", "weight");
-    float[] wf = w.toFloatArray();
-    float[] gamma = param(prefix + ".bn", "weight").toFloatArray();
-    float[] beta = param(prefix + ".bn", "bias").toFloatArray();
-    float[] mean = param(prefix + ".bn", "running_mean").toFloatArray();
-    float[] var = param(prefix + ".bn", "running_var").toFloatArray();
-    int out = w.dim(0);
-    int per = wf.length / out;
-    float[] bias = new float[out];
-    for (int o = 0; o < out; o++) {
-      double k = gamma[o] / Math.sqrt((double) var[o] + 1e-5);
-      for (int i = 0; i < per; i++) {
-        wf[o * per + i] = (float) (wf[o * per + i] * k);
-      }
-      bias[o] = (float) (beta[o] - mean[o] * k);
-    }
-    Value wv = g.weight(prefix + ".fused.weight", wf, w.shape());
-    Value bv = g.weight(prefix + ".fused.bias", bias, out);
-    return conv(x, wv, bv, w.dim(2), stride, pad, groups);
+    return Conv2dBn.build(g, sd, prefix, x, stride, pad, groups);
   }
 
   private Value conv(Value x, Value w, Value b, int k, int stride, int pad, int groups) {
-    GraphBuilder.NodeBuilder n = b == null ? g.node("Conv", x, w) : g.node("Conv", x, w, b);
-    return n.attrInts("kernel_shape", (long) k, k).attrInts("strides", (long) stride, stride)
-        .attrInts("pads", (long) pad, pad, pad, pad).attr("group", (long) groups).out();
+    return Conv2d.apply(g, x, w, b, k, stride, pad, groups);
   }
 
   /** {@code nn.ConvTranspose2d} with kernel = stride (the decoder's 2x upscaling). */
@@ -185,16 +151,12 @@ public final class Layers {
    * every SAM 1 image encoder.
    */
   public Value neck(String prefix, Value nchw) {
-    Value n = conv2d(prefix + ".0", nchw, 1, 0, 1);
-    n = layerNorm2d(prefix + ".1", n, 1e-6f);
-    n = conv2d(prefix + ".2", n, 1, 1, 1);
-    return layerNorm2d(prefix + ".3", n, 1e-6f);
+    return SamNeck.build(g, sd, prefix, nchw);
   }
 
-  /** {@code nn.GELU()}: the exact form {@code x * 0.5 * (1 + erf(x / sqrt(2)))}. */
+  /** {@code nn.GELU()}, exact (see {@link Gelu}). */
   public Value gelu(Value x) {
-    Value e = g.op("Erf", g.op("Div", x, g.scalar((float) Math.sqrt(2.0))));
-    return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", e, g.scalar(1f)));
+    return Gelu.build(g, x);
   }
 
   /** {@code nn.ReLU}. */

@@ -26,13 +26,39 @@ public record ModelSpec(String name, EncoderSpec encoder, int promptEmbedDim, in
     return embeddingSize() * 4;
   }
 
-  /** An image encoder's spec. */
-  public sealed interface EncoderSpec permits VitSpec, TinyVitSpec {
+  /**
+   * An image encoder's spec: the seam between the SAM 1 families (SAM's ViT and MobileSAM's TinyViT
+   * here, EdgeSAM's RepViT in {@code io.sam4j.modeling.edgesam}). Not sealed: Java allows a sealed
+   * type outside a named module to permit only classes of its own package, and each family keeps
+   * its spec in its own package.
+   */
+  public interface EncoderSpec {
     /** The architecture's short name. */
     String name();
 
     /** Input side in pixels. */
     int imgSize();
+
+    /** The family and encoder as people call them, such as {@code SAM (ViT)}. */
+    default String family() {
+      return "SAM (" + name() + ")";
+    }
+
+    /** The score the family's automatic mask generator reports and filters by. */
+    default MaskScore amgScore() {
+      return MaskScore.IOU_PREDICTION;
+    }
+  }
+
+  /** What a family's automatic mask generator uses as each mask's predicted quality. */
+  public enum MaskScore {
+    /** The IoU head's prediction (SAM, MobileSAM). */
+    IOU_PREDICTION,
+    /**
+     * The stability score of the 256x256 low-res logits at offset 1 (EdgeSAM, whose generator
+     * leaves {@code use_stability_score} at {@code predict_torch}'s default, true).
+     */
+    LOW_RES_STABILITY
   }
 
   /** {@code ImageEncoderViT}'s arguments. */
@@ -41,6 +67,11 @@ public record ModelSpec(String name, EncoderSpec encoder, int promptEmbedDim, in
       implements EncoderSpec {
     public VitSpec {
       globalAttnIndexes = List.copyOf(globalAttnIndexes);
+    }
+
+    @Override
+    public String family() {
+      return "SAM (ViT)";
     }
   }
 
@@ -52,6 +83,11 @@ public record ModelSpec(String name, EncoderSpec encoder, int promptEmbedDim, in
       depths = depths.clone();
       numHeads = numHeads.clone();
       windowSizes = windowSizes.clone();
+    }
+
+    @Override
+    public String family() {
+      return "MobileSAM (TinyViT)";
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.sam4j.graph.ElemType;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.edgesam.RepViT;
+import io.sam4j.modeling.edgesam.RepVitSpec;
 import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,9 @@ public final class SamGraphs {
   public static ImageEncoder imageEncoder(StateDict sd, ModelSpec spec, Precision precision) {
     if (spec.encoder() instanceof ModelSpec.VitSpec v) {
       return new ImageEncoderViT(sd, v, precision);
+    }
+    if (spec.encoder() instanceof RepVitSpec r) {
+      return new RepViT(sd, r);
     }
     return new TinyViT(sd, (ModelSpec.TinyVitSpec) spec.encoder(), precision);
   }

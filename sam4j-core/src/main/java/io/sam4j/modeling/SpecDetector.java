@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import io.sam4j.SamException;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
+import io.sam4j.modeling.edgesam.RepVitDetector;
 import io.sam4j.modeling.sam2.Sam2Detector;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -69,13 +70,16 @@ public final class SpecDetector {
       encoder = vit(sd, enc, spec.path("name").asText(null));
     } else if (sd.has("image_encoder.patch_embed.seq.0.c.weight")) {
       encoder = tinyVit(sd, enc, spec.path("name").asText(null));
+    } else if (RepVitDetector.matches(sd)) {
+      encoder = RepVitDetector.detect(sd, enc, spec.path("name").asText(null));
     } else if (Sam2Detector.familyOf(sd) != null) {
       throw unsupported("this is a SAM 2-family checkpoint (" + Sam2Detector.familyOf(sd)
           .displayName() + "), not a SAM 1 one: load it through the SAM 2-family loader"
           + " (Sam2Detector, Sam2Config)");
     } else {
-      throw unsupported("the checkpoint has no 'image_encoder.patch_embed' weights: it is not a SAM,"
-          + " MobileSAM or compatible checkpoint (its first keys: " + firstKeys(sd) + ")");
+      throw unsupported("the checkpoint has no 'image_encoder.patch_embed' or"
+          + " 'image_encoder.features' weights: it is not a SAM, MobileSAM, EdgeSAM or compatible"
+          + " checkpoint (its first keys: " + firstKeys(sd) + ")");
     }
     int dim = sd.get("prompt_encoder.no_mask_embed.weight").dim(1);
     JsonNode dec = spec.path("mask_decoder");

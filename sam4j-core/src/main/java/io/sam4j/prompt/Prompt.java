@@ -7,23 +7,36 @@ import java.util.Optional;
 
 /**
  * One prompt set for one object: points, an optional box, an optional mask input (the low-res
- * logits of an earlier prediction) and whether to return three candidate masks or one. Immutable.
+ * logits of an earlier prediction), how many masks to return and which score to return with them.
+ * Immutable.
+ *
+ * <p>The decoder predicts four masks (mask tokens 0..3). {@code multimask(true)} returns tokens
+ * 1..3, {@code multimask(false)} token 0, as SAM's {@code multimask_output}; EdgeSAM's
+ * {@code num_multimask_outputs} also allows 4, tokens 0..3 in order. With
+ * {@code useStabilityScore(true)} the scores are the stability scores of the 256x256 low-res logits
+ * ({@code count(logit > 1) / count(logit > -1)}, EdgeSAM's {@code use_stability_score}) instead of
+ * the IoU head's predictions.
  *
  * <pre>{@code
  * Prompt p = Prompt.builder().point(500, 375, Label.FOREGROUND).multimask(true).build();
+ * Prompt all = Prompt.builder().point(500, 375, Label.FOREGROUND).numMultimaskOutputs(4)
+ *     .useStabilityScore(true).build();
  * }</pre>
  */
 public final class Prompt {
   private final List<Point> points;
   private final Box box;
   private final float[] maskInput;
-  private final boolean multimask;
+  private final int numMultimaskOutputs;
+  private final boolean useStabilityScore;
 
-  private Prompt(List<Point> points, Box box, float[] maskInput, boolean multimask) {
+  private Prompt(List<Point> points, Box box, float[] maskInput, int numMultimaskOutputs,
+      boolean useStabilityScore) {
     this.points = List.copyOf(points);
     this.box = box;
     this.maskInput = maskInput == null ? null : maskInput.clone();
-    this.multimask = multimask;
+    this.numMultimaskOutputs = numMultimaskOutputs;
+    this.useStabilityScore = useStabilityScore;
   }
 
   public static Builder builder() {
@@ -49,9 +62,37 @@ public final class Prompt {
     return maskInput == null ? null : maskInput.clone();
   }
 
-  /** Whether three masks are returned instead of one. */
+  /** Whether several masks are returned (3 or 4) instead of one. */
   public boolean multimask() {
-    return multimask;
+    return numMultimaskOutputs > 1;
+  }
+
+  /** How many masks are returned: 1, 3 or 4. */
+  public int numMultimaskOutputs() {
+    return numMultimaskOutputs;
+  }
+
+  /** Whether the scores are low-res stability scores instead of the IoU head's predictions. */
+  public boolean useStabilityScore() {
+    return useStabilityScore;
+  }
+
+  /**
+   * The first of the {@link #numMultimaskOutputs} consecutive mask tokens returned, for a decoder
+   * with {@code tokens} mask tokens: 0 for one mask, 1 for all but the first, 0 for all.
+   *
+   * @throws SamException when the decoder has too few mask tokens for the count asked
+   */
+  public int firstMaskToken(int tokens) {
+    if (numMultimaskOutputs == 1 || numMultimaskOutputs == tokens) {
+      return 0;
+    }
+    if (numMultimaskOutputs == tokens - 1) {
+      return 1;
+    }
+    throw new SamException(SamException.Kind.BAD_PROMPT, "num_multimask_outputs "
+        + numMultimaskOutputs + " does not fit this model's decoder, which has " + tokens
+        + " mask tokens (it can return 1, " + (tokens - 1) + " or " + tokens + " masks)");
   }
 
   /**
@@ -70,7 +111,8 @@ public final class Prompt {
     private final List<Point> points = new ArrayList<>();
     private Box box;
     private float[] maskInput;
-    private boolean multimask;
+    private int numMultimaskOutputs = 1;
+    private boolean useStabilityScore;
 
     public Builder point(double x, double y, Label label) {
       points.add(new Point(x, y, label));
@@ -107,8 +149,29 @@ public final class Prompt {
       return this;
     }
 
+    /** Three masks (tokens 1..3) or one (token 0), as SAM's {@code multimask_output}. */
     public Builder multimask(boolean m) {
-      multimask = m;
+      numMultimaskOutputs = m ? 3 : 1;
+      return this;
+    }
+
+    /**
+     * EdgeSAM's {@code num_multimask_outputs}: 1 (token 0), 3 (tokens 1..3) or 4 (tokens 0..3).
+     *
+     * @throws SamException for any other count
+     */
+    public Builder numMultimaskOutputs(int n) {
+      if (n != 1 && n != 3 && n != 4) {
+        throw new SamException(SamException.Kind.BAD_PROMPT,
+            "num_multimask_outputs must be 1, 3 or 4, got " + n);
+      }
+      numMultimaskOutputs = n;
+      return this;
+    }
+
+    /** Scores from the low-res logits' stability instead of the IoU head (default false). */
+    public Builder useStabilityScore(boolean u) {
+      useStabilityScore = u;
       return this;
     }
 
@@ -117,7 +180,7 @@ public final class Prompt {
         throw new SamException(SamException.Kind.BAD_PROMPT,
             "the prompt is empty: give at least one point, a box or a mask input");
       }
-      return new Prompt(points, box, maskInput, multimask);
+      return new Prompt(points, box, maskInput, numMultimaskOutputs, useStabilityScore);
     }
   }
 }

@@ -23,18 +23,36 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * {@code mask_input_from} names an earlier case whose highest-IoU mask's low-res logits become this
- * case's mask input.
+ * case's mask input. EdgeSAM's predictor options may be given too: {@code num_multimask_outputs}
+ * (1, 3 or 4; it must agree with {@code multimask_output} when both are given) and
+ * {@code use_stability_score} (see {@link Prompt}).
  *
  * @param name a file-name-safe identifier
  * @param points the points (possibly none)
  * @param box the box, or null
- * @param multimask whether three masks are wanted
+ * @param multimask whether several masks are wanted
  * @param maskInputFrom the earlier case to take the mask input from, or null
+ * @param numMultimaskOutputs how many masks: 1, 3 or 4 (more than 1 exactly when multimask)
+ * @param useStabilityScore whether the scores are low-res stability scores
  */
 public record PromptCase(String name, List<Point> points, Box box, boolean multimask,
-    String maskInputFrom) {
+    String maskInputFrom, int numMultimaskOutputs, boolean useStabilityScore) {
   public PromptCase {
     points = List.copyOf(points);
+    if (numMultimaskOutputs != 1 && numMultimaskOutputs != 3 && numMultimaskOutputs != 4) {
+      throw new IllegalArgumentException("num_multimask_outputs must be 1, 3 or 4, got "
+          + numMultimaskOutputs);
+    }
+    if (multimask != (numMultimaskOutputs > 1)) {
+      throw new IllegalArgumentException("multimask " + multimask + " contradicts "
+          + numMultimaskOutputs + " mask outputs");
+    }
+  }
+
+  /** A case with SAM's options only: three masks or one, IoU predictions as scores. */
+  public PromptCase(String name, List<Point> points, Box box, boolean multimask,
+      String maskInputFrom) {
+    this(name, points, box, multimask, maskInputFrom, multimask ? 3 : 1, false);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -118,7 +136,25 @@ public record PromptCase(String name, List<Point> points, Box box, boolean multi
       if (points.isEmpty() && box == null && from == null) {
         throw bad(where, "has no points, box or mask_input_from");
       }
-      return new PromptCase(name, points, box, c.path("multimask_output").asBoolean(false), from);
+      boolean multimask = c.path("multimask_output").asBoolean(false);
+      int outputs = multimask ? 3 : 1;
+      JsonNode n = c.path("num_multimask_outputs");
+      if (!n.isMissingNode() && !n.isNull()) {
+        if (!n.isIntegralNumber() || n.asInt() != 1 && n.asInt() != 3 && n.asInt() != 4) {
+          throw bad(where, "\"num_multimask_outputs\" must be 1, 3 or 4, got " + n);
+        }
+        outputs = n.asInt();
+        if (c.hasNonNull("multimask_output") && multimask != outputs > 1) {
+          throw bad(where, "\"multimask_output\": " + multimask + " contradicts"
+              + " \"num_multimask_outputs\": " + outputs + " (true goes with 3 or 4, false with 1)");
+        }
+        multimask = outputs > 1;
+      }
+      JsonNode u = c.path("use_stability_score");
+      if (!u.isMissingNode() && !u.isNull() && !u.isBoolean()) {
+        throw bad(where, "\"use_stability_score\" must be true or false, got " + u);
+      }
+      return new PromptCase(name, points, box, multimask, from, outputs, u.asBoolean(false));
     } catch (SamException e) {
       if (e.getMessage().startsWith(where)) {
         throw e;
@@ -137,7 +173,7 @@ public record PromptCase(String name, List<Point> points, Box box, boolean multi
     if (maskInput != null) {
       b.maskInput(maskInput);
     }
-    return b.multimask(multimask).build();
+    return b.numMultimaskOutputs(numMultimaskOutputs).useStabilityScore(useStabilityScore).build();
   }
 
   private static SamException bad(String where, String what) {

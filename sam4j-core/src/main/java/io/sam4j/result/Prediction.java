@@ -3,9 +3,9 @@ package io.sam4j.result;
 import java.util.List;
 
 /**
- * The answer to one prompt set: N masks at the original image size (N = 3 with multimask, else 1),
- * their predicted IoU, and their low-res logits (N x side x side, side = 256) that can be fed back
- * as a mask input. Immutable.
+ * The answer to one prompt set: N masks at the original image size (N = 1, 3 or 4, as the prompt
+ * asks), their scores (predicted IoU, or low-res stability when the prompt asks for it), and their
+ * low-res logits (N x side x side, side = 256) that can be fed back as a mask input. Immutable.
  */
 public final class Prediction {
   private final List<Mask> masks;

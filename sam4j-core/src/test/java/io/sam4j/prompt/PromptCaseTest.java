@@ -113,4 +113,43 @@ class PromptCaseTest {
     assertEquals(new Point(-500, 1e6, Label.IGNORE), cases.get(0).points().get(0));
     assertEquals(new Box(-10, -10, 99999, 99999), cases.get(0).box());
   }
+
+  @Test
+  void readsEdgeSamPredictorOptions() throws Exception {
+    List<PromptCase> cases = parse("[{\"name\": \"a\", \"point_coords\": [[1, 2]],"
+        + " \"point_labels\": [1], \"multimask_output\": true, \"num_multimask_outputs\": 4,"
+        + " \"use_stability_score\": true},"
+        + " {\"name\": \"b\", \"box\": [1, 2, 3, 4], \"num_multimask_outputs\": 3},"
+        + " {\"name\": \"c\", \"box\": [1, 2, 3, 4], \"multimask_output\": false,"
+        + " \"num_multimask_outputs\": 1, \"use_stability_score\": false},"
+        + " {\"name\": \"d\", \"box\": [1, 2, 3, 4], \"multimask_output\": true}]");
+    Prompt a = cases.get(0).prompt(null);
+    assertEquals(4, a.numMultimaskOutputs());
+    assertTrue(a.useStabilityScore());
+    assertEquals(0, a.firstMaskToken(4));
+    Prompt b = cases.get(1).prompt(null);
+    assertTrue(b.multimask());
+    assertEquals(1, b.firstMaskToken(4));
+    assertEquals(false, b.useStabilityScore());
+    assertEquals(1, cases.get(2).prompt(null).numMultimaskOutputs());
+    assertEquals(3, cases.get(3).prompt(null).numMultimaskOutputs());
+  }
+
+  @Test
+  void refusesBadEdgeSamPredictorOptions() {
+    String box = "\"name\": \"a\", \"box\": [1, 2, 3, 4], ";
+    assertTrue(error("[{" + box + "\"num_multimask_outputs\": 2}]")
+        .contains("\"num_multimask_outputs\" must be 1, 3 or 4, got 2"));
+    assertTrue(error("[{" + box + "\"num_multimask_outputs\": 3.5}]")
+        .contains("must be 1, 3 or 4"));
+    assertTrue(error("[{" + box + "\"num_multimask_outputs\": \"4\"}]")
+        .contains("must be 1, 3 or 4"));
+    assertTrue(error("[{" + box + "\"multimask_output\": false, \"num_multimask_outputs\": 4}]")
+        .contains("contradicts"));
+    assertTrue(error("[{" + box + "\"use_stability_score\": 1}]")
+        .contains("\"use_stability_score\" must be true or false"));
+    SamException e = assertThrows(SamException.class, () -> Prompt.builder().box(1, 2, 3, 4)
+        .numMultimaskOutputs(4).build().firstMaskToken(3));
+    assertTrue(e.getMessage().contains("does not fit this model's decoder"), e.getMessage());
+  }
 }
