@@ -23,6 +23,7 @@ final class ExecutorModels {
   private static final Map<Key, SamModel> MODELS = new HashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
   private static boolean hooked;
+  private static final long BUILD_STACK_BYTES = 256L << 20;
 
   private ExecutorModels() {}
 
@@ -35,7 +36,7 @@ final class ExecutorModels {
   static synchronized SamModel get(Key key, Runnable onLoad) {
     SamModel m = MODELS.get(key);
     if (m == null) {
-      m = SamModel.load(key.checkpoint(), key.spec(), key.options());
+      m = build(key);
       MODELS.put(key, m);
       LOADS.incrementAndGet();
       onLoad.run();
@@ -46,6 +47,37 @@ final class ExecutorModels {
       }
     }
     return m;
+  }
+
+  /**
+   * Builds a model on a thread of its own with a large stack: Spark's task threads have the
+   * JVM's default stack (1 MiB), which building the graphs and optimizing the ONNX Runtime
+   * sessions overflows (the JVM then dies with a segmentation fault, not an error).
+   */
+  private static SamModel build(Key key) {
+    SamModel[] made = new SamModel[1];
+    Throwable[] failed = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        made[0] = SamModel.load(key.checkpoint(), key.spec(), key.options());
+      } catch (Throwable e) {
+        failed[0] = e;
+      }
+    }, "sam4j-model-build", BUILD_STACK_BYTES);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while building the model", e);
+    }
+    if (failed[0] instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failed[0] instanceof Error err) {
+      throw err;
+    }
+    return made[0];
   }
 
   /** How many models this JVM has built (for tests and the job summary). */
