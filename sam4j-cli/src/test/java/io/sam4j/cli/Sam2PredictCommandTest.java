@@ -17,23 +17,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code sam4j predict --config} for the SAM 2 families, as the hidden check runs it: from the
+ * {@code sam4j predict --config} for the SAM 2 families (SAM 2.1, EfficientTAM, EdgeTAM), as the hidden check runs it: from the
  * reference's decoded pixels (embeddings 1e-4 here, 1e-3 in the check; IoU 1e-3; low-res logits
- * 1e-3; masks differing on at most 0.1%) and from the JPEG (embeddings 1e-2, masks 0.5%).
+ * 1e-3 — EdgeTAM's stored logits are rounded to 11 mantissa bits, 1.1e-4 at most; masks differing on at most 0.1%) and from the JPEG (embeddings 1e-2, masks 0.5%).
  */
 class Sam2PredictCommandTest {
   @TempDir Path dir;
 
   @ParameterizedTest
   @CsvSource({"sam2.1_hiera_fixture, dog", "sam2.1_hiera_fixture, picture1",
-      "efficienttam_fixture, dog", "efficienttam_fixture, picture1"})
+      "efficienttam_fixture, dog", "efficienttam_fixture, picture1", "edgetam_fixture, dog",
+      "edgetam_fixture, picture1"})
   void decodedPixelsGiveTheReferenceOutputs(String model, String image) throws IOException {
     Path out = run(model, image, image + ".decoded.png");
     check(model, image, out, 1e-4, 0.001, true);
   }
 
   @ParameterizedTest
-  @CsvSource({"sam2.1_hiera_fixture, dog", "efficienttam_fixture, picture1"})
+  @CsvSource({"sam2.1_hiera_fixture, dog", "efficienttam_fixture, picture1",
+      "edgetam_fixture, dog"})
   void jpegIsWithinTheJpegTolerance(String model, String image) throws IOException {
     Path out = run(model, image, image + ".jpg");
     check(model, image, out, 1e-2, 0.005, false);

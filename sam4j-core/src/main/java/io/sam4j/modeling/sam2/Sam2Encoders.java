@@ -7,6 +7,7 @@ import io.sam4j.graph.ElemType;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.modeling.efficienttam.EfficientTamEncoder;
 import io.sam4j.modeling.efficienttam.EfficientTamEncoderSpec;
+import io.sam4j.modeling.edgetam.TimmBackbone;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
@@ -112,6 +113,10 @@ public final class Sam2Encoders {
     Sam2TrunkSpec t = ((ImageEncoderSpec) spec.encoder()).trunk();
     if (t instanceof HieraSpec h) {
       return new Hiera(sd, h, spec.imageSize(), precision);
+    }
+    if (t instanceof TimmRepVitTrunkSpec && TimmBackbone.matches(sd)) {
+      // EdgeTAM: timm's RepViT, widths and depths from the checkpoint (batch norm folded)
+      return new TimmBackbone(sd)::build;
     }
     throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "the " + t.name() + " trunk of "
         + spec.name() + " is not built here yet");
