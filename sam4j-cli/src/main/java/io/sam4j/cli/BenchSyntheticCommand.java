@@ -2,18 +2,15 @@ package io.sam4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sam4j.checkpoint.StateDict;
-import io.sam4j.graph.GraphBuilder;
-import io.sam4j.modeling.ModelSpec;
-import io.sam4j.modeling.SamGraphs;
-import io.sam4j.modeling.SyntheticVit;
+import io.sam4j.graph.OnnxModel;
+import io.sam4j.modeling.SyntheticEncoders;
+import io.sam4j.runtime.Profiling;
 import io.sam4j.registry.ProgressListener;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;
 import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -24,32 +21,35 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sam4j bench-synthetic}: how fast SAM's ViT-B/L/H image encoders run here in fp32 and
- * int8, with random weights of the official shapes, so that no 2.5 GB checkpoint is needed.
+ * {@code sam4j bench-synthetic}: how fast the official image encoders of every family run here in
+ * fp32 and int8, with random weights of their shapes, so that no checkpoint is needed.
  */
 @Command(
     name = "bench-synthetic",
-    header = "Time a ViT-B/L/H encoder with random weights, fp32 against int8, as JSON.",
+    header = "Time an official image encoder with random weights, fp32 against int8, as JSON.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Build SAM's ViT-B, ViT-L or ViT-H image encoder with random weights of the official",
-        "shapes (no checkpoint needed; the embeddings mean nothing) and print one JSON object:",
-        "encoder_ms_fp32 and encoder_ms_int8 {median, min, max} over --runs after a warm-up,",
-        "int8_speedup (ratio of the medians), embedding_rel_l2 (int8 against fp32) and peak_rss_mb.",
-        "ViT-H needs about 10 GB of memory (SAM4J_JAVA_OPTS=-Xmx12g for bin/sam4j) and a minute",
-        "or two per precision on two cores.",
+        "Build an official image encoder (SAM ViT-B/L/H, SAM 2.1 Hiera-T/S/B+/L, EfficientTAM-Ti/S,",
+        "EdgeTAM, EdgeSAM) with random weights of its shapes (no checkpoint needed; the embeddings",
+        "mean nothing) and print one JSON object: encoder_ms_fp32 and encoder_ms_int8 {median, min,",
+        "max} over --runs after a warm-up, graph and session build times, encoder_gflops (2 x",
+        "multiply-adds, as bench counts them), matmul_peak_gflops_per_s (ONNX Runtime's 2048^3",
+        "MatMul, measured in the same run), fraction_of_matmul_peak, int8_speedup,",
+        "embedding_rel_l2 (int8 against fp32) and peak_rss_mb. ViT-H needs about 10 GB of memory",
+        "(SAM4J_JAVA_OPTS=-Xmx12g for bin/sam4j).",
         "Example:",
-        "  sam4j bench-synthetic --arch vit_h --runs 1 --json"})
+        "  sam4j bench-synthetic --arch hiera_t --runs 3 --json"})
 final class BenchSyntheticCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
   @Option(names = "--arch", required = true, paramLabel = "A",
-      description = "vit_b, vit_l or vit_h")
+      description = "vit_b, vit_l, vit_h (SAM), hiera_t, hiera_s, hiera_b+, hiera_l (SAM 2.1),"
+          + " efficienttam_ti, efficienttam_s, edgetam, edge_sam")
   String arch;
 
   @Option(names = "--depth", paramLabel = "N",
-      description = "Keep only the first N blocks (default: all), for a quick run")
+      description = "Keep only the first N blocks of a ViT (default: all), for a quick run")
   Integer depth;
 
   @Option(names = "--runs", defaultValue = "3",
@@ -64,47 +64,62 @@ final class BenchSyntheticCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Cli.requireAtLeastOne(commandSpec.commandLine(), "--runs", runs);
-    ModelSpec.VitSpec vit;
+    SyntheticEncoders.Arch a;
     try {
-      vit = SyntheticVit.spec(arch);
-      if (depth != null) {
-        vit = SyntheticVit.truncated(vit, depth);
-      }
+      a = SyntheticEncoders.get(arch, depth);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
     }
-    ModelSpec spec = SyntheticVit.model(vit);
-    StateDict sd = SyntheticVit.weights(vit, 1);
-    int s = spec.imageSize();
+    int s = a.imageSize();
     float[] image = new float[3 * s * s];
     SplittableRandom rnd = new SplittableRandom(2);
     for (int i = 0; i < image.length; i++) {
       image[i] = (float) rnd.nextDouble(-2, 2);
     }
-    Map<String, FloatTensor> in = Map.of(SamGraphs.IMAGE,
+    Map<String, FloatTensor> in = Map.of(a.inputName(),
         new FloatTensor(image, new long[] {1, 3, s, s}));
+    int threadCount = new RuntimeOptions(threads.threads, true).effectiveThreads();
     ProgressListener progress = Cli.countProgress(commandSpec.commandLine().getErr(), "runs",
         true);
     Map<Precision, double[]> times = new EnumMap<>(Precision.class);
     Map<Precision, float[]> embeddings = new EnumMap<>(Precision.class);
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    out.put("model", a.name() + " (random weights)");
+    if (depth != null) {
+      out.put("depth", depth);
+    }
+    out.put("threads", threadCount);
+    long flops = 0;
     for (Precision p : Precision.values()) {
       RuntimeOptions options = new RuntimeOptions(threads.threads, true, p);
-      try (InferenceSession session = InferenceSession.create("synthetic " + vit.name(),
-          SamGraphs.encoder(sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT, p), options)) {
+      long t0 = System.nanoTime();
+      OnnxModel graph = a.graph(p);
+      long t1 = System.nanoTime();
+      try (InferenceSession session = InferenceSession.create("synthetic " + a.name(), graph,
+          options)) {
+        long t2 = System.nanoTime();
+        String key = p.name().toLowerCase(Locale.ROOT);
+        out.put("graph_build_ms_" + key, (t1 - t0) / 1e6);
+        out.put("session_build_ms_" + key, (t2 - t1) / 1e6);
         // this first run, whose embedding is kept, is also the warm-up of the timed ones
-        embeddings.put(p, session.run(in).get(SamGraphs.IMAGE_EMBEDDINGS).data());
-        times.put(p, BenchCommand.time(progress, p.name().toLowerCase(Locale.ROOT) + " encoder",
-            0, runs, () -> session.run(in)));
+        embeddings.put(p, session.run(in).get(a.outputName()).data());
+        times.put(p, BenchCommand.time(progress, key + " encoder", 0, runs,
+            () -> session.run(in)));
+      }
+      if (p == Precision.FP32) {
+        flops = Profiling.flops(graph, in, threadCount);
       }
     }
-    ObjectNode out = new ObjectMapper().createObjectNode();
-    out.put("model", vit.name() + " (random weights)");
-    out.put("depth", vit.depth());
-    out.put("threads", new RuntimeOptions(threads.threads, true).effectiveThreads());
     for (Precision p : Precision.values()) {
       BenchCommand.stats(out.putObject("encoder_ms_" + p.name().toLowerCase(Locale.ROOT)),
           times.get(p));
     }
+    double seconds = BenchCommand.median(times.get(Precision.FP32)) / 1000;
+    double peak = Profiling.matmulGflops(2048, threadCount, 5);
+    out.put("encoder_gflops", flops / 1e9);
+    out.put("encoder_gflops_per_s", flops / 1e9 / seconds);
+    out.put("matmul_peak_gflops_per_s", peak);
+    out.put("fraction_of_matmul_peak", flops / 1e9 / seconds / peak);
     out.put("int8_speedup", BenchCommand.median(times.get(Precision.FP32))
         / BenchCommand.median(times.get(Precision.INT8)));
     out.put("embedding_rel_l2", BenchCommand.relL2(embeddings.get(Precision.INT8),

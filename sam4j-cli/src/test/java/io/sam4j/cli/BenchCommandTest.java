@@ -111,6 +111,19 @@ class BenchCommandTest {
     assertEquals(fp32 / int8, j.get("int8_speedup").asDouble(), 1e-9);
     double l2 = j.get("embedding_rel_l2").asDouble();
     assertTrue(l2 > 0 && l2 < 0.05, "embeddings rel L2 " + l2);
+    double gflops = j.get("encoder_gflops").asDouble();
+    double peak = j.get("matmul_peak_gflops_per_s").asDouble();
+    assertTrue(gflops > 50 && peak > 1, gflops + " GFLOP, peak " + peak);
+    assertEquals(gflops / (fp32 / 1000) / peak, j.get("fraction_of_matmul_peak").asDouble(), 1e-9);
+    assertTrue(j.get("session_build_ms_fp32").asDouble() > 0);
+    CliRunner other = CliRunner.run("bench-synthetic", "--arch", "hiera_x", "--json");
+    assertEquals(2, other.exitCode);
+    assertTrue(other.err.contains("no architecture called 'hiera_x'; known: vit_b, vit_l, vit_h,"
+        + " hiera_t, hiera_s, hiera_b+, hiera_l, efficienttam_ti, efficienttam_s, edgetam,"
+        + " edge_sam"), other.err);
+    CliRunner depth = CliRunner.run("bench-synthetic", "--arch", "hiera_t", "--depth", "2");
+    assertEquals(2, depth.exitCode);
+    assertTrue(depth.err.contains("--depth applies to vit_b, vit_l and vit_h only"), depth.err);
     CliRunner bad = CliRunner.run("bench-synthetic", "--arch", "vit_x", "--json");
     assertEquals(2, bad.exitCode);
     assertTrue(bad.err.contains("no ViT called 'vit_x'; known: vit_b, vit_l, vit_h"), bad.err);

@@ -2,13 +2,14 @@ package io.sam4j.modeling.sam2;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
+import io.sam4j.modeling.edgetam.SyntheticTimmRepVit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Image encoder weights with the shapes of an official SAM 2 / 2.1 Hiera model and random values
+ * Image encoder weights with the shapes of an official SAM 2 / 2.1 Hiera or EdgeTAM model and random values
  * (uniform, standard deviation 0.02; norms around 1), for measuring speed without a checkpoint:
  * {@code image_encoder.*}, {@code no_mem_embed} and {@code sam_mask_decoder.conv_s0/conv_s1}.
  *
@@ -20,14 +21,38 @@ import java.util.SplittableRandom;
 public final class SyntheticSam2 {
   private SyntheticSam2() {}
 
-  /** Random encoder weights for a Hiera spec. */
+  /** Random encoder weights for a Hiera or (EdgeTAM) RepViT spec with an FPN neck. */
   public static StateDict encoderWeights(Sam2ModelSpec spec, long seed) {
     ImageEncoderSpec enc = (ImageEncoderSpec) spec.encoder();
-    if (!(enc.trunk() instanceof HieraSpec h) || !(enc.neck() instanceof FpnNeckSpec neck)) {
-      throw new IllegalArgumentException(spec.name() + " is not a Hiera model");
+    if (!(enc.neck() instanceof FpnNeckSpec neck)) {
+      throw new IllegalArgumentException(spec.name() + " has no FPN neck (EfficientTAM: use"
+          + " SyntheticEfficientTam)");
     }
     SplittableRandom rnd = new SplittableRandom(seed);
     Map<String, Tensor> m = new LinkedHashMap<>();
+    if (enc.trunk() instanceof HieraSpec h) {
+      hiera(m, rnd, h);
+    } else if (enc.trunk() instanceof TimmRepVitTrunkSpec) {
+      SyntheticTimmRepVit.put(m, rnd, SyntheticTimmRepVit.M1_WIDTHS, SyntheticTimmRepVit.M1_DEPTHS);
+    } else {
+      throw new IllegalArgumentException(spec.name() + "'s trunk is neither Hiera nor RepViT");
+    }
+    int c = neck.dModel();
+    List<Integer> channels = neck.backboneChannelList();
+    for (int i = 0; i < channels.size(); i++) {
+      String p = "image_encoder.neck.convs." + i + ".conv.";
+      m.put(p + "weight", random(rnd, 0, c, channels.get(i), neck.kernelSize(), neck.kernelSize()));
+      m.put(p + "bias", random(rnd, 0, c));
+    }
+    m.put("no_mem_embed", random(rnd, 0, 1, 1, c));
+    m.put("sam_mask_decoder.conv_s0.weight", random(rnd, 0, c / 8, c, 1, 1));
+    m.put("sam_mask_decoder.conv_s0.bias", random(rnd, 0, c / 8));
+    m.put("sam_mask_decoder.conv_s1.weight", random(rnd, 0, c / 4, c, 1, 1));
+    m.put("sam_mask_decoder.conv_s1.bias", random(rnd, 0, c / 4));
+    return new StateDict(m, "synthetic " + spec.name());
+  }
+
+  private static void hiera(Map<String, Tensor> m, SplittableRandom rnd, HieraSpec h) {
     String t = "image_encoder.trunk.";
     int d = h.embedDim();
     m.put(t + "pos_embed", random(rnd, 0, 1, d, h.windowPosEmbedBkgSpatialSize().get(0),
@@ -50,19 +75,6 @@ public final class SyntheticSam2 {
         linear(m, rnd, p + "proj", b.dimOut(), b.dim());
       }
     }
-    int c = neck.dModel();
-    List<Integer> channels = neck.backboneChannelList();
-    for (int i = 0; i < channels.size(); i++) {
-      String p = "image_encoder.neck.convs." + i + ".conv.";
-      m.put(p + "weight", random(rnd, 0, c, channels.get(i), neck.kernelSize(), neck.kernelSize()));
-      m.put(p + "bias", random(rnd, 0, c));
-    }
-    m.put("no_mem_embed", random(rnd, 0, 1, 1, c));
-    m.put("sam_mask_decoder.conv_s0.weight", random(rnd, 0, c / 8, c, 1, 1));
-    m.put("sam_mask_decoder.conv_s0.bias", random(rnd, 0, c / 8));
-    m.put("sam_mask_decoder.conv_s1.weight", random(rnd, 0, c / 4, c, 1, 1));
-    m.put("sam_mask_decoder.conv_s1.bias", random(rnd, 0, c / 4));
-    return new StateDict(m, "synthetic " + spec.name());
   }
 
   private static void linear(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int out,
