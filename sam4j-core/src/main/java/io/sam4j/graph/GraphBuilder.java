@@ -308,7 +308,20 @@ public final class GraphBuilder {
     graph.string(2, name);
     List<OnnxModel.External> external = new ArrayList<>();
     long offset = 0;
+    // weights no node reads (a position encoding made for a tap nobody asked for) are left out:
+    // ONNX Runtime would warn about each and drop it anyway
+    java.util.Set<String> read = new java.util.HashSet<>();
+    for (Node n : nodes) {
+      n.in().forEach(v -> {
+        if (v != null) {
+          read.add(v.name());
+        }
+      });
+    }
     for (Initializer init : initializers) {
+      if (!read.contains(init.name())) {
+        continue;
+      }
       ProtoMessage t = new ProtoMessage();
       t.packedVarints(1, init.dims());
       t.varint(2, init.type().onnx);
