@@ -2,6 +2,7 @@ package io.sam4j.modeling;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
+import io.sam4j.modeling.nn.RandomWeights;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,47 +67,38 @@ public final class SyntheticVit {
     int g = spec.imgSize() / spec.patchSize();
     int hd = d / spec.numHeads();
     Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put(P + "patch_embed.proj.weight", random(rnd, 0, d, 3, spec.patchSize(), spec.patchSize()));
-    m.put(P + "patch_embed.proj.bias", random(rnd, 0, d));
-    m.put(P + "pos_embed", random(rnd, 0, 1, g, g, d));
+    m.put(P + "patch_embed.proj.weight", RandomWeights.uniform(rnd, 0, d, 3, spec.patchSize(), spec.patchSize()));
+    m.put(P + "patch_embed.proj.bias", RandomWeights.uniform(rnd, 0, d));
+    m.put(P + "pos_embed", RandomWeights.uniform(rnd, 0, 1, g, g, d));
     for (int i = 0; i < spec.depth(); i++) {
       String b = P + "blocks." + i + ".";
       norm(m, rnd, b + "norm1", d);
       linear(m, rnd, b + "attn.qkv", 3 * d, d);
       linear(m, rnd, b + "attn.proj", d, d);
       int span = 2 * (spec.globalAttnIndexes().contains(i) ? g : spec.windowSize()) - 1;
-      m.put(b + "attn.rel_pos_h", random(rnd, 0, span, hd));
-      m.put(b + "attn.rel_pos_w", random(rnd, 0, span, hd));
+      m.put(b + "attn.rel_pos_h", RandomWeights.uniform(rnd, 0, span, hd));
+      m.put(b + "attn.rel_pos_w", RandomWeights.uniform(rnd, 0, span, hd));
       norm(m, rnd, b + "norm2", d);
       linear(m, rnd, b + "mlp.lin1", 4 * d, d);
       linear(m, rnd, b + "mlp.lin2", d, 4 * d);
     }
     int out = spec.outChans();
-    m.put(P + "neck.0.weight", random(rnd, 0, out, d, 1, 1));
+    m.put(P + "neck.0.weight", RandomWeights.uniform(rnd, 0, out, d, 1, 1));
     norm(m, rnd, P + "neck.1", out);
-    m.put(P + "neck.2.weight", random(rnd, 0, out, out, 3, 3));
+    m.put(P + "neck.2.weight", RandomWeights.uniform(rnd, 0, out, out, 3, 3));
     norm(m, rnd, P + "neck.3", out);
     return new StateDict(m, "synthetic " + spec.name());
   }
 
   private static void linear(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int out,
       int in) {
-    m.put(prefix + ".weight", random(rnd, 0, out, in));
-    m.put(prefix + ".bias", random(rnd, 0, out));
+    m.put(prefix + ".weight", RandomWeights.uniform(rnd, 0, out, in));
+    m.put(prefix + ".bias", RandomWeights.uniform(rnd, 0, out));
   }
 
   private static void norm(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int c) {
-    m.put(prefix + ".weight", random(rnd, 1, c));
-    m.put(prefix + ".bias", random(rnd, 0, c));
+    m.put(prefix + ".weight", RandomWeights.uniform(rnd, 1, c));
+    m.put(prefix + ".bias", RandomWeights.uniform(rnd, 0, c));
   }
 
-  /** Uniform values around {@code mean} with standard deviation 0.02. */
-  private static Tensor random(SplittableRandom rnd, float mean, long... shape) {
-    float[] v = new float[(int) Tensor.numel(shape)];
-    float half = (float) (0.02 * Math.sqrt(3));
-    for (int i = 0; i < v.length; i++) {
-      v[i] = mean + (float) rnd.nextDouble(-half, half);
-    }
-    return Tensor.ofFloats(v, shape);
-  }
 }

@@ -3,6 +3,7 @@ package io.sam4j.modeling.edgesam;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.modeling.ModelSpec;
+import io.sam4j.modeling.nn.RandomWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -34,19 +35,19 @@ public final class SyntheticEdgeSam {
     SplittableRandom rnd = new SplittableRandom(seed);
     Map<String, Tensor> m = new LinkedHashMap<>();
     int c0 = spec.stemChannels();
-    convBn(m, rnd, P + "features.0.0", c0 / 2, 3, 3);
-    convBn(m, rnd, P + "features.0.2", c0, c0 / 2, 3);
+    RandomWeights.convBn(m, rnd, P + "features.0.0", c0 / 2, 3, 3);
+    RandomWeights.convBn(m, rnd, P + "features.0.2", c0, c0 / 2, 3);
     int in = c0;
     for (int i = 0; i < spec.blocks().size(); i++) {
       RepVitSpec.Block b = spec.blocks().get(i);
       String f = P + "features." + (i + 1) + ".";
       int k = b.kernel();
       if (b.stride() == 1 && b.channels() == in) {
-        convBn(m, rnd, f + "token_mixer.0.conv", in, 1, k);
-        convBn(m, rnd, f + "token_mixer.0.conv1", in, 1, 1);
+        RandomWeights.convBn(m, rnd, f + "token_mixer.0.conv", in, 1, k);
+        RandomWeights.convBn(m, rnd, f + "token_mixer.0.conv1", in, 1, 1);
       } else {
-        convBn(m, rnd, f + "token_mixer.0", in, 1, k);
-        convBn(m, rnd, f + "token_mixer.2", b.channels(), in, 1);
+        RandomWeights.convBn(m, rnd, f + "token_mixer.0", in, 1, k);
+        RandomWeights.convBn(m, rnd, f + "token_mixer.2", b.channels(), in, 1);
       }
       if (b.se()) {
         int rd = makeDivisible(in / 4.0, 8);
@@ -54,8 +55,8 @@ public final class SyntheticEdgeSam {
         conv(m, rnd, f + "token_mixer.1.fc2", in, rd, 1, true);
       }
       int c = b.channels();
-      convBn(m, rnd, f + "channel_mixer.m.0", 2 * c, c, 1);
-      convBn(m, rnd, f + "channel_mixer.m.2", c, 2 * c, 1);
+      RandomWeights.convBn(m, rnd, f + "channel_mixer.m.0", 2 * c, c, 1);
+      RandomWeights.convBn(m, rnd, f + "channel_mixer.m.2", c, 2 * c, 1);
       in = c;
     }
     int out = spec.outChans();
@@ -79,35 +80,17 @@ public final class SyntheticEdgeSam {
     return Math.max(divisor, (int) (v + divisor / 2.0) / divisor * divisor);
   }
 
-  private static void convBn(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int out,
-      int in, int k) {
-    m.put(prefix + ".c.weight", random(rnd, 0, out, in, k, k));
-    m.put(prefix + ".bn.weight", random(rnd, 1, out));
-    m.put(prefix + ".bn.bias", random(rnd, 0, out));
-    m.put(prefix + ".bn.running_mean", random(rnd, 0, out));
-    m.put(prefix + ".bn.running_var", random(rnd, 1, out));
-  }
-
   private static void conv(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int out,
       int in, int k, boolean bias) {
-    m.put(prefix + ".weight", random(rnd, 0, out, in, k, k));
+    m.put(prefix + ".weight", RandomWeights.uniform(rnd, 0, out, in, k, k));
     if (bias) {
-      m.put(prefix + ".bias", random(rnd, 0, out));
+      m.put(prefix + ".bias", RandomWeights.uniform(rnd, 0, out));
     }
   }
 
   private static void norm(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int c) {
-    m.put(prefix + ".weight", random(rnd, 1, c));
-    m.put(prefix + ".bias", random(rnd, 0, c));
+    m.put(prefix + ".weight", RandomWeights.uniform(rnd, 1, c));
+    m.put(prefix + ".bias", RandomWeights.uniform(rnd, 0, c));
   }
 
-  /** Uniform values around {@code mean} with standard deviation 0.02. */
-  private static Tensor random(SplittableRandom rnd, float mean, long... shape) {
-    float[] v = new float[(int) Tensor.numel(shape)];
-    float half = (float) (0.02 * Math.sqrt(3));
-    for (int i = 0; i < v.length; i++) {
-      v[i] = mean + (float) rnd.nextDouble(-half, half);
-    }
-    return Tensor.ofFloats(v, shape);
-  }
 }

@@ -1,6 +1,7 @@
 package io.sam4j.modeling.edgetam;
 
 import io.sam4j.checkpoint.Tensor;
+import io.sam4j.modeling.nn.RandomWeights;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -21,18 +22,18 @@ public final class SyntheticTimmRepVit {
 
   /** Adds a trunk of the given widths and depths to {@code m}. */
   public static void put(Map<String, Tensor> m, SplittableRandom rnd, int[] widths, int[] depths) {
-    convBn(m, rnd, P + "stem.conv1", widths[0] / 2, 3, 3);
-    convBn(m, rnd, P + "stem.conv2", widths[0], widths[0] / 2, 3);
+    RandomWeights.convBn(m, rnd, P + "stem.conv1", widths[0] / 2, 3, 3);
+    RandomWeights.convBn(m, rnd, P + "stem.conv2", widths[0], widths[0] / 2, 3);
     for (int s = 0; s < widths.length; s++) {
       String stage = P + "stages_" + s + ".";
       int c = widths[s];
       if (s > 0) {
         int prev = widths[s - 1];
         block(m, rnd, stage + "downsample.pre_block.", prev, false);
-        convBn(m, rnd, stage + "downsample.spatial_downsample", prev, 1, 3);
-        convBn(m, rnd, stage + "downsample.channel_downsample", c, prev, 1);
-        convBn(m, rnd, stage + "downsample.ffn.conv1", 2 * c, c, 1);
-        convBn(m, rnd, stage + "downsample.ffn.conv2", c, 2 * c, 1);
+        RandomWeights.convBn(m, rnd, stage + "downsample.spatial_downsample", prev, 1, 3);
+        RandomWeights.convBn(m, rnd, stage + "downsample.channel_downsample", c, prev, 1);
+        RandomWeights.convBn(m, rnd, stage + "downsample.ffn.conv1", 2 * c, c, 1);
+        RandomWeights.convBn(m, rnd, stage + "downsample.ffn.conv2", c, 2 * c, 1);
       }
       for (int i = 0; i < depths[s]; i++) {
         block(m, rnd, stage + "blocks." + i + ".", c, i % 2 == 0);
@@ -42,34 +43,17 @@ public final class SyntheticTimmRepVit {
 
   private static void block(Map<String, Tensor> m, SplittableRandom rnd, String p, int c,
       boolean se) {
-    convBn(m, rnd, p + "token_mixer.conv", c, 1, 3);
-    convBn(m, rnd, p + "token_mixer.conv1", c, 1, 1);
+    RandomWeights.convBn(m, rnd, p + "token_mixer.conv", c, 1, 3);
+    RandomWeights.convBn(m, rnd, p + "token_mixer.conv1", c, 1, 1);
     if (se) {
       int r = Math.max(8, (c / 4 + 4) / 8 * 8);
-      m.put(p + "se.fc1.weight", random(rnd, 0, r, c, 1, 1));
-      m.put(p + "se.fc1.bias", random(rnd, 0, r));
-      m.put(p + "se.fc2.weight", random(rnd, 0, c, r, 1, 1));
-      m.put(p + "se.fc2.bias", random(rnd, 0, c));
+      m.put(p + "se.fc1.weight", RandomWeights.uniform(rnd, 0, r, c, 1, 1));
+      m.put(p + "se.fc1.bias", RandomWeights.uniform(rnd, 0, r));
+      m.put(p + "se.fc2.weight", RandomWeights.uniform(rnd, 0, c, r, 1, 1));
+      m.put(p + "se.fc2.bias", RandomWeights.uniform(rnd, 0, c));
     }
-    convBn(m, rnd, p + "channel_mixer.conv1", 2 * c, c, 1);
-    convBn(m, rnd, p + "channel_mixer.conv2", c, 2 * c, 1);
+    RandomWeights.convBn(m, rnd, p + "channel_mixer.conv1", 2 * c, c, 1);
+    RandomWeights.convBn(m, rnd, p + "channel_mixer.conv2", c, 2 * c, 1);
   }
 
-  private static void convBn(Map<String, Tensor> m, SplittableRandom rnd, String p, int out,
-      int in, int k) {
-    m.put(p + ".c.weight", random(rnd, 0, out, in, k, k));
-    m.put(p + ".bn.weight", random(rnd, 1, out));
-    m.put(p + ".bn.bias", random(rnd, 0, out));
-    m.put(p + ".bn.running_mean", random(rnd, 0, out));
-    m.put(p + ".bn.running_var", random(rnd, 1, out));
-  }
-
-  private static Tensor random(SplittableRandom rnd, float mean, long... shape) {
-    float[] v = new float[(int) Tensor.numel(shape)];
-    float half = (float) (0.02 * Math.sqrt(3));
-    for (int i = 0; i < v.length; i++) {
-      v[i] = mean + (float) rnd.nextDouble(-half, half);
-    }
-    return Tensor.ofFloats(v, shape);
-  }
 }

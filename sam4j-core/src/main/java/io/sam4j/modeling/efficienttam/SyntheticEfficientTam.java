@@ -2,6 +2,7 @@ package io.sam4j.modeling.efficienttam;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
+import io.sam4j.modeling.nn.RandomWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -38,9 +39,9 @@ public final class SyntheticEfficientTam {
     int n = spec.pretrainImgSize() / p;
     String t = VitDet.P + ".";
     Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put(t + "pos_embed", random(rnd, 0, 1, n * n + 1, d));
-    m.put(t + "patch_embed.proj.weight", random(rnd, 0, d, 3, p, p));
-    m.put(t + "patch_embed.proj.bias", random(rnd, 0, d));
+    m.put(t + "pos_embed", RandomWeights.uniform(rnd, 0, 1, n * n + 1, d));
+    m.put(t + "patch_embed.proj.weight", RandomWeights.uniform(rnd, 0, d, 3, p, p));
+    m.put(t + "patch_embed.proj.bias", RandomWeights.uniform(rnd, 0, d));
     for (int i = 0; i < spec.depth(); i++) {
       String b = t + "blocks." + i + ".";
       norm(m, rnd, b + "norm1", d);
@@ -52,32 +53,23 @@ public final class SyntheticEfficientTam {
     }
     int c = spec.dModel();
     String neck = VitDetNeck.P + ".convs.0.";
-    m.put(neck + "conv_1x1.weight", random(rnd, 0, c, d, 1, 1));
+    m.put(neck + "conv_1x1.weight", RandomWeights.uniform(rnd, 0, c, d, 1, 1));
     norm(m, rnd, neck + "norm_0", c);
-    m.put(neck + "conv_3x3.weight", random(rnd, 0, c, c, 3, 3));
+    m.put(neck + "conv_3x3.weight", RandomWeights.uniform(rnd, 0, c, c, 3, 3));
     norm(m, rnd, neck + "norm_1", c);
-    m.put("no_mem_embed", random(rnd, 0, 1, 1, c));
+    m.put("no_mem_embed", RandomWeights.uniform(rnd, 0, 1, 1, c));
     return new StateDict(m, "synthetic EfficientTAM " + spec.embedDim() + "-wide");
   }
 
   private static void linear(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int out,
       int in) {
-    m.put(prefix + ".weight", random(rnd, 0, out, in));
-    m.put(prefix + ".bias", random(rnd, 0, out));
+    m.put(prefix + ".weight", RandomWeights.uniform(rnd, 0, out, in));
+    m.put(prefix + ".bias", RandomWeights.uniform(rnd, 0, out));
   }
 
   private static void norm(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int c) {
-    m.put(prefix + ".weight", random(rnd, 1, c));
-    m.put(prefix + ".bias", random(rnd, 0, c));
+    m.put(prefix + ".weight", RandomWeights.uniform(rnd, 1, c));
+    m.put(prefix + ".bias", RandomWeights.uniform(rnd, 0, c));
   }
 
-  /** Uniform values around {@code mean} with standard deviation 0.02. */
-  private static Tensor random(SplittableRandom rnd, float mean, long... shape) {
-    float[] v = new float[(int) Tensor.numel(shape)];
-    float half = (float) (0.02 * Math.sqrt(3));
-    for (int i = 0; i < v.length; i++) {
-      v[i] = mean + (float) rnd.nextDouble(-half, half);
-    }
-    return Tensor.ofFloats(v, shape);
-  }
 }

@@ -3,6 +3,7 @@ package io.sam4j.modeling.sam2;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.modeling.edgetam.SyntheticTimmRepVit;
+import io.sam4j.modeling.nn.RandomWeights;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,26 +42,26 @@ public final class SyntheticSam2 {
     List<Integer> channels = neck.backboneChannelList();
     for (int i = 0; i < channels.size(); i++) {
       String p = "image_encoder.neck.convs." + i + ".conv.";
-      m.put(p + "weight", random(rnd, 0, c, channels.get(i), neck.kernelSize(), neck.kernelSize()));
-      m.put(p + "bias", random(rnd, 0, c));
+      m.put(p + "weight", RandomWeights.uniform(rnd, 0, c, channels.get(i), neck.kernelSize(), neck.kernelSize()));
+      m.put(p + "bias", RandomWeights.uniform(rnd, 0, c));
     }
-    m.put("no_mem_embed", random(rnd, 0, 1, 1, c));
-    m.put("sam_mask_decoder.conv_s0.weight", random(rnd, 0, c / 8, c, 1, 1));
-    m.put("sam_mask_decoder.conv_s0.bias", random(rnd, 0, c / 8));
-    m.put("sam_mask_decoder.conv_s1.weight", random(rnd, 0, c / 4, c, 1, 1));
-    m.put("sam_mask_decoder.conv_s1.bias", random(rnd, 0, c / 4));
+    m.put("no_mem_embed", RandomWeights.uniform(rnd, 0, 1, 1, c));
+    m.put("sam_mask_decoder.conv_s0.weight", RandomWeights.uniform(rnd, 0, c / 8, c, 1, 1));
+    m.put("sam_mask_decoder.conv_s0.bias", RandomWeights.uniform(rnd, 0, c / 8));
+    m.put("sam_mask_decoder.conv_s1.weight", RandomWeights.uniform(rnd, 0, c / 4, c, 1, 1));
+    m.put("sam_mask_decoder.conv_s1.bias", RandomWeights.uniform(rnd, 0, c / 4));
     return new StateDict(m, "synthetic " + spec.name());
   }
 
   private static void hiera(Map<String, Tensor> m, SplittableRandom rnd, HieraSpec h) {
     String t = "image_encoder.trunk.";
     int d = h.embedDim();
-    m.put(t + "pos_embed", random(rnd, 0, 1, d, h.windowPosEmbedBkgSpatialSize().get(0),
+    m.put(t + "pos_embed", RandomWeights.uniform(rnd, 0, 1, d, h.windowPosEmbedBkgSpatialSize().get(0),
         h.windowPosEmbedBkgSpatialSize().get(1)));
     int w0 = h.windowSpec().get(0);
-    m.put(t + "pos_embed_window", random(rnd, 0, 1, d, w0, w0));
-    m.put(t + "patch_embed.proj.weight", random(rnd, 0, d, 3, 7, 7));
-    m.put(t + "patch_embed.proj.bias", random(rnd, 0, d));
+    m.put(t + "pos_embed_window", RandomWeights.uniform(rnd, 0, 1, d, w0, w0));
+    m.put(t + "patch_embed.proj.weight", RandomWeights.uniform(rnd, 0, d, 3, 7, 7));
+    m.put(t + "patch_embed.proj.bias", RandomWeights.uniform(rnd, 0, d));
     List<HieraSpec.Block> blocks = h.blocks();
     for (int i = 0; i < blocks.size(); i++) {
       HieraSpec.Block b = blocks.get(i);
@@ -79,21 +80,13 @@ public final class SyntheticSam2 {
 
   private static void linear(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int out,
       int in) {
-    m.put(prefix + ".weight", random(rnd, 0, out, in));
-    m.put(prefix + ".bias", random(rnd, 0, out));
+    m.put(prefix + ".weight", RandomWeights.uniform(rnd, 0, out, in));
+    m.put(prefix + ".bias", RandomWeights.uniform(rnd, 0, out));
   }
 
   private static void norm(Map<String, Tensor> m, SplittableRandom rnd, String prefix, int c) {
-    m.put(prefix + ".weight", random(rnd, 1, c));
-    m.put(prefix + ".bias", random(rnd, 0, c));
+    m.put(prefix + ".weight", RandomWeights.uniform(rnd, 1, c));
+    m.put(prefix + ".bias", RandomWeights.uniform(rnd, 0, c));
   }
 
-  private static Tensor random(SplittableRandom rnd, float mean, long... shape) {
-    float[] v = new float[(int) Tensor.numel(shape)];
-    float half = (float) (0.02 * Math.sqrt(3));
-    for (int i = 0; i < v.length; i++) {
-      v[i] = mean + (float) rnd.nextDouble(-half, half);
-    }
-    return Tensor.ofFloats(v, shape);
-  }
 }
