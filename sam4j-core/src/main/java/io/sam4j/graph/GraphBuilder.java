@@ -37,6 +37,7 @@ public final class GraphBuilder {
   private final Set<String> produced = new HashSet<>();
   private final List<ProtoMessage> inputs = new ArrayList<>();
   private final List<ProtoMessage> outputs = new ArrayList<>();
+  private final java.util.Set<String> outputNames = new java.util.HashSet<>();
   private final List<Initializer> initializers = new ArrayList<>();
   private final Map<String, Initializer> initializerByName = new HashMap<>();
   private final Set<String> names = new HashSet<>();
@@ -106,6 +107,7 @@ public final class GraphBuilder {
       }
     }
     outputs.add(valueInfo(outputName, type));
+    outputNames.add(outputName);
   }
 
   /** A float output. */
@@ -310,7 +312,7 @@ public final class GraphBuilder {
     long offset = 0;
     // weights no node reads (a position encoding made for a tap nobody asked for) are left out:
     // ONNX Runtime would warn about each and drop it anyway
-    java.util.Set<String> read = new java.util.HashSet<>();
+    java.util.Set<String> read = new java.util.HashSet<>(outputNames);
     for (Node n : nodes) {
       n.in().forEach(v -> {
         if (v != null) {

@@ -1,5 +1,7 @@
 package io.sam4j.modeling.efficienttam;
 
+import io.sam4j.modeling.sam2.PositionEmbeddingSine;
+import io.sam4j.modeling.sam2.PositionEmbeddingSineSpec;
 import io.sam4j.SamException;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
@@ -52,7 +54,7 @@ final class VitDetNeck {
 
   /** The neck's {@code position_encoding} of its output grid, [numPosFeats, H, W]. */
   static float[] positionEncoding(EfficientTamEncoderSpec spec) {
-    return PositionEmbeddingSine.encode(spec.numPosFeats(), spec.gridSize(), spec.gridSize(),
-        spec.temperature());
+    return PositionEmbeddingSine.encode(new PositionEmbeddingSineSpec(spec.numPosFeats(),
+        spec.temperature(), true, 2 * Math.PI), spec.gridSize(), spec.gridSize());
   }
 }
