@@ -59,6 +59,11 @@ public final class AmgOptions {
   @Option(names = "--use-m2m", description = "Decode every mask again with its own logits as mask input (SAM 2)")
   boolean useM2m;
 
+  /** Whether --pred-iou-thresh was given (else the model family's default applies). */
+  public boolean predIouThreshGiven() {
+    return predIouThresh != null;
+  }
+
   /** The configuration these options describe over SAM's defaults (bad values fail here). */
   public AmgConfig config() {
     return configure(AmgConfig.builder()).build();

@@ -47,7 +47,7 @@ final class PartitionSegmenter implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     SamModel model = ExecutorModels.get(key(), () -> modelLoads.add(1));
-    AmgConfig amg = settings.amg().config();
+    AmgConfig amg = settings.amg().config(model);
     SamPredictor predictor = model.newPredictor();
     TaskContext task = TaskContext.get();
     if (task != null) {

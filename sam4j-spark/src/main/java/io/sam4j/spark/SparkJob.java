@@ -164,10 +164,15 @@ public final class SparkJob implements Callable<Integer> {
         config.outputMode(), new HadoopConf(conf)) : null;
     Dataset<Row> images = images(spark, conf, m);
     LongAccumulator loads = spark.sparkContext().longAccumulator("sam4j model loads");
-    SparkSegmenter segmenter = SparkSegmenter.builder(checkpoint(spark, model, local))
+    SparkSegmenter.Builder builder = SparkSegmenter.builder(checkpoint(spark, model, local))
         .spec(spec == null ? null : checkpoint(spark, spec, local))
         .threads(threads).precision(p).mode(m).amg(config).maxPixels(maxPixels)
-        .countModelLoads(loads).build();
+        .countModelLoads(loads);
+    if (!amg.predIouThreshGiven()) {
+      // as 'sam4j everything': the SAM 2 family's generator starts from 0.8, SAM's from 0.88
+      builder.predIouThreshFromFamily();
+    }
+    SparkSegmenter segmenter = builder.build();
     String parquet = new Path(out, "parquet").toString();
     long t0 = System.nanoTime();
     segmenter.segment(images).write().mode(SaveMode.Overwrite).parquet(parquet);

@@ -49,7 +49,7 @@ public final class SparkSegmenter {
     threads = b.threads;
     precision = b.precision;
     mode = b.mode;
-    amg = AmgSettings.of(b.amg);
+    amg = AmgSettings.of(b.amg, b.familyPredIouThresh);
     maxPixels = b.maxPixels;
     modelLoads = b.modelLoads;
   }
@@ -98,6 +98,7 @@ public final class SparkSegmenter {
     private RuntimeOptions.Precision precision = RuntimeOptions.Precision.FP32;
     private Mode mode = Mode.EVERYTHING;
     private AmgConfig amg = AmgConfig.defaults();
+    private boolean familyPredIouThresh;
     private long maxPixels = Images.DEFAULT_MAX_PIXELS;
     private String idColumn = "image_id";
     private String pathColumn = "path";
@@ -139,6 +140,15 @@ public final class SparkSegmenter {
     /** Automatic mask generation settings (default: the reference's); regular grids only. */
     public Builder amg(AmgConfig config) {
       amg = Objects.requireNonNull(config);
+      return this;
+    }
+
+    /**
+     * Takes {@code pred_iou_thresh} from the model's family (0.88 for SAM, 0.8 for the SAM 2
+     * family, as their reference generators) instead of from {@link #amg}'s configuration.
+     */
+    public Builder predIouThreshFromFamily() {
+      familyPredIouThresh = true;
       return this;
     }
 
