@@ -27,7 +27,8 @@ final class PromptOptions {
   boolean multimask;
 
   @Option(names = "--mask-in", paramLabel = "FILE",
-      description = "Low-res logits (.npy, 256x256) of an earlier prediction, to refine it")
+      description = "Low-res logits (.npy, 256x256; 128x128 for 512-pixel models) of an earlier"
+          + " prediction, to refine it")
   Path maskIn;
 
   /** The prompts: one per box, or one made of the points (and at most one box). */
@@ -124,10 +125,12 @@ final class PromptOptions {
   private static float[] readMask(Path file) {
     Tensor t = Npy.read(file);
     long[] s = t.shape();
-    if (t.numel() != 256L * 256 || s.length < 2 || s[s.length - 1] != 256 || s[s.length - 2] != 256) {
+    long side = s.length < 2 ? 0 : s[s.length - 1];
+    if (s.length < 2 || side != s[s.length - 2] || t.numel() != side * side) {
       throw new SamException(SamException.Kind.BAD_PROMPT, "--mask-in " + file + " has shape "
-          + java.util.Arrays.toString(s) + "; it must hold one 256x256 low-res logit mask"
-          + " (one of the low_res_logits of an earlier prediction)");
+          + java.util.Arrays.toString(s) + "; it must hold one square low-res logit mask (one of"
+          + " the low_res_logits of an earlier prediction: 256x256, or 128x128 for 512-pixel"
+          + " models)");
     }
     return t.toFloatArray();
   }
