@@ -120,9 +120,10 @@ class Sam2AmgParityTest {
       JsonNode refs = ref.get("records");
       assertEquals(expected, refs.size());
       assertEquals(refs.size(), ours.size(), dir + " records");
-      // SAM 2.1: the records of the two lower crops (y0 = 176) carry the reference's point, IoU
-      // and stability, but larger masks (an open defect, see docs/PERFORMANCE.md's notes on #11);
-      // every other record, the full image's 22 included, matches
+      // SAM 2.1: 9 records of the two lower crops (y0 = 176) carry the reference's point, IoU,
+      // stability and box but larger masks: an open defect of MaskGeneration's crop path (the
+      // same crop through SamPredictor and LowResRegions gives the reference's areas); every
+      // other record, the full image's 22 included, matches. Make this false once it is fixed.
       int matched = match(dir, ours, refs, fullImageOnly);
       assertEquals(fullImageOnly ? 22 : refs.size(), matched, dir + " records matched");
     }
