@@ -1,7 +1,6 @@
 package io.sam4j;
 
 import io.sam4j.checkpoint.StateDict;
-import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.image.RgbImage;
 import io.sam4j.modeling.sam2.Sam2Config;
@@ -18,7 +17,6 @@ import io.sam4j.transform.Sam2Preprocessor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,7 +92,9 @@ final class Sam2Backend implements ModelBackend {
       made.add(dec);
       nanos[0] = t1 - t0;
       nanos[1] = System.nanoTime() - t1;
-      return new Sam2Backend(spec, enc, dec, decoderWeights(sd), options, sd.parameterCount());
+      return new Sam2Backend(spec, enc, dec,
+          sd.heapCopy(List.of("sam_prompt_encoder.", "sam_mask_decoder.")), options,
+          sd.parameterCount());
     } catch (RuntimeException e) {
       made.forEach(InferenceSession::close);
       throw e;
@@ -111,17 +111,6 @@ final class Sam2Backend implements ModelBackend {
     this.parameterCount = parameterCount;
   }
 
-  /** The decoder's weights copied to the heap (no mapping of the checkpoint outlives loading). */
-  private static StateDict decoderWeights(StateDict sd) {
-    Map<String, Tensor> kept = new LinkedHashMap<>();
-    for (String prefix : List.of("sam_prompt_encoder.", "sam_mask_decoder.")) {
-      for (String key : sd.keysWithPrefix(prefix)) {
-        Tensor t = sd.get(key);
-        kept.put(key, Tensor.ofFloats(t.toFloatArray(), t.shape()));
-      }
-    }
-    return new StateDict(kept, sd.format());
-  }
 
   Sam2ModelSpec spec() {
     return spec;

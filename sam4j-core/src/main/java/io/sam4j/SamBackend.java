@@ -1,7 +1,6 @@
 package io.sam4j;
 
 import io.sam4j.checkpoint.StateDict;
-import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.image.RgbImage;
 import io.sam4j.modeling.ModelSpec;
@@ -13,7 +12,6 @@ import io.sam4j.transform.MaskPostprocessor;
 import io.sam4j.transform.ResizeLongestSide;
 import io.sam4j.transform.SamPreprocessor;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,7 +58,8 @@ final class SamBackend implements ModelBackend {
           true));
       nanos[0] = t1 - t0;
       nanos[1] = System.nanoTime() - t1;
-      return new SamBackend(spec, made, decoderWeights(sd), options, sd.parameterCount());
+      return new SamBackend(spec, made, sd.heapCopy(List.of("prompt_encoder.", "mask_decoder.")),
+          options, sd.parameterCount());
     } catch (RuntimeException e) {
       made.forEach(InferenceSession::close);
       throw e;
@@ -80,21 +79,6 @@ final class SamBackend implements ModelBackend {
     this.parameterCount = parameterCount;
   }
 
-  /**
-   * The tensors the decoder graphs read (prompt encoder, mask decoder; about 4M values), copied
-   * to the heap as float32 (the graphs' type) so that no mapping of the checkpoint file outlives
-   * loading.
-   */
-  private static StateDict decoderWeights(StateDict sd) {
-    Map<String, Tensor> kept = new LinkedHashMap<>();
-    for (String prefix : List.of("prompt_encoder.", "mask_decoder.")) {
-      for (String key : sd.keysWithPrefix(prefix)) {
-        Tensor t = sd.get(key);
-        kept.put(key, Tensor.ofFloats(t.toFloatArray(), t.shape()));
-      }
-    }
-    return new StateDict(kept, sd.format());
-  }
 
   ModelSpec spec() {
     return spec;

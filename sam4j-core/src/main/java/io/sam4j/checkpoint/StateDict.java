@@ -89,6 +89,21 @@ public final class StateDict {
     return n;
   }
 
+  /**
+   * The tensors under the given key prefixes, copied to the heap as float32, keys unchanged: what
+   * a model keeps after loading so that no mapping of the checkpoint file outlives it.
+   */
+  public StateDict heapCopy(List<String> prefixes) {
+    Map<String, Tensor> kept = new LinkedHashMap<>();
+    for (String prefix : prefixes) {
+      for (String key : keysWithPrefix(prefix)) {
+        Tensor t = get(key);
+        kept.put(key, Tensor.ofFloats(t.toFloatArray(), t.shape()));
+      }
+    }
+    return new StateDict(kept, format());
+  }
+
   /** A new state dict with {@code prefix} removed from keys that have it, dropping the others. */
   public StateDict stripPrefix(String prefix) {
     Map<String, Tensor> out = new LinkedHashMap<>();
