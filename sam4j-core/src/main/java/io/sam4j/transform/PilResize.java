@@ -4,7 +4,7 @@ import io.sam4j.image.RgbImage;
 import java.util.stream.IntStream;
 
 /**
- * Pillow's {@code Image.resize(size, BILINEAR)} and {@code Image.resize(size, BICUBIC)} for 8-bit
+ * Pillow's {@code Image.resize(size, BOX | BILINEAR | BICUBIC)} for 8-bit
  * images, bit for bit: per-pixel filter coefficients in double (support scaled by the shrink
  * factor, so it antialiases when shrinking), normalized, quantized to 22-bit fixed point;
  * horizontal pass first, vertical pass on its 8-bit output (clipped to 0..255 after each pass);
@@ -16,6 +16,8 @@ public final class PilResize {
 
   /** Pillow's resampling filters used by the reference code. */
   public enum Filter {
+    /** Box filter, support 1/2 (ImageNet-C's {@code pixelate}). */
+    BOX(0.5),
     /** Triangle filter, support 1. */
     BILINEAR(1.0),
     /** Pillow's cubic convolution with a = -0.5, support 2. */
@@ -28,6 +30,9 @@ public final class PilResize {
     }
 
     double weight(double x) {
+      if (this == BOX) {
+        return x > -0.5 && x <= 0.5 ? 1.0 : 0.0;
+      }
       if (x < 0.0) {
         x = -x;
       }

@@ -3,6 +3,7 @@ package io.sam4j.eval.corrupt;
 import io.sam4j.SamException;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
+import io.sam4j.transform.PilResize;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -27,7 +28,8 @@ final class DigitalCorruptions {
     double c = PIXELATE[severity - 1];
     int w = Math.max(1, (int) (img.width() * c));
     int h = Math.max(1, (int) (img.height() * c));
-    return PillowBox.resize(PillowBox.resize(img, w, h), img.width(), img.height());
+    return PilResize.resize(PilResize.resize(img, w, h, PilResize.Filter.BOX), img.width(),
+        img.height(), PilResize.Filter.BOX);
   }
 
   /** The JPEG quality (IJG scale, as PIL's {@code quality=}) of a severity. */

@@ -3,6 +3,7 @@ package io.sam4j.eval.corrupt;
 import io.sam4j.SamException;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
+import io.sam4j.transform.PilResize;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +66,8 @@ public final class Frost {
     int h = img.height();
     if (f.width() < w || f.height() < h) {
       double s = Math.max((double) w / f.width(), (double) h / f.height());
-      f = PillowBox.resize(f, (int) Math.ceil(f.width() * s), (int) Math.ceil(f.height() * s));
+      f = PilResize.resize(f, (int) Math.ceil(f.width() * s), (int) Math.ceil(f.height() * s),
+          PilResize.Filter.BOX);
     }
     int y0 = f.height() > h ? rng.nextInt(f.height() - h) : 0;
     int x0 = f.width() > w ? rng.nextInt(f.width() - w) : 0;
