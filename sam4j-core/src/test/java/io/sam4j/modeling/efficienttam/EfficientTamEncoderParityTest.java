@@ -176,27 +176,6 @@ class EfficientTamEncoderParityTest {
   }
 
   private static void checkStats(String what, float[] data, JsonNode ref, double tol) {
-    double sum = 0;
-    for (float v : data) {
-      sum += v;
-    }
-    double mean = sum / data.length;
-    double var = 0;
-    double max = 0;
-    for (float v : data) {
-      var += (v - mean) * (v - mean);
-      max = Math.max(max, Math.abs(v));
-    }
-    double std = Math.sqrt(var / (data.length - 1));
-    double refStd = ref.get("std").asDouble();
-    System.out.printf("%-45s mean %.6f/%.6f std %.6f/%.6f absmax %.4f/%.4f%n", what, mean,
-        ref.get("mean").asDouble(), std, refStd, max, ref.get("absmax").asDouble());
-    double t = tol * Math.max(1, refStd);
-    assertEquals(ref.get("mean").asDouble(), mean, t, what + " mean");
-    assertEquals(refStd, std, t, what + " std");
-    assertEquals(ref.get("absmax").asDouble(), max, t * 10, what + " absmax");
-    for (int i = 0; i < ref.get("head").size(); i++) {
-      assertEquals(ref.get("head").get(i).asDouble(), data[i], t, what + " head[" + i + "]");
-    }
+    Fixtures.assertStats(what, data, ref, tol, 10);
   }
 }
