@@ -111,7 +111,6 @@ final class Sam2Backend implements ModelBackend {
     this.parameterCount = parameterCount;
   }
 
-
   Sam2ModelSpec spec() {
     return spec;
   }

@@ -79,7 +79,6 @@ final class SamBackend implements ModelBackend {
     this.parameterCount = parameterCount;
   }
 
-
   ModelSpec spec() {
     return spec;
   }
