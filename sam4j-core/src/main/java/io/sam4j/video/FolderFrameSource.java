@@ -39,7 +39,7 @@ public final class FolderFrameSource implements FrameSource {
    */
   public static FolderFrameSource open(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new SamException("video frame folder " + dir + " does not exist or is not a folder;"
+      throw new SamException(SamException.Kind.IO, "video frame folder " + dir + " does not exist or is not a folder;"
           + " pass a folder of JPEG frames named by frame number (00000.jpg, 00001.jpg, ...)");
     }
     List<Path> files = new ArrayList<>();
@@ -49,10 +49,10 @@ public final class FolderFrameSource implements FrameSource {
         return n.endsWith(".jpg") || n.endsWith(".jpeg");
       }).forEach(files::add);
     } catch (IOException e) {
-      throw new SamException("cannot list video frame folder " + dir + ": " + e.getMessage(), e);
+      throw new SamException(SamException.Kind.IO, "cannot list video frame folder " + dir + ": " + e.getMessage(), e);
     }
     if (files.isEmpty()) {
-      throw new SamException("video frame folder " + dir + " holds no .jpg/.jpeg frames;"
+      throw new SamException(SamException.Kind.IO, "video frame folder " + dir + " holds no .jpg/.jpeg frames;"
           + " extract the frames first (e.g. ffmpeg -i video.mp4 -q:v 2 -start_number 0 DIR/%05d.jpg)");
     }
     for (Path f : files) {
@@ -69,7 +69,7 @@ public final class FolderFrameSource implements FrameSource {
     try {
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
-      throw new SamException("video frame " + f + " is not named by its frame number;"
+      throw new SamException(SamException.Kind.BAD_INPUT, "video frame " + f + " is not named by its frame number;"
           + " name the frames 00000.jpg, 00001.jpg, ... as the reference expects");
     }
   }
@@ -78,7 +78,7 @@ public final class FolderFrameSource implements FrameSource {
     try {
       return Images.read(f);
     } catch (SamException e) {
-      throw new SamException("video frame " + index + " (" + f + ") cannot be read: "
+      throw new SamException(e.kind(), "video frame " + index + " (" + f + ") cannot be read: "
           + e.getMessage(), e);
     }
   }
@@ -111,12 +111,12 @@ public final class FolderFrameSource implements FrameSource {
   @Override
   public RgbImage frame(int index) {
     if (index < 0 || index >= files.size()) {
-      throw new SamException("frame " + index + " does not exist: the video in " + dir + " has "
+      throw new SamException(SamException.Kind.BAD_INPUT, "frame " + index + " does not exist: the video in " + dir + " has "
           + files.size() + " frames (0.." + (files.size() - 1) + ")");
     }
     RgbImage img = decode(files.get(index), index);
     if (img.width() != width || img.height() != height) {
-      throw new SamException("video frame " + index + " (" + files.get(index) + ") is "
+      throw new SamException(SamException.Kind.BAD_IMAGE, "video frame " + index + " (" + files.get(index) + ") is "
           + img.width() + "x" + img.height() + ", frame 0 is " + width + "x" + height
           + "; every frame of a video must have the same size");
     }
