@@ -90,10 +90,8 @@ class Sam2AmgParityTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"sam2.1_hiera_fixture, 51, true", "efficienttam_fixture, 12, false",
-      "edgetam_fixture, 6, false"})
-  void recordsWithCropsMatchReference(String dir, int expected, boolean fullImageOnly)
-      throws IOException {
+  @CsvSource({"sam2.1_hiera_fixture, 51", "efficienttam_fixture, 12", "edgetam_fixture, 6"})
+  void recordsWithCropsMatchReference(String dir, int expected) throws IOException {
     Path root = Fixtures.root();
     JsonNode ref;
     try (InputStream in = new GZIPInputStream(Files.newInputStream(
@@ -120,12 +118,10 @@ class Sam2AmgParityTest {
       JsonNode refs = ref.get("records");
       assertEquals(expected, refs.size());
       assertEquals(refs.size(), ours.size(), dir + " records");
-      // SAM 2.1: 9 records of the two lower crops (y0 = 176) carry the reference's point, IoU,
-      // stability and box but larger masks: an open defect of MaskGeneration's crop path (the
-      // same crop through SamPredictor and LowResRegions gives the reference's areas); every
-      // other record, the full image's 22 included, matches. Make this false once it is fixed.
-      int matched = match(dir, ours, refs, fullImageOnly);
-      assertEquals(fullImageOnly ? 22 : refs.size(), matched, dir + " records matched");
+      // SAM 2.1: 22 records of the full image, 29 of the four crops; 9 of those touch the image's
+      // lower edge in a crop that starts at y0 = 176 (the case the uncropped RLE once got wrong)
+      int matched = match(dir, ours, refs, false);
+      assertEquals(refs.size(), matched, dir + " records matched");
     }
   }
 

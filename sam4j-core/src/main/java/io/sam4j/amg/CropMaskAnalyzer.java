@@ -102,29 +102,59 @@ final class CropMaskAnalyzer {
     return false;
   }
 
-  /** Column-major RLE over the whole image of the current crop mask (zero outside the crop). */
+  /**
+   * Column-major RLE over the whole image of the current crop mask, zero outside the crop (the
+   * reference's {@code uncrop_masks} then {@code mask_to_rle_pytorch}). The zero rows above and
+   * below the crop end a run of ones at a column's end: a mask touching the image's lower edge
+   * in a crop that starts below the top must not run on into the next column.
+   */
   private Rle rle() {
     int w = crop.width();
     int h = crop.height();
-    LongList out = new LongList();
-    boolean value = false;
-    long run = (long) crop.x0() * imageH; // columns left of the crop
+    Runs runs = new Runs();
+    runs.zeros((long) crop.x0() * imageH); // columns left of the crop
     for (int x = 0; x < w; x++) {
-      run += crop.y0();
+      runs.zeros(crop.y0());
       for (int y = 0; y < h; y++) {
-        boolean on = mask[y * w + x] != 0;
-        if (on != value) {
-          out.add(run);
-          run = 0;
-          value = on;
-        }
-        run++;
+        runs.pixel(mask[y * w + x] != 0);
       }
-      run += imageH - crop.y1();
+      runs.zeros(imageH - crop.y1());
     }
-    run += (long) (imageW - crop.x1()) * imageH;
-    out.add(run);
-    return Rle.of(imageH, imageW, out.toArray());
+    runs.zeros((long) (imageW - crop.x1()) * imageH);
+    return Rle.of(imageH, imageW, runs.finish());
+  }
+
+  /** Run lengths being built, alternating zeros and ones, starting with zeros. */
+  private static final class Runs {
+    private final LongList out = new LongList();
+    private boolean value;
+    private long run;
+
+    void pixel(boolean on) {
+      if (on != value) {
+        out.add(run);
+        run = 0;
+        value = on;
+      }
+      run++;
+    }
+
+    void zeros(long n) {
+      if (n == 0) {
+        return;
+      }
+      if (value) {
+        out.add(run);
+        run = 0;
+        value = false;
+      }
+      run += n;
+    }
+
+    long[] finish() {
+      out.add(run);
+      return out.toArray();
+    }
   }
 
   /** A growable long array. */
