@@ -28,15 +28,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sam4j robustness}: mIoU under every ImageNet-C corruption and severity. */
+/** {@code sam4j robustness}: mIoU under every ImageNet-C corruption, and occlusion, by severity. */
 @Command(
     name = "robustness",
-    header = "Measure how much of a model's mIoU survives ImageNet-C corruptions.",
+    header = "Measure how much of a model's mIoU survives ImageNet-C corruptions and occlusion.",
     mixinStandardHelpOptions = true,
     description = {
         "Run the COCO mIoU evaluation of 'sam4j eval' on the clean images, then on the images",
         "corrupted in memory by each ImageNet-C corruption at each severity (prompts and ground",
-        "truth stay those of the clean image). Writes OUT/robustness.json (mIoU per corruption and",
+        "truth stay those of the clean image), and with occlusion: a patch of random colour over",
+        "10% x severity of each object's box (its annotation bbox), each object on its own image",
+        "(one encoding per object). Writes OUT/robustness.json (mIoU per corruption and",
         "severity, mean drop relative to clean), OUT/heatmap.png, OUT/index.html with the table,",
         "the heatmap and one example image per corruption.",
         "Example:",
@@ -54,7 +56,7 @@ final class RobustnessCommand implements Callable<Integer> {
   Path images;
 
   @Option(names = "--corruptions", defaultValue = "all", paramLabel = "all|A,B",
-      description = "Corruptions (default: every available one)")
+      description = "Corruptions (default: every available one, occlusion included)")
   String corruptions;
 
   @Option(names = "--severities", defaultValue = "1-5", paramLabel = "1-5|1,3,5",
@@ -119,13 +121,17 @@ final class RobustnessCommand implements Callable<Integer> {
     AtomicFiles.write(out.resolve("robustness.json"), om.writerWithDefaultPrettyPrinter()
         .writeValueAsBytes(j));
     RobustnessReport.heatmap(r, sev, out.resolve("heatmap.png"));
-    CocoDataset.CocoImage first = ds.images().get(ev.selected().get(0).imageId());
+    CocoDataset.CocoAnnotation firstAnn = ev.selected().get(0);
+    CocoDataset.CocoImage first = ds.images().get(firstAnn.imageId());
     RgbImage example = Images.read(images.resolve(first.fileName()));
     int mid = sev.get(sev.size() / 2);
     List<String> examples = new ArrayList<>();
     for (Corruption c : cs) {
       String name = "examples/" + c.id() + "_s" + mid + ".png";
-      Images.writePng(Corruptions.apply(example, c, mid, seed, frost), out.resolve(name));
+      Images.writePng(c.needsBox()
+          ? Corruptions.apply(example, c, mid, Robustness.objectSeed(Robustness.runSeed(seed, c,
+              mid), firstAnn), frost, Robustness.box(firstAnn))
+          : Corruptions.apply(example, c, mid, seed, frost), out.resolve(name));
       examples.add(name);
     }
     AtomicFiles.write(out.resolve("index.html"), RobustnessReport.html(r, sev, examples, mid)
@@ -146,15 +152,21 @@ final class RobustnessCommand implements Callable<Integer> {
 
   static List<Corruption> parseCorruptions(String s, boolean frost) {
     if (s.strip().equalsIgnoreCase("all")) {
-      return frost ? List.of(Corruption.values()) : Corruptions.available();
+      List<Corruption> all = new ArrayList<>();
+      for (Corruption c : Corruption.values()) {
+        if (c != Corruption.FROST || frost) {
+          all.add(c);
+        }
+      }
+      return all;
     }
     List<Corruption> out = new ArrayList<>();
     for (String w : s.split(",")) {
       Corruption c = Corruptions.parse(w);
-      if (!Corruptions.available().contains(c) && !(frost && c == Corruption.FROST)) {
+      if (c == Corruption.FROST && !frost) {
         throw new SamException(SamException.Kind.BAD_INPUT, "corruption " + c.id()
-            + " needs --frost-dir; available without it: " + Corruptions.available().stream()
-            .map(Corruption::id).toList());
+            + " needs --frost-dir; available without it: " + parseCorruptions("all", false)
+            .stream().map(Corruption::id).toList());
       }
       out.add(c);
     }

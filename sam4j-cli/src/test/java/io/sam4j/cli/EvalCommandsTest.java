@@ -1,17 +1,23 @@
 package io.sam4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sam4j.eval.Robustness;
+import io.sam4j.eval.coco.CocoDataset;
+import io.sam4j.eval.corrupt.Corruption;
+import io.sam4j.eval.corrupt.Occlusion;
 import io.sam4j.fixtures.Fixtures;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +81,51 @@ class EvalCommandsTest {
     assertEquals(1, r.err.strip().lines().count(), r.err);
     assertTrue(r.err.contains("unknown corruption 'rain'"), r.err);
     assertFalse(Files.exists(tmp.resolve("r.png")));
+  }
+
+  @Test
+  void corruptOccludesTheGivenBoxAndRefusesOcclusionWithoutOne(@TempDir Path tmp) {
+    Path in = metrics().resolve("corruptions/input.png");
+    Path out = tmp.resolve("o.png");
+    CliRunner r = CliRunner.run("corrupt", "--image", in, "--corruption", "occlusion", "--box",
+        "30.5,20,130,120", "--severity", 3, "--seed", 7, "--out", out);
+    assertEquals(0, r.exitCode, r.err);
+    RgbImage src = Images.read(in);
+    RgbImage got = Images.read(out);
+    double[] box = {30.5, 20, 130, 120};
+    Occlusion.Patch p = Occlusion.patch(src.width(), src.height(), box, 3, 7L);
+    assertEquals(3000, p.pixels(), "30% of the 100 x 100 snapped box");
+    assertArrayEquals(Occlusion.apply(src, box, 3, 7L).toByteArray(), got.toByteArray());
+    int changed = 0;
+    for (int y = 0; y < src.height(); y++) {
+      for (int x = 0; x < src.width(); x++) {
+        boolean diff = false;
+        for (int c = 0; c < 3; c++) {
+          diff |= src.get(x, y, c) != got.get(x, y, c);
+        }
+        changed += diff ? 1 : 0;
+        assertTrue(!diff || p.covers(x, y), "changed outside the patch at " + x + "," + y);
+      }
+    }
+    assertTrue(changed > 2900 && changed <= 3000, changed + " pixels changed");
+
+    for (Object[] bad : new Object[][] {
+        {"occlusion", null, "give it with --box"},
+        {"zoom_blur", "1,2,3,4", "--box is for occlusion only"},
+        {"occlusion", "1,2,3", "--box '1,2,3' must be four numbers"},
+        {"occlusion", "9,2,3,4", "X0 <= X1"}}) {
+      List<Object> args = new ArrayList<>(List.of("corrupt", "--image", in, "--corruption",
+          bad[0], "--severity", 2, "--out", tmp.resolve("b.png")));
+      if (bad[1] != null) {
+        args.add("--box");
+        args.add(bad[1]);
+      }
+      r = CliRunner.run(args.toArray());
+      assertEquals(1, r.exitCode, r.err);
+      assertEquals(1, r.err.strip().lines().count(), r.err);
+      assertTrue(r.err.contains((String) bad[2]), r.err);
+      assertFalse(Files.exists(tmp.resolve("b.png")));
+    }
   }
   @Test
   void evalWritesMiouAndPerAnnotationIousAndResumes(@TempDir Path tmp) throws IOException {
@@ -142,16 +193,28 @@ class EvalCommandsTest {
     Path images = Fixtures.root().resolve("images");
     Path model = Fixtures.root().resolve("mobilesam-random.pt");
     CliRunner r = CliRunner.run("robustness", "--model", model, "--coco", coco, "--images", images,
-        "--corruptions", "contrast", "--severities", "5", "--max-instances", 3, "--out", tmp);
+        "--corruptions", "contrast,occlusion", "--severities", "5", "--max-instances", 3,
+        "--out", tmp);
     assertEquals(0, r.exitCode, r.err);
     JsonNode j = new ObjectMapper().readTree(tmp.resolve("robustness.json").toFile());
     assertEquals(3, j.get("instances").asInt());
     double clean = j.get("clean_mIoU").asDouble();
     double s5 = j.get("mIoU").get("contrast").get("5").asDouble();
-    assertEquals(clean - s5, j.get("mean_drop").asDouble(), 1e-12);
+    double o5 = j.get("mIoU").get("occlusion").get("5").asDouble();
+    assertEquals(clean - (s5 + o5) / 2, j.get("mean_drop").asDouble(), 1e-12);
     assertTrue(Files.size(tmp.resolve("heatmap.png")) > 0);
     assertTrue(Files.readString(tmp.resolve("index.html")).contains("examples/contrast_s5.png"));
     assertTrue(Files.exists(tmp.resolve("examples/contrast_s5.png")));
+    assertTrue(Files.readString(tmp.resolve("index.html")).contains("examples/occlusion_s5.png"));
+    // the example: the first annotation's image as the study evaluated it (its bbox, half covered)
+    CocoDataset ds = CocoDataset.read(coco);
+    CocoDataset.CocoAnnotation a = ds.annotations().stream().filter(x -> !x.crowd())
+        .findFirst().orElseThrow();
+    RgbImage clean0 = Images.read(images.resolve(ds.images().get(a.imageId()).fileName()));
+    RgbImage want = Occlusion.apply(clean0, Robustness.box(a), 5, Robustness.objectSeed(
+        Robustness.runSeed(0L, Corruption.OCCLUSION, 5), a));
+    assertArrayEquals(want.toByteArray(),
+        Images.read(tmp.resolve("examples/occlusion_s5.png")).toByteArray());
 
     r = CliRunner.run("robustness", "--model", model, "--coco", coco, "--images", images,
         "--corruptions", "rain", "--out", tmp.resolve("x"));

@@ -1,6 +1,7 @@
 package io.sam4j.eval;
 
 import io.sam4j.SamPredictor;
+import io.sam4j.eval.coco.CocoDataset;
 import io.sam4j.eval.coco.Evaluation;
 import io.sam4j.eval.corrupt.Corruption;
 import io.sam4j.eval.corrupt.Corruptions;
@@ -14,6 +15,8 @@ import java.util.Map;
  * A corruption-robustness study: the same COCO evaluation on the clean images and on every
  * corruption at every severity (the images are corrupted in memory; prompts and ground truth stay
  * those of the clean image). Random corruptions are seeded per image, corruption and severity.
+ * Occlusion ({@link Corruption#needsBox()}) covers each annotation's own box ({@link #box}) on an
+ * image of its own, seeded per annotation ({@link #objectSeed}): one encoding per annotation.
  *
  * <pre>{@code
  * RobustnessResult r = new Robustness(evaluation, Corruptions.available(), List.of(1, 3, 5), null)
@@ -66,6 +69,28 @@ public record Robustness(Evaluation evaluation, List<Corruption> corruptions,
     }
   }
 
+  /**
+   * The box a per-object corruption ({@link Corruption#needsBox()}, occlusion) covers: the
+   * annotation's {@code bbox} (the box prompt's source) as XYXY {@code x, y, x + w, y + h}.
+   */
+  public static double[] box(CocoDataset.CocoAnnotation a) {
+    double[] b = a.bbox();
+    return new double[] {b[0], b[1], b[0] + b[2], b[1] + b[3]};
+  }
+
+  /** The seed of the run of corruption {@code c} at severity {@code s} in a study seeded so. */
+  public static long runSeed(long seed, Corruption c, int s) {
+    return seed * 1_000_003L + c.ordinal() * 10L + s;
+  }
+
+  /** The seed of a per-object corruption of annotation {@code a} in the run seeded {@code seed}. */
+  public static long objectSeed(long seed, CocoDataset.CocoAnnotation a) {
+    long z = seed + a.id() * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
   /** Runs the clean evaluation, then each corruption and severity. */
   public RobustnessResult run(SamPredictor predictor, ProgressListener progress) {
     int total = 1 + corruptions.size() * severities.size();
@@ -79,10 +104,14 @@ public record Robustness(Evaluation evaluation, List<Corruption> corruptions,
         Map<Integer, Double> bySeverity = new LinkedHashMap<>();
         for (int s : severities) {
           final int sev = s;
-          long seed = evaluation.seed() * 1_000_003L + c.ordinal() * 10L + s;
-          double m = evaluation.run(predictor, Map.of(), x -> { }, ProgressListener.NONE,
-              img -> Corruptions.apply(img, c, sev, seed ^ ((long) img.width() << 20)
-                  ^ img.height(), frost)).miou();
+          long seed = runSeed(evaluation.seed(), c, s);
+          double m = c.needsBox()
+              ? evaluation.runPerObject(predictor, Map.of(), x -> { }, ProgressListener.NONE,
+                  (img, a) -> Corruptions.apply(img, c, sev, objectSeed(seed, a), frost,
+                      box(a))).miou()
+              : evaluation.run(predictor, Map.of(), x -> { }, ProgressListener.NONE,
+                  img -> Corruptions.apply(img, c, sev, seed ^ ((long) img.width() << 20)
+                      ^ img.height(), frost)).miou();
           bySeverity.put(s, m);
           progress.update(++done);
         }

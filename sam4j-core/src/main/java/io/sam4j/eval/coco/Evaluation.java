@@ -116,6 +116,29 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
   public EvaluationResult run(SamPredictor predictor, Map<Long, InstanceResult> done,
       Consumer<InstanceResult> sink, ProgressListener progress,
       UnaryOperator<RgbImage> imageTransform, BiConsumer<InstanceResult, Mask> predictions) {
+    return run(predictor, done, sink, progress, (img, a) -> imageTransform.apply(img), false,
+        predictions);
+  }
+
+  /** A transform of the image that one annotation is evaluated on (an occlusion of its box). */
+  @FunctionalInterface
+  public interface ObjectTransform {
+    /** The image for {@code annotation}, of the same size as {@code image}. */
+    RgbImage apply(RgbImage image, CocoDataset.CocoAnnotation annotation);
+  }
+
+  /**
+   * Runs the evaluation with each annotation on its own transformed image: one image encoding per
+   * annotation instead of one per image (the prompts and the ground truth stay the original's).
+   */
+  public EvaluationResult runPerObject(SamPredictor predictor, Map<Long, InstanceResult> done,
+      Consumer<InstanceResult> sink, ProgressListener progress, ObjectTransform transform) {
+    return run(predictor, done, sink, progress, transform, true, (r, m) -> { });
+  }
+
+  private EvaluationResult run(SamPredictor predictor, Map<Long, InstanceResult> done,
+      Consumer<InstanceResult> sink, ProgressListener progress, ObjectTransform transform,
+      boolean perObject, BiConsumer<InstanceResult, Mask> predictions) {
     List<CocoDataset.CocoAnnotation> sel = selected();
     Map<Long, List<CocoDataset.CocoAnnotation>> byImage = new LinkedHashMap<>();
     for (CocoDataset.CocoAnnotation a : sel) {
@@ -133,10 +156,17 @@ public record Evaluation(CocoDataset dataset, Path imagesDir, PromptKind prompt,
             todo.add(a);
           }
         }
-        if (!todo.isEmpty()) {
+        List<List<CocoDataset.CocoAnnotation>> groups = new ArrayList<>();
+        if (perObject) {
+          todo.forEach(a -> groups.add(List.of(a)));
+        } else if (!todo.isEmpty()) {
+          groups.add(todo);
+        }
+        for (List<CocoDataset.CocoAnnotation> group : groups) {
           List<Mask> masks = new ArrayList<>();
-          List<InstanceResult> rs = evaluateImage(predictor, e.getKey(), todo, imageTransform,
-              masks);
+          CocoDataset.CocoAnnotation only = group.get(0);
+          List<InstanceResult> rs = evaluateImage(predictor, e.getKey(), group,
+              img -> transform.apply(img, only), masks);
           for (int i = 0; i < rs.size(); i++) {
             InstanceResult r = rs.get(i);
             predictions.accept(r, masks.get(i));

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  *
  * <p>Deterministic corruptions match the reference within one grey level; random ones match it
  * in distribution (the generators differ). {@code frost} needs the reference's frost photographs,
- * which sam4j does not redistribute: see {@link Frost}.
+ * which sam4j does not redistribute: see {@link Frost}. {@code occlusion} is sam4j's own
+ * corruption of one object's box: {@link #apply(RgbImage, Corruption, int, long, Frost, double[])}
+ * or {@link Occlusion}.
  */
 public final class Corruptions {
   private Corruptions() {}
@@ -44,10 +46,14 @@ public final class Corruptions {
         .collect(Collectors.joining(", ")));
   }
 
-  /** The corruptions {@link #apply} runs here, in the reference's order. */
+  /**
+   * The corruptions {@link #apply(RgbImage, Corruption, int, long)} runs on a whole image without
+   * extra data, in the reference's order: all but frost (needs the frost photographs) and
+   * occlusion (needs an object's box).
+   */
   public static java.util.List<Corruption> available() {
     return Arrays.stream(Corruption.values())
-        .filter(c -> c != Corruption.FROST).toList();
+        .filter(c -> c != Corruption.FROST && !c.needsBox()).toList();
   }
 
   /**
@@ -70,6 +76,22 @@ public final class Corruptions {
    */
   public static RgbImage apply(RgbImage image, Corruption corruption, int severity, long seed,
       Frost frost) {
+    return apply(image, corruption, severity, seed, frost, null);
+  }
+
+  /**
+   * Applies a corruption, {@code frost} with the given photographs and {@code occlusion} to the
+   * given object's box.
+   *
+   * @param frost the frost photographs, or null (then {@code frost} is refused)
+   * @param box the object's box, XYXY in image pixels, or null (then {@code occlusion} is
+   *     refused); ignored by the other corruptions
+   */
+  public static RgbImage apply(RgbImage image, Corruption corruption, int severity, long seed,
+      Frost frost, double[] box) {
+    if (corruption == Corruption.OCCLUSION && box != null) {
+      return Occlusion.apply(image, box, severity, seed);
+    }
     if (corruption == Corruption.FROST && frost != null) {
       return frost.apply(image, severity, seed);
     }
@@ -95,6 +117,8 @@ public final class Corruptions {
           + " frost photographs of hendrycks/robustness, which sam4j does not ship: use"
           + " Frost.load(dir) (CLI: --frost-dir DIR)");
       case ELASTIC_TRANSFORM -> ElasticTransform.apply(image, severity, rng);
+      case OCCLUSION -> throw new SamException(SamException.Kind.BAD_INPUT, "occlusion covers"
+          + " part of an object's box: give the box (CLI: --box X0,Y0,X1,Y1)");
     };
   }
 }
