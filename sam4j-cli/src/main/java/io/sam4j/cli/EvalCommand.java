@@ -12,13 +12,9 @@ import io.sam4j.eval.coco.EvaluationResult;
 import io.sam4j.eval.coco.InstanceResult;
 import io.sam4j.eval.coco.PromptKind;
 import io.sam4j.io.AtomicFiles;
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -110,30 +106,21 @@ final class EvalCommand implements Callable<Integer> {
     settings.put("max_instances", maxInstances);
     settings.put("seed", seed);
     settings.put("gt_roundtrip", gtRoundTrip);
-    Map<Long, InstanceResult> done = resume ? readJournal(journal, settings, om)
-        : new LinkedHashMap<>();
-    if (!resume || !Files.exists(journal)) {
-      Files.writeString(journal, om.writeValueAsString(om.createObjectNode().set("settings",
-          settings)) + "\n", StandardCharsets.UTF_8);
-    }
-    int before = done.size();
     WorstInstances worst = new WorstInstances(WORST);
     EvaluationResult r;
     long start;
-    try (SamModel m = model.load(err); SamPredictor p = m.newPredictor();
-        BufferedWriter w = Files.newBufferedWriter(journal, StandardCharsets.UTF_8,
-            StandardOpenOption.APPEND)) {
+    int before;
+    try (Journal j = Journal.open(journal, settings, resume, om);
+        SamModel m = model.load(err); SamPredictor p = m.newPredictor()) {
+      Map<Long, InstanceResult> done = new LinkedHashMap<>();
+      for (JsonNode n : j.entries()) {
+        InstanceResult x = fromJson(n);
+        done.put(x.id(), x);
+      }
+      before = done.size();
       start = System.nanoTime();
-      r = ev.run(p, done, x -> {
-        try {
-          w.write(om.writeValueAsString(toJson(om, x)));
-          w.write('\n');
-          w.flush();
-        } catch (IOException e) {
-          throw new SamException(SamException.Kind.IO, "cannot write " + journal + ": "
-              + e.getMessage(), e);
-        }
-      }, EtaProgress.of(err, "annotations"), UnaryOperator.identity(), worst::offer);
+      r = ev.run(p, done, x -> j.append(toJson(om, x)), EtaProgress.of(err, "annotations"),
+          UnaryOperator.identity(), worst::offer);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     AtomicFiles.write(out.resolve("metrics.json"), om.writerWithDefaultPrettyPrinter()
@@ -167,54 +154,13 @@ final class EvalCommand implements Callable<Integer> {
     return n;
   }
 
-  /** The finished annotations of an earlier run; a torn last line is ignored. */
-  private static Map<Long, InstanceResult> readJournal(Path journal, ObjectNode settings,
-      ObjectMapper om) throws IOException {
-    Map<Long, InstanceResult> done = new LinkedHashMap<>();
-    if (!Files.exists(journal)) {
-      return done;
+  private static InstanceResult fromJson(JsonNode n) {
+    double[] ious = new double[n.get("ious").size()];
+    for (int k = 0; k < ious.length; k++) {
+      ious[k] = n.get("ious").get(k).isNull() ? Double.NaN : n.get("ious").get(k).asDouble();
     }
-    List<String> lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
-    for (int i = 0; i < lines.size(); i++) {
-      JsonNode n;
-      try {
-        n = om.readTree(lines.get(i));
-      } catch (IOException e) {
-        if (i == lines.size() - 1) {
-          break; // interrupted while writing the last line
-        }
-        throw new SamException(SamException.Kind.BAD_INPUT, journal + " line " + (i + 1)
-            + " is not JSON; delete the file to start over");
-      }
-      if (n.has("settings")) {
-        if (!n.get("settings").equals(om.readTree(om.writeValueAsString(settings)))) {
-          throw new SamException(SamException.Kind.BAD_INPUT, journal + " was written with other"
-              + " settings " + n.get("settings") + "; use the same options or drop --resume");
-        }
-        continue;
-      }
-      double[] ious = new double[n.get("ious").size()];
-      for (int k = 0; k < ious.length; k++) {
-        ious[k] = n.get("ious").get(k).isNull() ? Double.NaN : n.get("ious").get(k).asDouble();
-      }
-      done.put(n.get("id").asLong(), new InstanceResult(n.get("id").asLong(),
-          n.get("image_id").asLong(), n.get("category_id").asLong(), n.get("area").asDouble(),
-          ious));
-    }
-    if (!lines.isEmpty()) {
-      // rewrite without a torn tail so that appended lines start on a line of their own
-      StringBuilder sb = new StringBuilder();
-      for (String l : lines) {
-        try {
-          om.readTree(l);
-          sb.append(l).append('\n');
-        } catch (IOException e) {
-          break;
-        }
-      }
-      AtomicFiles.write(journal, sb.toString().getBytes(StandardCharsets.UTF_8));
-    }
-    return done;
+    return new InstanceResult(n.get("id").asLong(), n.get("image_id").asLong(),
+        n.get("category_id").asLong(), n.get("area").asDouble(), ious);
   }
 
   private static void printTable(PrintWriter o, EvaluationResult r, CocoDataset ds) {

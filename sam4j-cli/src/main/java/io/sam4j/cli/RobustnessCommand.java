@@ -1,5 +1,6 @@
 package io.sam4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sam4j.SamException;
@@ -17,8 +18,10 @@ import io.sam4j.image.RgbImage;
 import io.sam4j.io.AtomicFiles;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +43,8 @@ import picocli.CommandLine.Spec;
         "10% x severity of each object's box (its annotation bbox), each object on its own image",
         "(one encoding per object). Writes OUT/robustness.json (mIoU per corruption and",
         "severity, mean drop relative to clean), OUT/heatmap.png, OUT/index.html with the table,",
-        "the heatmap and one example image per corruption.",
+        "the heatmap and one example image per corruption. OUT/progress.jsonl journals each finished",
+        "corruption x severity run so that --resume continues an interrupted study.",
         "Example:",
         "  sam4j robustness --model mobile_sam.pt --coco instances.json --images val2017/ \\",
         "      --corruptions zoom_blur,fog --severities 1-5 --max-instances 200 --out robust/"})
@@ -79,6 +83,10 @@ final class RobustnessCommand implements Callable<Integer> {
       + " photographs of hendrycks/robustness; adds frost to 'all'")
   Path frostDir;
 
+  @Option(names = "--resume", description = "Continue the study journaled in OUT/progress.jsonl"
+      + " (finished corruption x severity runs are not repeated)")
+  boolean resume;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder")
   Path out;
 
@@ -96,16 +104,44 @@ final class RobustnessCommand implements Callable<Integer> {
     CocoDataset ds = CocoDataset.read(coco);
     Evaluation ev = new Evaluation(ds, images, kind, 0, maxInstances, seed, false);
     ev.checkInputs();
+    Files.createDirectories(out);
+    AtomicFiles.removeStaleTemporaries(out, 1);
+    ObjectMapper om = new ObjectMapper();
+    ObjectNode settings = om.createObjectNode();
+    settings.put("model", model.model);
+    settings.put("precision", model.precision);
+    settings.put("coco", coco.toAbsolutePath().normalize().toString());
+    settings.put("prompt", kind.id());
+    settings.put("max_instances", maxInstances);
+    settings.put("seed", seed);
     Robustness.RobustnessResult r;
     long start;
-    try (SamModel m = model.load(err); SamPredictor p = m.newPredictor()) {
+    int resumed;
+    int resumedCorrupted;
+    try (Journal journal = Journal.open(out.resolve("progress.jsonl"), settings, resume, om);
+        SamModel m = model.load(err); SamPredictor p = m.newPredictor()) {
+      Map<String, Double> done = new LinkedHashMap<>();
+      for (JsonNode n : journal.entries()) {
+        done.put(n.get("run").asText(), n.get("mIoU").isNull() ? Double.NaN
+            : n.get("mIoU").asDouble());
+      }
+      resumed = done.size();
+      resumedCorrupted = (int) done.keySet().stream().filter(k -> !k.equals("clean")).count();
       start = System.nanoTime();
-      r = new Robustness(ev, cs, sev, frost).run(p, EtaProgress.of(err, "runs"));
+      r = new Robustness(ev, cs, sev, frost).run(p, EtaProgress.of(err, "runs"), done,
+          (name, v) -> {
+            ObjectNode n = om.createObjectNode().put("run", name);
+            if (Double.isNaN(v)) {
+              n.putNull("mIoU");
+            } else {
+              n.put("mIoU", v);
+            }
+            journal.append(n);
+          });
     }
     double minutes = (System.nanoTime() - start) / 60e9;
     long imageCount = ev.selected().stream().map(CocoDataset.CocoAnnotation::imageId).distinct()
         .count();
-    ObjectMapper om = new ObjectMapper();
     ObjectNode j = om.createObjectNode();
     j.put("prompt", kind.id());
     j.put("instances", ev.selected().size());
@@ -143,7 +179,11 @@ final class RobustnessCommand implements Callable<Integer> {
       e.getValue().forEach((s, v) -> sb.append(String.format(Locale.ROOT, " s%d %7.3f", s, 100 * v)));
       o.println(sb);
     }
-    double runs = (double) imageCount * cs.size() * sev.size();
+    if (resumed > 0) {
+      o.printf(Locale.ROOT, "%d runs taken from the journal of the interrupted study%n", resumed);
+    }
+    long fresh = (long) cs.size() * sev.size() - resumedCorrupted;
+    double runs = (double) imageCount * fresh;
     o.printf(Locale.ROOT, "%.0f image x corruption x severity runs in %.2f min (%.1f per minute)%n",
         runs, minutes, runs / Math.max(minutes, 1e-9));
     o.println("Wrote " + out.resolve("index.html"));

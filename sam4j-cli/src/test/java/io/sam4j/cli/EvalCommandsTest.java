@@ -216,6 +216,28 @@ class EvalCommandsTest {
     assertArrayEquals(want.toByteArray(),
         Images.read(tmp.resolve("examples/occlusion_s5.png")).toByteArray());
 
+    // interrupted after the clean and contrast runs, killed while journaling occlusion
+    Path part = tmp.resolve("part");
+    Files.createDirectories(part);
+    List<String> lines = Files.readAllLines(tmp.resolve("progress.jsonl"));
+    assertEquals(4, lines.size(), "settings, clean, contrast/5, occlusion/5: " + lines);
+    Files.writeString(part.resolve("progress.jsonl"), String.join("\n", lines.subList(0, 3))
+        + "\n{\"run\": \"occlusion/5\", \"mI");
+    r = CliRunner.run("robustness", "--model", model, "--coco", coco, "--images", images,
+        "--corruptions", "contrast,occlusion", "--severities", "5", "--max-instances", 3,
+        "--resume", "--out", part);
+    assertEquals(0, r.exitCode, r.err);
+    assertTrue(r.out.contains("2 runs taken from the journal"), r.out);
+    JsonNode again = new ObjectMapper().readTree(part.resolve("robustness.json").toFile());
+    assertEquals(j.get("mIoU"), again.get("mIoU"));
+    assertEquals(j.get("clean_mIoU"), again.get("clean_mIoU"));
+    assertEquals(lines, Files.readAllLines(part.resolve("progress.jsonl")));
+    r = CliRunner.run("robustness", "--model", model, "--coco", coco, "--images", images,
+        "--corruptions", "contrast", "--severities", "5", "--max-instances", 2, "--resume",
+        "--out", part);
+    assertEquals(1, r.exitCode);
+    assertTrue(r.err.contains("other settings"), r.err);
+
     r = CliRunner.run("robustness", "--model", model, "--coco", coco, "--images", images,
         "--corruptions", "rain", "--out", tmp.resolve("x"));
     assertEquals(1, r.exitCode);

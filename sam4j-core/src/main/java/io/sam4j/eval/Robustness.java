@@ -10,6 +10,7 @@ import io.sam4j.registry.ProgressListener;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * A corruption-robustness study: the same COCO evaluation on the clean images and on every
@@ -93,27 +94,40 @@ public record Robustness(Evaluation evaluation, List<Corruption> corruptions,
 
   /** Runs the clean evaluation, then each corruption and severity. */
   public RobustnessResult run(SamPredictor predictor, ProgressListener progress) {
+    return run(predictor, progress, Map.of(), (k, v) -> { });
+  }
+
+  /**
+   * The name of one run of the study: {@code "clean"}, or the corruption's id and the severity
+   * ({@code "fog/3"}), as {@link #run(SamPredictor, ProgressListener, Map, BiConsumer)} uses it.
+   *
+   * @param c the corruption, or null for the clean run
+   */
+  public static String runName(Corruption c, int severity) {
+    return c == null ? "clean" : c.id() + "/" + severity;
+  }
+
+  /**
+   * Runs the clean evaluation, then each corruption and severity, skipping the runs an earlier,
+   * interrupted study finished.
+   *
+   * @param done mIoU of finished runs by {@link #runName}: these are not recomputed
+   * @param sink hears every new run's name and mIoU as soon as it is computed (to journal it)
+   */
+  public RobustnessResult run(SamPredictor predictor, ProgressListener progress,
+      Map<String, Double> done, BiConsumer<String, Double> sink) {
     int total = 1 + corruptions.size() * severities.size();
     progress.begin("corruption x severity runs", 0, total);
     try {
-      double clean = evaluation.run(predictor, Map.of(), x -> { }, ProgressListener.NONE).miou();
+      double clean = measure(null, 0, predictor, done, sink);
       progress.update(1);
-      int done = 1;
+      int count = 1;
       Map<Corruption, Map<Integer, Double>> out = new LinkedHashMap<>();
       for (Corruption c : corruptions) {
         Map<Integer, Double> bySeverity = new LinkedHashMap<>();
         for (int s : severities) {
-          final int sev = s;
-          long seed = runSeed(evaluation.seed(), c, s);
-          double m = c.needsBox()
-              ? evaluation.runPerObject(predictor, Map.of(), x -> { }, ProgressListener.NONE,
-                  (img, a) -> Corruptions.apply(img, c, sev, objectSeed(seed, a), frost,
-                      box(a))).miou()
-              : evaluation.run(predictor, Map.of(), x -> { }, ProgressListener.NONE,
-                  img -> Corruptions.apply(img, c, sev, seed ^ ((long) img.width() << 20)
-                      ^ img.height(), frost)).miou();
-          bySeverity.put(s, m);
-          progress.update(++done);
+          bySeverity.put(s, measure(c, s, predictor, done, sink));
+          progress.update(++count);
         }
         out.put(c, bySeverity);
       }
@@ -121,5 +135,30 @@ public record Robustness(Evaluation evaluation, List<Corruption> corruptions,
     } finally {
       progress.end();
     }
+  }
+
+  /** mIoU of one run ({@code c} null: clean), from {@code done} when it is there. */
+  private double measure(Corruption c, int sev, SamPredictor predictor, Map<String, Double> done,
+      BiConsumer<String, Double> sink) {
+    String name = runName(c, sev);
+    Double known = done.get(name);
+    if (known != null) {
+      return known;
+    }
+    double m;
+    if (c == null) {
+      m = evaluation.run(predictor, Map.of(), x -> { }, ProgressListener.NONE).miou();
+    } else {
+      long seed = runSeed(evaluation.seed(), c, sev);
+      m = c.needsBox()
+          ? evaluation.runPerObject(predictor, Map.of(), x -> { }, ProgressListener.NONE,
+              (img, a) -> Corruptions.apply(img, c, sev, objectSeed(seed, a), frost, box(a)))
+              .miou()
+          : evaluation.run(predictor, Map.of(), x -> { }, ProgressListener.NONE,
+              img -> Corruptions.apply(img, c, sev, seed ^ ((long) img.width() << 20)
+                  ^ img.height(), frost)).miou();
+    }
+    sink.accept(name, m);
+    return m;
   }
 }
