@@ -3,20 +3,22 @@ package io.sam4j.video;
 import io.sam4j.SamException;
 import io.sam4j.modeling.sam2.Sam2ModelSpec;
 import io.sam4j.modeling.sam2.memory.CrossAttention;
+import io.sam4j.modeling.sam2.memory.MemoryAttentionGraph;
 import io.sam4j.modeling.sam2.memory.MemoryCompressor;
 
 /**
- * What a SAM 2-family member changes in the video machinery: the memory attention's
- * cross-attention, a compressor after the memory encoder, and which predictor it ships.
- * SAM 2 / 2.1: {@link CrossAttention.Factory#ROPE}, no compressor, the December 2024 per-object
- * predictor. EfficientTAM (pooled cross-attention) and EdgeTAM (2D Spatial Perceiver, RoPEv2,
- * the older batched predictor) plug in here.
+ * What a SAM 2-family member changes in the video machinery: the memory-attention graph (usually
+ * SAM 2's with another cross-attention, {@link MemoryAttentionGraph#withCrossAttention}), a
+ * compressor after the memory encoder, and which predictor it ships. SAM 2 / 2.1: RoPE
+ * cross-attention, no compressor, the December 2024 per-object predictor. EfficientTAM (pooled
+ * cross-attention) and EdgeTAM (2D Spatial Perceiver, RoPEv2, the older batched predictor) plug
+ * in at {@link #of}.
  *
- * @param crossAttention makes each memory-attention layer's cross-attention
+ * @param memoryAttention builds the memory-attention graph
  * @param compressor applied to each new memory before it is stored
  * @param semantics the predictor's rules
  */
-public record VideoArchitecture(CrossAttention.Factory crossAttention,
+public record VideoArchitecture(MemoryAttentionGraph memoryAttention,
     MemoryCompressor compressor, PredictorSemantics semantics) {
 
   /**
@@ -41,8 +43,9 @@ public record VideoArchitecture(CrossAttention.Factory crossAttention,
   }
 
   /** SAM 2 / 2.1. */
-  public static final VideoArchitecture SAM2 = new VideoArchitecture(CrossAttention.Factory.ROPE,
-      MemoryCompressor.NONE, PredictorSemantics.PER_OBJECT);
+  public static final VideoArchitecture SAM2 = new VideoArchitecture(
+      MemoryAttentionGraph.withCrossAttention(CrossAttention.Factory.ROPE), MemoryCompressor.NONE,
+      PredictorSemantics.PER_OBJECT);
 
   /** The architecture of a spec's family. */
   public static VideoArchitecture of(Sam2ModelSpec spec) {
