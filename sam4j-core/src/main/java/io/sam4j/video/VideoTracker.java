@@ -13,6 +13,8 @@ import java.util.function.Consumer;
  * {@code inference_state}: prompt objects on any frame, then propagate their masks through the
  * clip with the model's memory. Results are immutable. Not thread-safe (one session per thread);
  * close it to free its memories and spill file. Open it with {@link io.sam4j.SamModel#newTracker}.
+ * As in the reference, a prompt call registers its object id before checking the prompt, so a
+ * refused prompt for a new id still adds the id (without output until it gets a valid prompt).
  *
  * <pre>{@code
  * try (SamModel model = SamModel.load(Path.of("sam2.1_hiera_tiny.pt"));
@@ -82,6 +84,8 @@ public final class VideoTracker implements AutoCloseable {
   public FrameResult addPrompt(int frameIdx, int objId, List<Point> points, Box box,
       boolean clearOldPoints, boolean normalized) {
     check();
+    // as the reference, the object id is registered before the prompt is checked
+    engine.object(objId);
     checkFrame(frameIdx);
     if ((points == null || points.isEmpty()) && box == null) {
       throw new SamException(SamException.Kind.BAD_PROMPT, "at least one of points or box must be"
@@ -132,6 +136,7 @@ public final class VideoTracker implements AutoCloseable {
    */
   public FrameResult addMask(int frameIdx, int objId, boolean[] mask, int width, int height) {
     check();
+    engine.object(objId);
     checkFrame(frameIdx);
     if (mask == null || width <= 0 || height <= 0 || mask.length != (long) width * height) {
       throw new SamException(SamException.Kind.BAD_PROMPT, "the mask has "

@@ -45,7 +45,9 @@ class VideoTrackerErrorsTest {
       assertThrows(SamException.class, () -> t.addPoints(-1, 1, CLICK));
       e = assertThrows(SamException.class, () -> t.propagate(8, true, null));
       assertTrue(e.getMessage().contains("frame 8 does not exist"), e.getMessage());
-      assertEquals(List.of(), t.objectIds(), "a refused prompt adds no object");
+      assertEquals(List.of(1), t.objectIds(), "the reference registers the id before refusing");
+      e = assertThrows(SamException.class, t::propagate);
+      assertTrue(e.getMessage().contains("for object id 1"), e.getMessage());
     }
   }
 
