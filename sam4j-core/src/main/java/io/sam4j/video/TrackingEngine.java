@@ -2,9 +2,7 @@ package io.sam4j.video;
 
 import io.sam4j.SamException;
 import io.sam4j.modeling.sam2.memory.TrackerSpec;
-import io.sam4j.result.Mask;
 import io.sam4j.transform.AntialiasedResize;
-import io.sam4j.transform.MaskPostprocessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +23,7 @@ final class TrackingEngine implements AutoCloseable {
   private final FrameSource frames;
   private final MemoryStore store;
   private final int cachedFrames;
+  private final ObjectResults results;
   private final LinkedHashMap<Integer, FrameFeatures> features =
       new LinkedHashMap<>(8, 0.75f, true);
   /** Objects in index order (the reference's obj_idx). */
@@ -38,6 +37,7 @@ final class TrackingEngine implements AutoCloseable {
     this.store = new MemoryStore(options.memoryHeapBytes(), options.spillDirectory(),
         options.dropOldMemories());
     this.cachedFrames = options.cachedFrames();
+    this.results = new ObjectResults(spec.lowResSize(), frames.width(), frames.height());
     if (!spec.directlyAddNoMemEmbed()) {
       throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, model.spec().name()
           + " sets directly_add_no_mem_embed false, which sam4j's tracker does not support");
@@ -218,34 +218,10 @@ final class TrackingEngine implements AutoCloseable {
     List<ObjectResult> out = new ArrayList<>();
     for (ObjectState obj : objects.values()) {
       FrameOutput o = obj.latest(frame, isCond);
-      out.add(o == null ? absent(obj.objId) : result(obj.objId, store.get(o.predMasks()),
+      out.add(o == null ? results.absent(obj.objId) : results.of(obj.objId, store.get(o.predMasks()),
           o.objectScore()));
     }
     return new FrameResult(frame, out);
-  }
-
-  private ObjectResult absent(int objId) {
-    return new ObjectResult(objId, null, Mask.fromWords(new long[(frames.width()
-        * frames.height() + 63) >>> 6], frames.width(), frames.height()), Float.NaN);
-  }
-
-  private ObjectResult result(int objId, float[] logits, float score) {
-    if (logits == null) {
-      return absent(objId);
-    }
-    int w = frames.width();
-    int h = frames.height();
-    long[] words = new long[(w * h + 63) >>> 6];
-    MaskPostprocessor.direct(spec.lowResSize(), new int[] {h, w}).rows(logits, 0, (y, row) -> {
-      int base = y * w;
-      for (int x = 0; x < w; x++) {
-        if (row[x] > 0) {
-          int i = base + x;
-          words[i >>> 6] |= 1L << i;
-        }
-      }
-    });
-    return new ObjectResult(objId, logits, Mask.fromWords(words, w, h), score);
   }
 
   /** {@code propagate_in_video_preflight}. */
@@ -312,7 +288,7 @@ final class TrackingEngine implements AutoCloseable {
         replace(obj.nonCond, frame, o);
       }
       obj.framesTracked.put(frame, reverse);
-      out.add(result(obj.objId, pred, score));
+      out.add(results.of(obj.objId, pred, score));
     }
     return new FrameResult(frame, out);
   }
