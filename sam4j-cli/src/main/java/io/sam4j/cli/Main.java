@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         InfoCommand.class, ExportOnnxCommand.class, ModelsCommand.class, PredictCommand.class,
         BenchCommand.class, BenchSyntheticCommand.class, TokenizeCommand.class,
         ServeCommand.class, EvalCommand.class, EvalVideoCommand.class, CorruptCommand.class,
-        RobustnessCommand.class,
+        RobustnessCommand.class, VideoStepsCommand.class,
         TrackCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
