@@ -35,11 +35,15 @@ import java.util.List;
  *       attention, decoder, memory encoder);
  *   <li>{@code memory_ms_per_frame}: the tracking time that is not the encoder (memory attention,
  *       mask decoder, memory encoder, object pointers for every object);
- *   <li>{@code peak_rss_mb}: peak resident memory (VmHWM) of a fresh JVM tracking one object over
- *       each clip length, so the lengths compare without one run's heap in the other's figure.
+ *   <li>{@code memory.<length>.peak_rss_mb}: peak resident memory (VmHWM) of a fresh JVM tracking
+ *       one object over a clip of that length, so the lengths compare without one run's heap in
+ *       the other's figure; the JVM gets this one's {@code -Xmx}, or {@value #CHILD_HEAP}.
  * </ul>
  */
 final class VideoBench {
+  /** The heap ceiling of the memory runs unless this JVM was given one (SAM4J_JAVA_OPTS). */
+  static final String CHILD_HEAP = "-Xmx2g";
+
   private VideoBench() {}
 
   /** The objects' clicks: the centre, then points a quarter in from the corners. */
@@ -133,10 +137,16 @@ final class VideoBench {
   static ObjectNode runChild(List<String> args, int length) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    boolean heap = false;
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (a.startsWith("-X") || a.startsWith("-D")) {
         cmd.add(a);
+        heap |= a.startsWith("-Xmx");
       }
+    }
+    if (!heap) {
+      // without a ceiling the JVM's heap grows with the machine, not with what is live
+      cmd.add(CHILD_HEAP);
     }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
