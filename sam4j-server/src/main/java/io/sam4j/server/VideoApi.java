@@ -12,7 +12,6 @@ import io.sam4j.video.Propagation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -59,7 +58,7 @@ final class VideoApi implements AutoCloseable {
         Http.send(ex, 200, video(v));
       } else if (n == 5 && seg[3].equals("frames") && is(ex, "GET")) {
         VideoStore.Video v = videos.get(seg[2]);
-        Http.send(ex, 200, "image/jpeg", Files.readAllBytes(v.frame(index(seg[4], "frame"))));
+        Http.send(ex, 200, "image/jpeg", v.frameJpeg(index(seg[4], "frame")));
       } else {
         throw ApiException.notFound("no route " + m + " " + String.join("/", seg));
       }
@@ -148,8 +147,11 @@ final class VideoApi implements AutoCloseable {
     if (type.startsWith("image/jpeg")) {
       return videos.putFrame(jpegBody(ex));
     }
-    throw new ApiException(415, "upload a zip of JPEG frames (Content-Type: application/zip) or"
-        + " a first JPEG frame (Content-Type: image/jpeg), not '" + type + "'");
+    if (type.startsWith("video/") || type.startsWith("application/mp4")) {
+      return videos.putFile(nonEmpty(Http.body(ex, config.maxUploadBytes())));
+    }
+    throw new ApiException(415, "upload a video file (Content-Type: video/mp4), a zip of JPEG"
+        + " frames (application/zip) or a first JPEG frame (image/jpeg), not '" + type + "'");
   }
 
   private byte[] jpegBody(HttpExchange ex) throws IOException {

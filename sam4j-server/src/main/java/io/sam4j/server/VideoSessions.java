@@ -1,6 +1,6 @@
 package io.sam4j.server;
 
-import io.sam4j.video.FolderFrameSource;
+import io.sam4j.video.FrameSource;
 import io.sam4j.video.Propagation;
 import io.sam4j.video.TrackerOptions;
 import io.sam4j.video.VideoTracker;
@@ -31,7 +31,7 @@ final class VideoSessions implements AutoCloseable {
     final String id;
     final VideoStore.Video video;
     final ServedModel model;
-    final FolderFrameSource frames;
+    final FrameSource frames;
     final VideoTracker tracker;
     final ReentrantLock lock = new ReentrantLock();
     volatile long lastUsed = System.nanoTime();
@@ -39,7 +39,7 @@ final class VideoSessions implements AutoCloseable {
     volatile Propagation running;
     boolean closed;
 
-    Session(String id, VideoStore.Video video, ServedModel model, FolderFrameSource frames,
+    Session(String id, VideoStore.Video video, ServedModel model, FrameSource frames,
         VideoTracker tracker) {
       this.id = id;
       this.video = video;
@@ -83,9 +83,9 @@ final class VideoSessions implements AutoCloseable {
       }
       videos.opened(video);
     }
-    FolderFrameSource frames = null;
+    FrameSource frames = null;
     try {
-      frames = FolderFrameSource.open(video.dir);
+      frames = video.open();
       VideoTracker tracker = model.model().newTracker(frames,
           new TrackerOptions(2, TrackerOptions.defaults().memoryHeapBytes(), spill, false));
       Session s = new Session("s" + UUID.randomUUID().toString().replace("-", ""), video, model,

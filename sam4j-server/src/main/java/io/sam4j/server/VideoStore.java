@@ -1,6 +1,10 @@
 package io.sam4j.server;
 
 import io.sam4j.image.Images;
+import io.sam4j.image.RgbImage;
+import io.sam4j.video.FolderFrameSource;
+import io.sam4j.video.FrameSource;
+import io.sam4j.video.VideoFileFrameSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,10 +30,11 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * The uploaded videos: each a folder of JPEG frames {@code 00000.jpg, 00001.jpg, ...} under the
- * server's temporary folder, written by the server itself (names from a zip only decide the order,
- * so no uploaded name ever reaches the file system). Bounded by count: the least recently used
- * video without an open session is deleted to make room.
+ * The uploaded videos, each in its own folder under the server's temporary folder: JPEG frames
+ * {@code 00000.jpg, 00001.jpg, ...} written by the server itself (names from a zip only decide the
+ * order, so no uploaded name ever reaches the file system), or one video file ({@code video.bin},
+ * decoded by FFmpeg). Bounded by count: the least recently used video without an open session is
+ * deleted to make room.
  */
 final class VideoStore implements AutoCloseable {
   static final Pattern ID = Pattern.compile("v[0-9a-f]{32}");
@@ -40,6 +45,10 @@ final class VideoStore implements AutoCloseable {
   static final class Video {
     final String id;
     final Path dir;
+    /** The video file, or null for a folder of JPEG frames. */
+    Path file;
+    /** Decodes the file's frames for the frame endpoint (file videos only), or null. */
+    VideoFileFrameSource preview;
     int frames;
     int width;
     int height;
@@ -50,12 +59,27 @@ final class VideoStore implements AutoCloseable {
       this.dir = dir;
     }
 
-    Path frame(int index) {
+    /** A frame as JPEG bytes: the stored file, or the video file's frame encoded. */
+    byte[] frameJpeg(int index) throws IOException {
       if (index < 0 || index >= frames) {
         throw ApiException.notFound("frame " + index + " does not exist: video " + id + " has "
             + frames + " frames (0.." + (frames - 1) + ")");
       }
-      return dir.resolve(String.format(Locale.ROOT, "%05d.jpg", index));
+      if (file == null) {
+        return Files.readAllBytes(dir.resolve(String.format(Locale.ROOT, "%05d.jpg", index)));
+      }
+      RgbImage img;
+      synchronized (this) {
+        img = preview.frame(index);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(Images.toBufferedImage(img), "jpeg", out);
+      return out.toByteArray();
+    }
+
+    /** Opens the frames for a session (closed with it). */
+    FrameSource open() {
+      return file == null ? FolderFrameSource.open(dir) : VideoFileFrameSource.open(file);
     }
   }
 
@@ -103,8 +127,36 @@ final class VideoStore implements AutoCloseable {
     return v;
   }
 
+  /** Stores a video file (MP4 and whatever else FFmpeg decodes). */
+  synchronized Video putFile(byte[] bytes) {
+    Video v = create();
+    try {
+      v.file = v.dir.resolve("video.bin");
+      Files.write(v.file, bytes);
+      v.preview = VideoFileFrameSource.open(v.file, 2);
+      if ((long) v.preview.width() * v.preview.height() > maxPixels) {
+        throw new ApiException(413, "the video's frames are " + v.preview.width() + "x"
+            + v.preview.height() + ", over the limit of " + maxPixels + " pixels");
+      }
+      v.frames = v.preview.frameCount();
+      v.width = v.preview.width();
+      v.height = v.preview.height();
+    } catch (IOException e) {
+      delete(v);
+      throw new UncheckedIOException("cannot store the video", e);
+    } catch (RuntimeException e) {
+      delete(v);
+      throw e;
+    }
+    return v;
+  }
+
   /** Appends a JPEG frame of the video's size (sessions opened later see it). */
   synchronized void append(Video v, byte[] jpeg) {
+    if (v.file != null) {
+      throw new ApiException(409, "video " + v.id + " is a video file; frames can be appended"
+          + " only to a video uploaded as frames");
+    }
     int[] size = jpegSize(jpeg, "frame " + v.frames);
     if (v.frames == 0) {
       // decoded once in full, so a damaged first frame is refused now rather than at open
@@ -182,6 +234,9 @@ final class VideoStore implements AutoCloseable {
 
   private void delete(Video v) {
     videos.remove(v.id);
+    if (v.preview != null) {
+      v.preview.close();
+    }
     deleteTree(v.dir);
   }
 
@@ -292,7 +347,9 @@ final class VideoStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    for (Video v : new ArrayList<>(videos.values())) {
+      delete(v);
+    }
     deleteTree(root);
-    videos.clear();
   }
 }

@@ -200,6 +200,45 @@ class VideoApiTest {
         .statusCode());
   }
 
+  @Test
+  void anMp4TracksAsTheLibraryReadsIt() throws Exception {
+    java.nio.file.Path mp4 = java.nio.file.Path.of("..", "sam4j-core", "src", "test", "resources",
+        "video", "bedroom-x264.mp4");
+    JsonNode v = ok(TestServers.send(TestServers.request(server, "/v1/videos")
+        .header("Content-Type", "video/mp4").POST(BodyPublishers.ofFile(mp4))));
+    HttpResponse<byte[]> f = TestServers.CLIENT.send(TestServers.request(server, "/v1/videos/"
+        + v.get("id").asText() + "/frames/2").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, f.statusCode());
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(
+        new java.io.ByteArrayInputStream(f.body()));
+    assertEquals(960, img.getWidth());
+    assertEquals(540, img.getHeight());
+    assertEquals(409, TestServers.send(TestServers.request(server, "/v1/videos/"
+        + v.get("id").asText() + "/frames").header("Content-Type", "image/jpeg")
+        .POST(BodyPublishers.ofFile(TestServers.clip().resolve("00000.jpg")))).statusCode());
+    String session = ok(call(server, "POST", "/v1/sessions", "{\"video\":\"" + v.get("id")
+        .asText() + "\"}")).get("id").asText();
+    try (io.sam4j.video.VideoFileFrameSource frames = io.sam4j.video.VideoFileFrameSource.open(mp4);
+         VideoTracker lib = TestServers.sam21().newTracker(frames)) {
+      assertEquals(frames.frameCount(), v.get("frames").asInt());
+      assertSameFrame(lib.addPoints(0, 1, List.of(new Point(210, 350, Label.FOREGROUND))),
+          ok(call(server, "POST", "/v1/sessions/" + session + "/objects/1/prompts",
+              "{\"frame\": 0, \"points\": [[210, 350]], \"labels\": [1]}")));
+      List<Object[]> events = propagate(server, session, "{\"max_frames\": 1}");
+      List<FrameResult> expected = new ArrayList<>();
+      lib.propagate(null, false, 1, expected::add);
+      assertEquals(4, events.size(), "start, 2 frames, done");
+      for (int i = 0; i < 2; i++) {
+        assertSameFrame(expected.get(i), (JsonNode) events.get(i + 1)[1]);
+      }
+    }
+    ok(call(server, "DELETE", "/v1/sessions/" + session, null));
+    HttpResponse<String> bad = TestServers.send(TestServers.request(server, "/v1/videos")
+        .header("Content-Type", "video/mp4").POST(BodyPublishers.ofString("not a video")));
+    assertEquals(400, bad.statusCode(), bad.body());
+  }
+
   private static byte[] zip(String name, byte[] content) throws Exception {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(b)) {

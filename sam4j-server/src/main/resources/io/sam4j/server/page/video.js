@@ -46,7 +46,11 @@ async function loadModels() {
 async function openVideo(files) {
   files = Array.from(files);
   let body;
-  if (files.length === 1 && /\.zip$/i.test(files[0].name)) {
+  if (files.length === 1 && (/^video\//.test(files[0].type) || /\.(mp4|mov|mkv|webm|avi)$/i.test(files[0].name))) {
+    status("Uploading " + files[0].name + "...");
+    body = await api("/v1/videos", { method: "POST", body: files[0],
+      headers: { "Content-Type": files[0].type || "video/mp4" } });
+  } else if (files.length === 1 && /\.zip$/i.test(files[0].name)) {
     status("Uploading " + files[0].name + "...");
     body = await api("/v1/videos", { method: "POST", body: files[0],
       headers: { "Content-Type": "application/zip" } });
