@@ -315,6 +315,26 @@ class VideoApiTest {
     // the session is free again
     ok(call(server, "POST", base + "/objects/1/prompts",
         "{\"frame\": 1, \"points\": [[210, 350]], \"labels\": [1]}"));
+
+    // a client that goes away mid-stream stops the propagation and frees the session
+    try (java.net.Socket sock = new java.net.Socket("127.0.0.1", server.port())) {
+      sock.getOutputStream().write(("POST " + base + "/propagate HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Length: 2\r\n\r\n{}").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+          sock.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      for (String l; (l = in.readLine()) != null && !l.startsWith("event: start"); ) {
+        assertTrue(!l.startsWith("HTTP/1.1") || l.contains("200"), l);
+      }
+    }
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    int status;
+    do {
+      Thread.sleep(200);
+      status = call(server, "POST", base + "/objects/1/prompts",
+          "{\"frame\": 1, \"points\": [[210, 350]], \"labels\": [1]}").statusCode();
+    } while (status == 409 && System.nanoTime() < deadline);
+    assertEquals(200, status, "the session stayed busy after its client went away");
+    assertEquals(200, call(server, "GET", "/v1/health", null).statusCode());
     ok(call(server, "DELETE", base, null));
   }
 
