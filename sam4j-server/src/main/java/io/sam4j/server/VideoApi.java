@@ -34,7 +34,7 @@ final class VideoApi implements AutoCloseable {
     this.config = config;
     this.heavy = heavy;
     this.videos = new VideoStore(config);
-    this.sessions = new VideoSessions(videos, config, null);
+    this.sessions = new VideoSessions(videos, config);
   }
 
   /** Routes {@code seg} = ["v1", "videos"|"sessions", ...]. */
@@ -381,11 +381,6 @@ final class VideoApi implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new ApiException(503, "interrupted");
     }
-  }
-
-  /** {open sessions, stored videos}. */
-  int[] stats() {
-    return new int[] {sessions.size(), videos.ids().size()};
   }
 
   @Override

@@ -4,9 +4,7 @@ import io.sam4j.video.FrameSource;
 import io.sam4j.video.Propagation;
 import io.sam4j.video.TrackerOptions;
 import io.sam4j.video.VideoTracker;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,13 +56,11 @@ final class VideoSessions implements AutoCloseable {
   private final int max;
   private final long idleNanos;
   private final ScheduledExecutorService reaper;
-  private final Path spill;
 
-  VideoSessions(VideoStore videos, ServerConfig config, Path spill) {
+  VideoSessions(VideoStore videos, ServerConfig config) {
     this.videos = videos;
     this.max = config.maxSessions();
     this.idleNanos = TimeUnit.SECONDS.toNanos(config.sessionIdleSeconds());
-    this.spill = spill;
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sam4j-session-reaper");
       t.setDaemon(true);
@@ -86,8 +82,8 @@ final class VideoSessions implements AutoCloseable {
     FrameSource frames = null;
     try {
       frames = video.open();
-      VideoTracker tracker = model.model().newTracker(frames,
-          new TrackerOptions(2, TrackerOptions.defaults().memoryHeapBytes(), spill, false));
+      // the defaults: 2 cached frames, 64 MiB of memories in the heap, the rest spilled to disk
+      VideoTracker tracker = model.model().newTracker(frames, TrackerOptions.defaults());
       Session s = new Session("s" + UUID.randomUUID().toString().replace("-", ""), video, model,
           frames, tracker);
       sessions.put(s.id, s);
@@ -188,14 +184,6 @@ final class VideoSessions implements AutoCloseable {
         }
       }
     }
-  }
-
-  int size() {
-    return sessions.size();
-  }
-
-  List<Session> all() {
-    return new ArrayList<>(sessions.values());
   }
 
   @Override

@@ -340,11 +340,6 @@ final class VideoStore implements AutoCloseable {
     }
   }
 
-  /** The ids and frame counts, for tests and health. */
-  synchronized List<String> ids() {
-    return new ArrayList<>(videos.keySet());
-  }
-
   @Override
   public synchronized void close() {
     for (Video v : new ArrayList<>(videos.values())) {

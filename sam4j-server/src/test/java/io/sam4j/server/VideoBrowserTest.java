@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The video page end to end in a real headless Chromium with the SAM 2.1 fixture model: upload the
- * clip's frames as a zip, click an object, propagate over the clip, scrub, export JSON; the masks
+ * clip's frames as a zip, click an object, propagate over the clip, scrub, correct a frame, play,
+ * export JSON and PNGs; the masks
  * compared with the library's {@link VideoTracker}. Screenshots go to target/browser/. Without
  * Chromium the test skips, except in CI (CI=true), where it fails.
  */
@@ -95,6 +96,24 @@ class VideoBrowserTest {
           + " })()").asLong();
       assertEquals(expected.get(4).object(1).mask().area(), painted);
 
+      // correct frame 4 with a background click (Shift): the library's corrected mask
+      double[] neg = client(b, 130, 450);
+      b.mouse("mousePressed", neg[0], neg[1], "left", 1, 8);
+      b.mouse("mouseReleased", neg[0], neg[1], "left", 0, 8);
+      b.waitFor("sam4jVideo.prompts['1@4'] && sam4jVideo.lastCorrection === 4", 60_000);
+      JsonNode q = b.eval("sam4jVideo.prompts['1@4'][0]");
+      assertEquals(0, q.get("label").asInt());
+      FrameResult corrected = lib.addPoints(4, 1, List.of(new Point(q.get("x").asDouble(),
+          q.get("y").asDouble(), Label.BACKGROUND)));
+      assertEquals(Rle.encode(corrected.object(1).mask()), pageRle(b, 4));
+      b.screenshot(SHOTS.resolve("video-05-corrected.png"));
+
+      // play back: the frames advance with the overlay, then pause
+      b.eval("document.getElementById('play').click()");
+      b.waitFor("sam4jVideo.frame !== 4", 20_000);
+      b.eval("document.getElementById('play').click()");
+      assertEquals(false, b.eval("!!sam4jVideo.playing").asBoolean());
+
       // export JSON: every frame's mask
       b.eval("document.getElementById('export-json').click()");
       b.waitFor("sam4jVideo.lastExport && sam4jVideo.lastExport.frames", 20_000);
@@ -102,7 +121,13 @@ class VideoBrowserTest {
       assertEquals(8, export.get("frames").size());
       assertEquals(Rle.encode(expected.get(7).object(1).mask()), CocoRle.fromJson(export
           .get("frames").get(7).get("objects").get(0).get("rle")));
-      b.screenshot(SHOTS.resolve("video-05-exported.png"));
+      assertEquals(Rle.encode(corrected.object(1).mask()), CocoRle.fromJson(export
+          .get("frames").get(4).get("objects").get(0).get("rle")));
+      // and one PNG of object ids per frame
+      b.eval("document.getElementById('export-png').click()");
+      b.waitFor("sam4jVideo.lastExport && sam4jVideo.lastExport.png", 20_000);
+      assertEquals(8, b.eval("sam4jVideo.lastExport.png.length").asInt());
+      b.screenshot(SHOTS.resolve("video-06-exported.png"));
     }
   }
 

@@ -7,8 +7,8 @@ const COLORS = [[30, 144, 255], [255, 99, 71], [50, 205, 50], [255, 215, 0], [18
   [0, 206, 209], [255, 140, 0], [199, 21, 133]];
 const V = window.sam4jVideo = {
   videoId: null, session: null, frames: 0, width: 0, height: 0, frame: 0, objects: [],
-  current: -1, prompts: {}, masks: {}, propagating: false, propagated: 0, progress: null,
-  lastPropagation: null, lastExport: null, bitmaps: {}, playing: null,
+  current: -1, prompts: {}, masks: {}, propagating: false, lastCorrection: null, propagated: 0,
+  progress: null, lastPropagation: null, lastExport: null, bitmaps: {}, playing: null,
   token: new URLSearchParams(location.hash.slice(1)).get("token"),
 };
 const status = (text) => { $("status").textContent = text; };
@@ -29,7 +29,8 @@ async function api(path, options = {}) {
   if (!res.ok) throw new Error(body.error || res.statusText);
   return body;
 }
-const json = (method, body) => ({ method, body: body === undefined ? undefined : JSON.stringify(body),
+const json = (method, body) => ({ method,
+  body: body === undefined ? undefined : JSON.stringify(body),
   headers: { "Content-Type": "application/json" } });
 
 async function loadModels() {
@@ -46,7 +47,8 @@ async function loadModels() {
 async function openVideo(files) {
   files = Array.from(files);
   let body;
-  if (files.length === 1 && (/^video\//.test(files[0].type) || /\.(mp4|mov|mkv|webm|avi)$/i.test(files[0].name))) {
+  const isVideo = (f) => /^video\//.test(f.type) || /\.(mp4|mov|mkv|webm|avi)$/i.test(f.name);
+  if (files.length === 1 && isVideo(files[0])) {
     status("Uploading " + files[0].name + "...");
     body = await api("/v1/videos", { method: "POST", body: files[0],
       headers: { "Content-Type": files[0].type || "video/mp4" } });
@@ -119,6 +121,7 @@ async function click(x, y, positive) {
   const f = await api("/v1/sessions/" + V.session + "/objects/" + o.id + "/prompts", json("POST",
     { frame: V.frame, points: pts.map((p) => [p.x, p.y]), labels: pts.map((p) => p.label) }));
   store(f);
+  V.lastCorrection = f.frame;
   render();
   status("Frame " + f.frame + ": " + f.objects.length + " object(s). Propagate when ready.");
 }
@@ -127,7 +130,8 @@ async function propagate() {
   if (!V.session || V.propagating) return;
   V.propagating = true;
   $("cancel").disabled = false;
-  const body = { reverse: $("reverse").checked, start_frame: $("reverse").checked ? V.frame : null };
+  const reverse = $("reverse").checked;
+  const body = { reverse, start_frame: reverse ? V.frame : null };
   try {
     const res = await call("/v1/sessions/" + V.session + "/propagate", json("POST", body));
     if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error || res.statusText);
@@ -186,7 +190,8 @@ function render() {
     if (!r) continue;
     const d = img.data, bits = r.bits;
     for (let i = 0; i < bits.length; i++) {
-      if (bits[i]) { d[4 * i] = o.color[0]; d[4 * i + 1] = o.color[1]; d[4 * i + 2] = o.color[2]; d[4 * i + 3] = 140; }
+      if (!bits[i]) continue;
+      d[4 * i] = o.color[0]; d[4 * i + 1] = o.color[1]; d[4 * i + 2] = o.color[2]; d[4 * i + 3] = 140;
     }
   }
   g.putImageData(img, 0, 0);
@@ -240,14 +245,20 @@ async function removeObject(i) {
 
 async function clearFrame() {
   if (!V.session) return;
-  const f = await api("/v1/sessions/" + V.session + "/prompts?frame=" + V.frame, { method: "DELETE" });
+  const f = await api("/v1/sessions/" + V.session + "/prompts?frame=" + V.frame,
+    { method: "DELETE" });
   store(f);
   for (const k of Object.keys(V.prompts)) if (k.endsWith("@" + V.frame)) delete V.prompts[k];
   render();
 }
 
 function play() {
-  if (V.playing) { clearInterval(V.playing); V.playing = null; $("play").textContent = "Play"; return; }
+  if (V.playing) {
+    clearInterval(V.playing);
+    V.playing = null;
+    $("play").textContent = "Play";
+    return;
+  }
   $("play").textContent = "Pause";
   V.playing = setInterval(() => show((V.frame + 1) % Math.max(1, V.frames)), 100);
 }
@@ -281,7 +292,9 @@ async function exportPng() {
     for (const o of V.objects) {
       const r = V.masks[f][o.id];
       if (!r) continue;
-      for (let i = 0; i < r.bits.length; i++) if (r.bits[i]) d[4 * i] = d[4 * i + 1] = d[4 * i + 2] = o.id;
+      for (let i = 0; i < r.bits.length; i++) {
+        if (r.bits[i]) d[4 * i] = d[4 * i + 1] = d[4 * i + 2] = o.id;
+      }
     }
     g.putImageData(img, 0, 0);
     const name = "mask_" + String(f).padStart(5, "0") + ".png";
@@ -297,7 +310,8 @@ function wire() {
   $("new-object").onclick = newObject;
   $("clear-frame").onclick = () => clearFrame().catch(fail);
   $("propagate").onclick = () => propagate();
-  $("cancel").onclick = () => call("/v1/sessions/" + V.session + "/propagation", { method: "DELETE" });
+  $("cancel").onclick = () => call("/v1/sessions/" + V.session + "/propagation",
+    { method: "DELETE" });
   $("play").onclick = play;
   $("export-json").onclick = exportJson;
   $("export-png").onclick = () => exportPng().catch(fail);
@@ -306,8 +320,10 @@ function wire() {
   ov.oncontextmenu = (e) => e.preventDefault();
   ov.onmousedown = (e) => {
     const r = ov.getBoundingClientRect();
-    const x = (e.clientX - r.left) * V.width / r.width, y = (e.clientY - r.top) * V.height / r.height;
-    click(Math.round(x * 10) / 10, Math.round(y * 10) / 10, e.button === 0 && !e.shiftKey).catch(fail);
+    const x = (e.clientX - r.left) * V.width / r.width;
+    const y = (e.clientY - r.top) * V.height / r.height;
+    const positive = e.button === 0 && !e.shiftKey;
+    click(Math.round(x * 10) / 10, Math.round(y * 10) / 10, positive).catch(fail);
   };
   const stage = $("stage");
   stage.ondragover = (e) => { e.preventDefault(); stage.classList.add("drag"); };
