@@ -59,8 +59,10 @@ import picocli.CommandLine.Spec;
         "and peak_rss_mb; with --precision int8 also fp32_agreement (embeddings' relative L2 and the",
         "mean IoU of the final masks of 64 grid prompts against the fp32 model); with --profile also",
         "encoder_ops_ms (milliseconds per run of each operator type, largest first).",
-        "Example:",
-        "  sam4j bench --model mobile_sam.pt --image dog.jpg --runs 10 --json"})
+        "With --video, video tracking instead (SAM 2 family; see 'Video' in the README).",
+        "Examples:",
+        "  sam4j bench --model mobile_sam.pt --image dog.jpg --runs 10 --json",
+        "  sam4j bench --model sam2.1_hiera_tiny --video bedroom/ --video-lengths 100,1000 --json"})
 final class BenchCommand implements Callable<Integer> {
   private static final int DECODER_WARMUPS = 20;
 
@@ -68,8 +70,26 @@ final class BenchCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--image", required = true, paramLabel = "IMG", description = "Image file")
+  @Option(names = "--image", paramLabel = "IMG", description = "Image file")
   Path image;
+
+  @Option(names = "--video", paramLabel = "DIR|FILE.mp4",
+      description = "Measure video tracking instead (SAM 2 family): encoder ms/frame, tracking"
+          + " frames/s for 1 and 3 objects, and peak RSS over clips of --video-lengths frames made"
+          + " by repeating the video's frames")
+  Path video;
+
+  @Option(names = "--video-frames", defaultValue = "10", paramLabel = "N",
+      description = "Frames tracked for the speed figures (default ${DEFAULT-VALUE})")
+  int videoFrames;
+
+  @Option(names = "--video-lengths", defaultValue = "100,1000", split = ",", paramLabel = "L,L",
+      description = "Clip lengths whose peak RSS is measured, each in a fresh JVM (default"
+          + " ${DEFAULT-VALUE}; 0 skips)")
+  int[] videoLengths;
+
+  @Option(names = "--rss-child", hidden = true, paramLabel = "L")
+  Integer rssChild;
 
   @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default ${DEFAULT-VALUE})")
   int runs;
@@ -87,6 +107,13 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Cli.requireAtLeastOne(commandSpec.commandLine(), "--runs", runs);
+    if (video != null) {
+      return video();
+    }
+    if (image == null) {
+      throw new io.sam4j.SamException(io.sam4j.SamException.Kind.BAD_INPUT,
+          "give --image IMG (or --video DIR|FILE.mp4 to measure video tracking)");
+    }
     RgbImage img = Images.read(image);
     ObjectMapper om = new ObjectMapper();
     ObjectNode out = om.createObjectNode();
@@ -163,6 +190,46 @@ final class BenchCommand implements Callable<Integer> {
     out.put("encoder_gflops", flops / 1e9);
     out.put("encoder_gflops_per_s", flops / 1e9 / (encoderMedian / 1000));
     out.put("matmul_peak_gflops_per_s", Profiling.matmulGflops(2048, threads, 5));
+    out.put("peak_rss_mb", peakRssMb());
+    Cli.printJson(commandSpec.commandLine(), out);
+    return 0;
+  }
+
+  /** {@code bench --video}: see {@link VideoBench}. */
+  private int video() throws IOException {
+    Cli.requireAtLeastOne(commandSpec.commandLine(), "--video-frames", videoFrames);
+    java.io.PrintWriter err = commandSpec.commandLine().getErr();
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    try (io.sam4j.video.FrameSource src = TrackCommand.open(video);
+         SamModel m = model.load(err)) {
+      if (rssChild != null) {
+        VideoBench.rssChild(m, src, rssChild, commandSpec.commandLine().getOut());
+        return 0;
+      }
+      out.put("model", m.name());
+      out.put("threads", model.options().effectiveThreads());
+      out.put("video", video.toString());
+      out.put("width", src.width());
+      out.put("height", src.height());
+      out.put("tracked_frames", videoFrames);
+      // repeated so that any --video-frames fits (src is closed by the try)
+      io.sam4j.video.FrameSource clip = io.sam4j.video.RepeatedFrameSource.of(src,
+          Math.max(src.frameCount(), videoFrames + 1));
+      VideoBench.speed(m, clip, videoFrames, runs, out,
+          Cli.countProgress(err, "frames", true));
+    }
+    List<String> args = new ArrayList<>(List.of("bench", "--model", model.model, "--video",
+        video.toString(), "--threads", Integer.toString(model.threads.threads), "--precision",
+        model.precision));
+    if (model.specOrConfig() != null) {
+      args.addAll(List.of(model.spec != null ? "--spec" : "--config", model.specOrConfig().toString()));
+    }
+    ObjectNode rss = out.putObject("memory");
+    for (int length : videoLengths) {
+      if (length > 0) {
+        rss.set(Integer.toString(length), VideoBench.runChild(args, length));
+      }
+    }
     out.put("peak_rss_mb", peakRssMb());
     Cli.printJson(commandSpec.commandLine(), out);
     return 0;

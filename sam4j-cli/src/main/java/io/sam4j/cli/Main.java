@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class, BenchSyntheticCommand.class, TokenizeCommand.class,
         ServeCommand.class, EvalCommand.class, EvalVideoCommand.class, CorruptCommand.class,
         RobustnessCommand.class, VideoStepsCommand.class,
+        TrackCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for bad input (unreadable files, invalid prompts, unsupported models). */

@@ -40,6 +40,19 @@ final class ServeCommand implements Callable<Integer> {
       description = "Model spec JSON for what the checkpoints do not say (applies to every model)")
   Path spec;
 
+  @Option(names = "--config", paramLabel = "CONFIG.yaml",
+      description = "Hydra YAML config of SAM 2-family checkpoints (applies to every model; not"
+          + " with --spec); such models also serve video sessions (/video.html)")
+  Path configFile;
+
+  @Option(names = "--max-sessions", defaultValue = "4", paramLabel = "N",
+      description = "Video sessions open at once; one more is answered 429 (default 4)")
+  int maxSessions;
+
+  @Option(names = "--session-idle-minutes", defaultValue = "10", paramLabel = "N",
+      description = "A video session unused this long is closed and its memory freed (default 10)")
+  int sessionIdleMinutes;
+
   @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
       description = "Address to listen on (default 127.0.0.1); another than loopback needs --token")
   String host;
@@ -68,6 +81,12 @@ final class ServeCommand implements Callable<Integer> {
     // checked before any model is loaded: a refused --host should not cost seconds
     ServerConfig config = ServerConfig.of(host, port, token, (long) maxUploadMb << 20,
         cacheEmbeddings);
+    config = config.withVideoLimits(config.maxVideos(), maxSessions, 60L * sessionIdleMinutes);
+    if (spec != null && configFile != null) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "give --spec (a SAM 1-family JSON spec)"
+          + " or --config (a SAM 2-family YAML config), not both");
+    }
+    Path specFile = spec != null ? spec : configFile;
     Set<String> names = new HashSet<>();
     List<ServedModel> served = new ArrayList<>();
     try {
@@ -79,10 +98,10 @@ final class ServeCommand implements Callable<Integer> {
               + " named '" + name + "'; rename one of the files");
         }
         long t0 = System.nanoTime();
-        SamModel model = SamModel.load(file, spec, new RuntimeOptions(threads.threads, true,
+        SamModel model = SamModel.load(file, specFile, new RuntimeOptions(threads.threads, true,
             RuntimeOptions.Precision.FP32));
         served.add(ServedModel.of(name, model));
-        err.printf("loaded %s (%s) in %.1f s%n", name, model.spec().name(),
+        err.printf("loaded %s (%s) in %.1f s%n", name, model.name(),
             (System.nanoTime() - t0) / 1e9);
       }
       try (SamServer server = SamServer.start(served, config)) {

@@ -12,7 +12,7 @@ class ServeCommandTest {
     CliRunner r = CliRunner.run("serve", "--help");
     assertEquals(0, r.exitCode, r.err);
     for (String o : new String[] {"--model", "--host", "--port", "--token", "--max-upload-mb",
-        "--cache-embeddings"}) {
+        "--cache-embeddings", "--config", "--max-sessions", "--session-idle-minutes"}) {
       assertTrue(r.out.contains(o), o + " missing from:\n" + r.out);
     }
   }

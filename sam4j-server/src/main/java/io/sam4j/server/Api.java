@@ -31,6 +31,7 @@ final class Api {
   private final Semaphore heavy;
   private final Map<String, long[]> progress = new ConcurrentHashMap<>();
   private final PredictorPool predictors;
+  private final VideoApi video;
 
   Api(List<ServedModel> served, ServerConfig config) {
     for (ServedModel m : served) {
@@ -45,6 +46,7 @@ final class Api {
     this.store = new ImageStore(config);
     this.predictors = new PredictorPool(Math.max(4, config.threads()));
     this.heavy = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
+    this.video = new VideoApi(models, config, heavy);
   }
 
   void handle(HttpExchange ex, String rawPath) throws IOException {
@@ -56,6 +58,8 @@ final class Api {
     } else if (seg.length == 2 && seg[1].equals("models")) {
       allow(ex, "GET");
       Http.send(ex, 200, models());
+    } else if (seg[1].equals("videos") || seg[1].equals("sessions")) {
+      video.handle(ex, seg);
     } else if (seg.length == 2 && seg[1].equals("images")) {
       allow(ex, "POST");
       Http.send(ex, 200, upload(ex));
@@ -108,9 +112,10 @@ final class Api {
     java.util.Set<String> families = new java.util.TreeSet<>();
     for (ServedModel m : models.values()) {
       arr.addObject().put("name", m.name()).put("family", m.family())
-          .put("architecture", m.model().spec().name())
-          .put("image_size", m.model().spec().imageSize())
-          .put("parameters", m.model().parameterCount());
+          .put("architecture", m.model().name())
+          .put("image_size", m.model().imageSize())
+          .put("parameters", m.model().parameterCount())
+          .put("video", m.model().sam2Spec().isPresent());
       families.add(m.family());
     }
     ArrayNode f = root.putArray("families");
@@ -189,7 +194,7 @@ final class Api {
     boolean logits = body.path("logits").asBoolean(false);
     JsonNode objs = body.get("objects");
     List<Prompt> prompts = new ArrayList<>();
-    int side = m.model().spec().lowResSize();
+    int side = m.model().lowResSize();
     if (objs != null) {
       if (!objs.isArray() || objs.isEmpty()) {
         throw ApiException.badRequest("\"objects\" must be a non-empty array of prompt objects");
@@ -262,6 +267,7 @@ final class Api {
 
   /** Closes the idle predictors. */
   void close() {
+    video.close();
     predictors.close();
   }
 

@@ -73,6 +73,9 @@ public final class SamServer implements AutoCloseable {
   }
 
   private static void warmUp(ServedModel m) {
+    if (m.model().sam2Spec().isPresent()) {
+      return; // its embedding carries high-resolution features too: no zero stand-in
+    }
     int s = m.model().spec().imageSize();
     int e = m.model().spec().embeddingSize();
     ImageEmbedding zero = new ImageEmbedding(new float[m.model().spec().promptEmbedDim() * e * e],

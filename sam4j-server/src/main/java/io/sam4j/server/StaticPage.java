@@ -15,6 +15,8 @@ final class StaticPage {
       "/", new String[] {"index.html", "text/html; charset=utf-8"},
       "/index.html", new String[] {"index.html", "text/html; charset=utf-8"},
       "/app.js", new String[] {"app.js", "text/javascript; charset=utf-8"},
+      "/video.html", new String[] {"video.html", "text/html; charset=utf-8"},
+      "/video.js", new String[] {"video.js", "text/javascript; charset=utf-8"},
       "/rle.js", new String[] {"rle.js", "text/javascript; charset=utf-8"},
       "/app.css", new String[] {"app.css", "text/css; charset=utf-8"});
 

@@ -9,8 +9,12 @@ import io.sam4j.image.Images;
 import io.sam4j.mask.CocoRle;
 import io.sam4j.mask.Rle;
 import io.sam4j.prompt.Label;
+import io.sam4j.prompt.Point;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.result.Prediction;
+import io.sam4j.video.FolderFrameSource;
+import io.sam4j.video.FrameResult;
+import io.sam4j.video.VideoTracker;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * 1,000 mixed requests (uploads, predicts, everything, bad requests, health) from 16 concurrent
- * clients; every 200 is checked against the library's answer. Opt-in (a few minutes on 2 cores):
+ * clients, while a 17th runs a video session (upload, click, propagate over 3 frames, close) on the
+ * SAM 2.1 fixture model; every 200 is checked against the library's answer. Opt-in (a few minutes on 2 cores):
  * {@code mvn -pl sam4j-core,sam4j-server test -Dtest=LoadTest -Dsam4j.loadTest=true}.
  */
 @EnabledIfSystemProperty(named = "sam4j.loadTest", matches = "true")
@@ -40,7 +45,15 @@ class LoadTest {
 
   @Test
   void thousandMixedRequestsFromSixteenClients() throws Exception {
-    try (SamServer server = TestServers.start(ServerConfig.defaults())) {
+    try (SamServer server = SamServer.start(List.of(ServedModel.of("mobilesam",
+        TestServers.mobileSam()), ServedModel.of("sam2.1", TestServers.sam21())),
+        ServerConfig.defaults().withAddress("127.0.0.1", 0))) {
+      List<FrameResult> videoExpected = new ArrayList<>();
+      try (FolderFrameSource frames = FolderFrameSource.open(TestServers.clip());
+           VideoTracker lib = TestServers.sam21().newTracker(frames)) {
+        videoExpected.add(lib.addPoints(0, 1, List.of(new Point(210, 350, Label.FOREGROUND))));
+        lib.propagate(0, false, 2, videoExpected::add);
+      }
       int n = IMAGES.length;
       byte[][] bytes = new byte[n][];
       String[] ids = new String[n];
@@ -81,9 +94,10 @@ class LoadTest {
       });
       sampler.setDaemon(true);
       sampler.start();
-      ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+      ExecutorService clients = Executors.newFixedThreadPool(CLIENTS + 1);
       List<Future<long[]>> results = new ArrayList<>();
       long t0 = System.nanoTime();
+      Future<Long> video = clients.submit(() -> videoSession(server, videoExpected));
       for (int r = 0; r < REQUESTS; r++) {
         final int req = r;
         results.add(clients.submit(() -> one(server, req, bytes, ids, points, expected)));
@@ -95,15 +109,17 @@ class LoadTest {
         latencies[r] = out[0];
         overload += (int) out[1];
       }
+      long videoNs = video.get();
       double seconds = (System.nanoTime() - t0) / 1e9;
       clients.shutdown();
       sampler.interrupt();
       Arrays.sort(latencies);
       String line = String.format("load: %d requests from %d clients in %.1f s = %.1f req/s;"
-          + " latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d overload answers; peak heap %d MB",
+          + " latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d overload answers; peak heap %d MB;"
+          + " video session (upload, click, 3 frames propagated, close) %.1f s",
           REQUESTS, CLIENTS, seconds, REQUESTS / seconds, latencies[REQUESTS / 2] / 1e6,
           latencies[REQUESTS * 99 / 100] / 1e6, latencies[REQUESTS - 1] / 1e6, overload,
-          peakHeap.get() >> 20);
+          peakHeap.get() >> 20, videoNs / 1e9);
       System.out.println(line);
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "load.txt"), line + "\n");
@@ -111,6 +127,28 @@ class LoadTest {
       assertEquals(200, TestServers.send(TestServers.request(server, "/v1/health").GET())
           .statusCode());
     }
+  }
+
+  /** A video session through the API, its masks checked; returns its nanoseconds. */
+  private static long videoSession(SamServer server, List<FrameResult> expected)
+      throws Exception {
+    long t0 = System.nanoTime();
+    JsonNode v = VideoApiTest.ok(TestServers.send(TestServers.request(server, "/v1/videos")
+        .header("Content-Type", "application/zip")
+        .POST(BodyPublishers.ofByteArray(TestServers.clipZip()))));
+    String s = VideoApiTest.ok(VideoApiTest.call(server, "POST", "/v1/sessions",
+        "{\"video\": \"" + v.get("id").asText() + "\"}")).get("id").asText();
+    VideoApiTest.assertSameFrame(expected.get(0), VideoApiTest.ok(VideoApiTest.call(server,
+        "POST", "/v1/sessions/" + s + "/objects/1/prompts",
+        "{\"frame\": 0, \"points\": [[210, 350]], \"labels\": [1]}")));
+    List<Object[]> events = VideoApiTest.propagate(server, s, "{\"max_frames\": 2}");
+    assertEquals("done", events.get(events.size() - 1)[0]);
+    assertEquals(5, events.size(), "start, 3 frames, done");
+    for (int i = 0; i < 3; i++) {
+      VideoApiTest.assertSameFrame(expected.get(i + 1), (JsonNode) events.get(i + 1)[1]);
+    }
+    VideoApiTest.ok(VideoApiTest.call(server, "DELETE", "/v1/sessions/" + s, null));
+    return System.nanoTime() - t0;
   }
 
   /** One request by its number; returns {nanoseconds, 1 if it was a 429/503}. */

@@ -18,6 +18,7 @@ import java.util.List;
 /** The MobileSAM fixture model (loaded once per JVM) and HTTP helpers for the server tests. */
 final class TestServers {
   private static SamModel model;
+  private static SamModel sam21;
 
   private TestServers() {}
 
@@ -27,6 +28,42 @@ final class TestServers {
       Runtime.getRuntime().addShutdownHook(new Thread(model::close));
     }
     return model;
+  }
+
+  /** The SAM 2.1 fixture model (random weights, official structure), loaded once per JVM. */
+  static synchronized SamModel sam21() {
+    if (sam21 == null) {
+      Path root = Fixtures.root();
+      sam21 = SamModel.load(root.resolve("sam2.1_hiera_fixture.pt"),
+          root.resolve("sam2.1_hiera_fixture.yaml"));
+      Runtime.getRuntime().addShutdownHook(new Thread(sam21::close));
+    }
+    return sam21;
+  }
+
+  /** The fixture clip's frames (8 JPEGs, 960x540). */
+  static Path clip() {
+    return Fixtures.root().resolve("video").resolve("bedroom");
+  }
+
+  /** The clip's frames as a zip (entries in a folder, as zipping a folder makes them). */
+  static byte[] clipZip() throws IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(b);
+         java.util.stream.Stream<Path> files = java.nio.file.Files.list(clip())) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".jpg")).sorted().toList()) {
+        z.putNextEntry(new java.util.zip.ZipEntry("bedroom/" + f.getFileName()));
+        z.write(java.nio.file.Files.readAllBytes(f));
+        z.closeEntry();
+      }
+    }
+    return b.toByteArray();
+  }
+
+  /** A server for the SAM 2.1 fixture model on an ephemeral loopback port. */
+  static SamServer startVideo(ServerConfig config) {
+    return SamServer.start(List.of(ServedModel.of("sam2.1", sam21())),
+        config.withAddress("127.0.0.1", 0));
   }
 
   static Path image(String name) {
