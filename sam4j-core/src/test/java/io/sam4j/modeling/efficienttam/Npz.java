@@ -12,10 +12,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /** NumPy's {@code .npz} (a zip of {@code .npy} members) for the fixtures: member name to tensor. */
-final class Npz {
+public final class Npz {
   private Npz() {}
 
-  static Map<String, Tensor> read(Path file) throws IOException {
+  public static Map<String, Tensor> read(Path file) throws IOException {
     Map<String, Tensor> out = new LinkedHashMap<>();
     try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
       for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {

@@ -1,0 +1,85 @@
+package io.sam4j.modeling.edgetam;
+
+import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.Value;
+import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.nn.AxialRotary;
+
+/**
+ * EdgeTAM's memory cross-attention ({@code RoPEAttentionv2}, {@code sam2/modeling/sam/transformer.py:367}),
+ * weights under {@code memory_attention.layers.N.cross_attn_image}: {@code q_proj},
+ * {@code k_proj}, {@code v_proj} (from {@code kv_in_dim}), {@code out_proj}.
+ *
+ * <p>Queries get a fixed axial RoPE of the {@code q_sizes} grid (64x64, never recomputed). The
+ * keys are F memory frames of the spatial perceiver's tokens, each {@code [global latents | k_sizes
+ * grid of patch latents]}, then P object-pointer tokens: per frame the global latents are not
+ * rotated and the patch latents get the {@code k_sizes} axial RoPE in latent-grid units
+ * ({@code apply_rotary_enc_v2} with {@code repeat_freqs = num_spatial_mem}); pointers are not
+ * rotated. Then plain softmax attention.
+ *
+ * <p>Shapes: q [B, qW*qH, C] (normed queries), k and v [B, F*(G + kW*kH) + P, kv_in_dim]; output
+ * [B, qW*qH, C].
+ */
+public final class RoPEAttentionv2 {
+  private final Layers nn;
+  private final String prefix;
+  private final int numHeads;
+  private final double ropeTheta;
+  private final int[] qSizes;
+  private final int[] kSizes;
+
+  /**
+   * @param prefix the module's state-dict prefix
+   * @param qSizes the query grid {@code [w, h]}
+   * @param kSizes a memory frame's patch-latent grid {@code [w, h]}
+   */
+  public RoPEAttentionv2(Layers nn, String prefix, int numHeads, double ropeTheta, int[] qSizes,
+      int[] kSizes) {
+    this.nn = nn;
+    this.prefix = prefix;
+    this.numHeads = numHeads;
+    this.ropeTheta = ropeTheta;
+    this.qSizes = qSizes.clone();
+    this.kSizes = kSizes.clone();
+  }
+
+  /**
+   * The attention output [B, qW*qH, C].
+   *
+   * @param numSpatialMem memory frames F in k and v ({@code num_spatial_mem})
+   * @param tokensPerFrame tokens per memory frame ({@code G + kW*kH})
+   * @param numPtrTokens object-pointer tokens P after them
+   */
+  public Value forward(Value q, Value k, Value v, int numSpatialMem, int tokensPerFrame,
+      int numPtrTokens) {
+    int rotated = kSizes[0] * kSizes[1];
+    if (numSpatialMem > 0 && tokensPerFrame < rotated) {
+      throw new IllegalArgumentException("a memory frame of " + tokensPerFrame
+          + " tokens cannot hold the " + kSizes[0] + "x" + kSizes[1] + " patch latents");
+    }
+    GraphBuilder g = nn.g;
+    int d = nn.param(prefix + ".q_proj", "weight").dim(0) / numHeads;
+    try (GraphBuilder.Scope s = g.scope(prefix)) {
+      Value qp = heads(nn.linear(prefix + ".q_proj", q), d);
+      Value kp = heads(nn.linear(prefix + ".k_proj", k), d);
+      Value vp = heads(nn.linear(prefix + ".v_proj", v), d);
+      qp = new AxialRotary.Tables(d, ropeTheta).grid(qSizes[0], qSizes[1])
+          .rotate(g, prefix + ".rope_q", qp);
+      AxialRotary.Tables kt = new AxialRotary.Tables(d, ropeTheta);
+      for (int f = 0; f < numSpatialMem; f++) {
+        kt.identity(tokensPerFrame - rotated).grid(kSizes[0], kSizes[1]);
+      }
+      kp = kt.identity(numPtrTokens).rotate(g, prefix + ".rope_k" + numSpatialMem + "_"
+          + numPtrTokens, kp);
+      Value logits = g.op("Mul", nn.matmul(qp, nn.transpose(kp, 0, 1, 3, 2)),
+          g.scalar((float) (1 / Math.sqrt(d))));
+      Value out = nn.matmul(nn.softmax(logits), vp);
+      out = nn.reshape(nn.transpose(out, 0, 2, 1, 3), 0, 0, numHeads * d);
+      return nn.linear(prefix + ".out_proj", out);
+    }
+  }
+
+  private Value heads(Value x, int d) {
+    return nn.transpose(nn.reshape(x, 0, 0, numHeads, d), 0, 2, 1, 3);
+  }
+}
