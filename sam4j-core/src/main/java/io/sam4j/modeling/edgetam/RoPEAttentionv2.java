@@ -27,53 +27,53 @@ public final class RoPEAttentionv2 {
   private final double ropeTheta;
   private final int[] qSizes;
   private final int[] kSizes;
+  private final int tokensPerFrame;
 
   /**
    * @param prefix the module's state-dict prefix
    * @param qSizes the query grid {@code [w, h]}
    * @param kSizes a memory frame's patch-latent grid {@code [w, h]}
+   * @param tokensPerFrame tokens per memory frame T: the global latents, then the patch grid
    */
   public RoPEAttentionv2(Layers nn, String prefix, int numHeads, double ropeTheta, int[] qSizes,
-      int[] kSizes) {
+      int[] kSizes, int tokensPerFrame) {
+    if (tokensPerFrame < kSizes[0] * kSizes[1]) {
+      throw new IllegalArgumentException("a memory frame of " + tokensPerFrame
+          + " tokens cannot hold the " + kSizes[0] + "x" + kSizes[1] + " patch latents");
+    }
     this.nn = nn;
     this.prefix = prefix;
     this.numHeads = numHeads;
     this.ropeTheta = ropeTheta;
     this.qSizes = qSizes.clone();
     this.kSizes = kSizes.clone();
+    this.tokensPerFrame = tokensPerFrame;
   }
 
   /**
-   * The attention output [B, qW*qH, C].
-   *
-   * @param numSpatialMem memory frames F in k and v ({@code num_spatial_mem})
-   * @param tokensPerFrame tokens per memory frame ({@code G + kW*kH})
-   * @param numPtrTokens object-pointer tokens P after them
+   * @param q the normed queries [B, qW*qH, C]
+   * @param kMem keys of F memory frames [B, F*T, kv_in] (memory plus position encoding), T =
+   *     {@code tokensPerFrame}; F may vary from run to run
+   * @param vMem their values
+   * @param kExtra object-pointer keys [B, P, kv_in], P possibly 0; {@code vExtra} their values
+   * @return [B, qW*qH, C]
    */
-  public Value forward(Value q, Value k, Value v, int numSpatialMem, int tokensPerFrame,
-      int numPtrTokens) {
-    int rotated = kSizes[0] * kSizes[1];
-    if (numSpatialMem > 0 && tokensPerFrame < rotated) {
-      throw new IllegalArgumentException("a memory frame of " + tokensPerFrame
-          + " tokens cannot hold the " + kSizes[0] + "x" + kSizes[1] + " patch latents");
-    }
+  public Value crossAttention(Value q, Value kMem, Value vMem, Value kExtra, Value vExtra) {
     GraphBuilder g = nn.g;
     int d = nn.param(prefix + ".q_proj", "weight").dim(0) / numHeads;
     try (GraphBuilder.Scope s = g.scope(prefix)) {
-      Value qp = heads(nn.linear(prefix + ".q_proj", q), d);
-      Value kp = heads(nn.linear(prefix + ".k_proj", k), d);
-      Value vp = heads(nn.linear(prefix + ".v_proj", v), d);
-      qp = new AxialRotary.Tables(d, ropeTheta).grid(qSizes[0], qSizes[1])
-          .rotate(g, prefix + ".rope_q", qp);
-      AxialRotary.Tables kt = new AxialRotary.Tables(d, ropeTheta);
-      for (int f = 0; f < numSpatialMem; f++) {
-        kt.identity(tokensPerFrame - rotated).grid(kSizes[0], kSizes[1]);
-      }
-      kp = kt.identity(numPtrTokens).rotate(g, prefix + ".rope_k" + numSpatialMem + "_"
-          + numPtrTokens, kp);
-      Value logits = g.op("Mul", nn.matmul(qp, nn.transpose(kp, 0, 1, 3, 2)),
+      Value qp = new AxialRotary.Tables(d, ropeTheta).grid(qSizes[0], qSizes[1])
+          .rotate(g, prefix + ".rope_q", heads(nn.linear(prefix + ".q_proj", q), d));
+      Value km = new AxialRotary.Tables(d, ropeTheta)
+          .identity(tokensPerFrame - kSizes[0] * kSizes[1]).grid(kSizes[0], kSizes[1])
+          .rotate(g, prefix + ".rope_k", heads(nn.linear(prefix + ".k_proj", kMem), d));
+      Value ke = heads(nn.linear(prefix + ".k_proj", kExtra), d);
+      Value keys = g.node("Concat", km, ke).attr("axis", 2L).out();
+      Value values = g.node("Concat", heads(nn.linear(prefix + ".v_proj", vMem), d),
+          heads(nn.linear(prefix + ".v_proj", vExtra), d)).attr("axis", 2L).out();
+      Value logits = g.op("Mul", nn.matmul(qp, nn.transpose(keys, 0, 1, 3, 2)),
           g.scalar((float) (1 / Math.sqrt(d))));
-      Value out = nn.matmul(nn.softmax(logits), vp);
+      Value out = nn.matmul(nn.softmax(logits), values);
       out = nn.reshape(nn.transpose(out, 0, 2, 1, 3), 0, 0, numHeads * d);
       return nn.linear(prefix + ".out_proj", out);
     }

@@ -11,16 +11,14 @@ import io.sam4j.modeling.nn.AxialRotary;
  * {@code memory_attention.layers.N.cross_attn_image}: {@code q_proj}, {@code k_proj},
  * {@code v_proj} (from {@code kv_in_dim}), {@code out_proj}.
  *
- * <p>After the projections, queries and the spatial keys get SAM 2's axial RoPE (the query grid's
- * table repeated per memory frame; object-pointer keys are not rotated). When the spatial keys
- * outnumber the queries (two or more memory frames), spatial keys and values are average-pooled
+ * <p>After the projections, queries and the memory keys get SAM 2's axial RoPE (the query grid's
+ * table repeated per memory frame; object-pointer keys are not rotated). When the memory keys
+ * outnumber the queries (two or more memory frames), memory keys and values are average-pooled
  * 2x2 per frame on the feature grid (per frame {@code (h/2)(w/2)} tokens, row-major), their
  * logits {@code q k^T / sqrt(d)} get {@code + 2 ln 2} (each pooled key stands for four), the
  * pointer keys keep plain logits, and one softmax runs over both. With one memory frame it is
- * plain attention, exactly {@code RoPEAttention}.
- *
- * <p>Shapes: q [B, h*w, C] (the normed queries), k and v [B, F*h*w + P, kv_in_dim] with F memory
- * frames and P pointer tokens at the end; output [B, h*w, C].
+ * plain attention, exactly {@code RoPEAttention}. The choice is made in the graph from the number
+ * of memory frames, which may vary from run to run; only the selected keys enter the products.
  */
 public final class EfficientRoPEAttention1 {
   private static final int KERNEL = 2;
@@ -28,94 +26,98 @@ public final class EfficientRoPEAttention1 {
   private final String prefix;
   private final int numHeads;
   private final double ropeTheta;
-  private final int featW;
-  private final int featH;
+  private final int grid;
+  private final boolean pool;
 
   /**
    * @param prefix the module's state-dict prefix, e.g. {@code memory_attention.layers.0.cross_attn_image}
-   * @param featW the query grid's width ({@code feat_sizes[0]}); the grid must be square and even
+   * @param grid side of the square query grid ({@code feat_sizes}), even
    */
   public EfficientRoPEAttention1(Layers nn, String prefix, int numHeads, double ropeTheta,
-      int featW, int featH) {
-    if (featW != featH || featW % KERNEL != 0) {
-      throw new IllegalArgumentException("EfficientRoPEAttention1 pools a square grid of even side,"
-          + " got " + featW + "x" + featH);
+      int grid) {
+    this(nn, prefix, numHeads, ropeTheta, grid, true);
+  }
+
+  /** {@code pool} false: SAM 2's {@code RoPEAttention} with the same weights (for comparison). */
+  EfficientRoPEAttention1(Layers nn, String prefix, int numHeads, double ropeTheta, int grid,
+      boolean pool) {
+    if (grid % KERNEL != 0) {
+      throw new IllegalArgumentException("EfficientRoPEAttention1 pools 2x2: the feature grid side "
+          + grid + " must be even");
     }
     this.nn = nn;
     this.prefix = prefix;
     this.numHeads = numHeads;
     this.ropeTheta = ropeTheta;
-    this.featW = featW;
-    this.featH = featH;
-  }
-
-  /** The head width {@code internal_dim / num_heads}. */
-  int headDim() {
-    return nn.param(prefix + ".q_proj", "weight").dim(0) / numHeads;
+    this.grid = grid;
+    this.pool = pool;
   }
 
   /**
-   * The attention output [B, h*w, C].
-   *
-   * @param numFrames spatial memory frames F in k and v
-   * @param numPtrTokens object-pointer tokens P after them
+   * @param q the normed queries [B, N, C], N = grid * grid
+   * @param kMem keys of F memory frames [B, F*N, kv_in] (memory plus position encoding)
+   * @param vMem their values [B, F*N, kv_in]
+   * @param kExtra object-pointer keys [B, P, kv_in], P possibly 0; {@code vExtra} their values
+   * @return [B, N, C]
    */
-  public Value forward(Value q, Value k, Value v, int numFrames, int numPtrTokens) {
-    return forward(q, k, v, numFrames, numPtrTokens, true);
-  }
-
-  /** As {@link #forward(Value, Value, Value, int, int)}; {@code pool} false is {@code RoPEAttention}. */
-  Value forward(Value q, Value k, Value v, int numFrames, int numPtrTokens, boolean pool) {
+  public Value crossAttention(Value q, Value kMem, Value vMem, Value kExtra, Value vExtra) {
     GraphBuilder g = nn.g;
-    int d = headDim();
-    int nq = featW * featH;
-    int spatial = numFrames * nq;
+    int d = nn.param(prefix + ".q_proj", "weight").dim(0) / numHeads;
+    long nq = (long) grid * grid;
     try (GraphBuilder.Scope s = g.scope(prefix)) {
-      Value qp = heads(nn.linear(prefix + ".q_proj", q), d);
-      Value kp = heads(nn.linear(prefix + ".k_proj", k), d);
-      Value vp = heads(nn.linear(prefix + ".v_proj", v), d);
-      qp = new AxialRotary.Tables(d, ropeTheta).grid(featW, featH).rotate(g, prefix + ".rope_q", qp);
-      AxialRotary.Tables kt = new AxialRotary.Tables(d, ropeTheta);
-      for (int f = 0; f < numFrames; f++) {
-        kt.grid(featW, featH);
+      AxialRotary.Tables table = new AxialRotary.Tables(d, ropeTheta).grid(grid, grid);
+      Value qp = table.rotate(g, prefix + ".rope_q", heads(nn.linear(prefix + ".q_proj", q), d));
+      Value km = table.rotate(g, prefix + ".rope_k", heads(nn.linear(prefix + ".k_proj", kMem), d));
+      Value vm = heads(nn.linear(prefix + ".v_proj", vMem), d);
+      Value bias = null;
+      if (pool) {
+        // memory tokens S = F*N; pooled when S > N: keys [pooled | full] sliced to one of them
+        Value len = g.op("Slice", g.op("Shape", km), g.ints(2), g.ints(3), g.ints(0));
+        Value pooledLen = g.op("Div", len, g.ints(KERNEL * KERNEL));
+        Value pooled = g.node("Cast", g.op("Greater", len, g.ints(nq))).attr("to", 7L).out();
+        Value full = g.op("Sub", g.ints(1), pooled);
+        Value start = g.op("Mul", full, pooledLen);
+        Value end = g.op("Add", start, g.op("Add", g.op("Mul", pooled, pooledLen),
+            g.op("Mul", full, len)));
+        km = select(pool(km, d), km, start, end);
+        vm = select(pool(vm, d), vm, start, end);
+        Value b = g.node("Concat", g.op("Expand", g.floats(new float[] {(float) (2 * Math.log(
+            KERNEL))}, 1), pooledLen), g.op("Expand", g.floats(new float[] {0f}, 1), len))
+            .attr("axis", 0L).out();
+        bias = g.op("Slice", b, start, end, g.ints(0));
       }
-      kp = kt.identity(numPtrTokens).rotate(g, prefix + ".rope_k" + numFrames + "_" + numPtrTokens,
-          kp);
-      float scale = (float) (1 / Math.sqrt(d));
-      Value out;
-      if (!pool || spatial <= nq) {
-        Value logits = g.op("Mul", nn.matmul(qp, nn.transpose(kp, 0, 1, 3, 2)), g.scalar(scale));
-        out = nn.matmul(nn.softmax(logits), vp);
-      } else {
-        int total = spatial + numPtrTokens;
-        Value kBar = pool(nn.slice(kp, 2, 0, spatial), numFrames, d);
-        Value vBar = pool(nn.slice(vp, 2, 0, spatial), numFrames, d);
-        Value logits = g.op("Add",
-            g.op("Mul", nn.matmul(qp, nn.transpose(kBar, 0, 1, 3, 2)), g.scalar(scale)),
-            g.scalar((float) (2 * Math.log(KERNEL))));
-        Value values = vBar;
-        if (numPtrTokens > 0) {
-          Value kPtr = nn.slice(kp, 2, spatial, total);
-          Value ptrLogits = g.op("Mul", nn.matmul(qp, nn.transpose(kPtr, 0, 1, 3, 2)),
-              g.scalar(scale));
-          logits = g.node("Concat", logits, ptrLogits).attr("axis", -1L).out();
-          values = g.node("Concat", vBar, nn.slice(vp, 2, spatial, total)).attr("axis", 2L).out();
-        }
-        out = nn.matmul(nn.softmax(logits), values);
+      Value ke = heads(nn.linear(prefix + ".k_proj", kExtra), d);
+      Value ve = heads(nn.linear(prefix + ".v_proj", vExtra), d);
+      Value scale = g.scalar((float) (1 / Math.sqrt(d)));
+      Value memLogits = g.op("Mul", nn.matmul(qp, nn.transpose(km, 0, 1, 3, 2)), scale);
+      if (bias != null) {
+        memLogits = nn.add(memLogits, bias);
       }
+      Value extraLogits = g.op("Mul", nn.matmul(qp, nn.transpose(ke, 0, 1, 3, 2)), scale);
+      Value logits = g.node("Concat", memLogits, extraLogits).attr("axis", -1L).out();
+      Value values = g.node("Concat", vm, ve).attr("axis", 2L).out();
+      Value out = nn.matmul(nn.softmax(logits), values);
       out = nn.reshape(nn.transpose(out, 0, 2, 1, 3), 0, 0, numHeads * d);
       return nn.linear(prefix + ".out_proj", out);
     }
   }
 
-  /** [B, heads, F*h*w, d] to [B, heads, F*(h/2)*(w/2), d]: 2x2 average per frame. */
-  private Value pool(Value x, int numFrames, int d) {
-    int nq = featW * featH;
-    Value grid = nn.reshape(nn.transpose(nn.reshape(x, -1, nq, d), 0, 2, 1), -1, d, featW, featH);
-    Value pooled = nn.g.node("AveragePool", grid).attrInts("kernel_shape", KERNEL, KERNEL)
+  /** {@code cat([a, b], tokens)[start:end]}. */
+  private Value select(Value a, Value b, Value start, Value end) {
+    Value both = nn.g.node("Concat", a, b).attr("axis", 2L).out();
+    return nn.g.op("Slice", both, start, end, nn.g.ints(2));
+  }
+
+  /** [B, heads, F*N, d] to [B, heads, F*N/4, d]: 2x2 average per frame on the grid. */
+  private Value pool(Value x, int d) {
+    GraphBuilder g = nn.g;
+    long nq = (long) grid * grid;
+    Value maps = nn.reshape(nn.transpose(nn.reshape(x, -1, nq, d), 0, 2, 1), -1, d, grid, grid);
+    Value pooled = g.node("AveragePool", maps).attrInts("kernel_shape", KERNEL, KERNEL)
         .attrInts("strides", KERNEL, KERNEL).out();
     Value rows = nn.transpose(nn.reshape(pooled, -1, d, nq / (KERNEL * KERNEL)), 0, 2, 1);
-    return nn.reshape(rows, -1, numHeads, (long) numFrames * nq / (KERNEL * KERNEL), d);
+    Value lead = g.op("Slice", g.op("Shape", x), g.ints(0), g.ints(2), g.ints(0));
+    return g.op("Reshape", rows, g.node("Concat", lead, g.ints(-1, d)).attr("axis", 0L).out());
   }
 
   private Value heads(Value x, int d) {

@@ -80,18 +80,19 @@ public final class AxialRotary {
     }
 
     /**
-     * Rotates {@code x} [B, heads, tokens, d] by these tables (constants of the graph named after
-     * {@code name}).
+     * Rotates {@code x} [..., n * tokens, d] by these tables, repeated {@code n} times along the
+     * token axis ({@code n} may be a dynamic dimension; 1 when x has exactly these tokens). The
+     * tables are constants of the graph named after {@code name}.
      */
     public Value rotate(GraphBuilder g, String name, Value x) {
       Value c = g.weight(name + ".cos", cos.clone(), tokens, halfDim, 1);
       Value s = g.weight(name + ".sin", sin.clone(), tokens, halfDim, 1);
-      Value pairs = g.op("Reshape", x, g.ints(0, 0, tokens, halfDim, 2));
+      Value pairs = g.op("Reshape", x, g.ints(-1, tokens, halfDim, 2));
       Value[] ri = g.node("Split", pairs, g.ints(1, 1)).attr("axis", -1L).outs(2);
       Value re = g.op("Sub", g.op("Mul", ri[0], c), g.op("Mul", ri[1], s));
       Value im = g.op("Add", g.op("Mul", ri[0], s), g.op("Mul", ri[1], c));
       Value joined = g.node("Concat", re, im).attr("axis", -1L).out();
-      return g.op("Reshape", joined, g.ints(0, 0, tokens, 2 * halfDim));
+      return g.op("Reshape", joined, g.op("Shape", x));
     }
   }
 }

@@ -38,12 +38,15 @@ class RoPEAttentionv2Test {
     Tensor k = npz.get("k");
     GraphBuilder g = new GraphBuilder("cross_attn");
     Value qi = g.input("q", ElemType.FLOAT, 1, q.dim(1), q.dim(2));
-    Value ki = g.input("k", ElemType.FLOAT, 1, k.dim(1), k.dim(2));
-    Value vi = g.input("v", ElemType.FLOAT, 1, k.dim(1), k.dim(2));
-    RoPEAttentionv2 attn = new RoPEAttentionv2(new Layers(g, sd),
+    Value ki = g.input("k", ElemType.FLOAT, 1, "keys", k.dim(2));
+    Value vi = g.input("v", ElemType.FLOAT, 1, "keys", k.dim(2));
+    Layers nn = new Layers(g, sd);
+    RoPEAttentionv2 attn = new RoPEAttentionv2(nn,
         "memory_attention.layers.0.cross_attn_image", 1, 10000.0, new int[] {32, 32},
-        new int[] {32, 32});
-    g.output("out", attn.forward(qi, ki, vi, 2, 1024, 8));
+        new int[] {32, 32}, 1024);
+    long mem = 2 * 1024;
+    g.output("out", attn.crossAttention(qi, nn.slice(ki, 1, 0, mem), nn.slice(vi, 1, 0, mem),
+        nn.slice(ki, 1, mem, Long.MAX_VALUE), nn.slice(vi, 1, mem, Long.MAX_VALUE)));
     float[] got;
     try (InferenceSession s = InferenceSession.create("cross_attn", g.build(),
         RuntimeOptions.defaults())) {
@@ -58,9 +61,8 @@ class RoPEAttentionv2Test {
 
   @Test
   void framesTooShortForThePatchGridAreRefused() {
-    RoPEAttentionv2 attn = new RoPEAttentionv2(null, "x", 1, 10000.0, new int[] {64, 64},
-        new int[] {16, 16});
-    assertThrows(IllegalArgumentException.class, () -> attn.forward(null, null, null, 1, 100, 0));
+    assertThrows(IllegalArgumentException.class, () -> new RoPEAttentionv2(null, "x", 1, 10000.0,
+        new int[] {64, 64}, new int[] {16, 16}, 100));
   }
 
   private static FloatTensor tensor(Tensor t) {

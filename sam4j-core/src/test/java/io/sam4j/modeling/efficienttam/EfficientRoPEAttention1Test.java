@@ -36,26 +36,41 @@ class EfficientRoPEAttention1Test {
         "efficienttam_fixture/video_bedroom/s02_f2_o1_layer0_cross_attn.npz"));
   }
 
-  private static float[] run(boolean pool) {
+  /** Runs the attention on the saved inputs, keeping the first {@code frames} memory frames. */
+  private static float[] run(boolean pool, int frames) {
     Tensor q = npz.get("q");
     Tensor k = npz.get("k");
     int ptr = (int) npz.get("num_k_exclude_rope").toFloatArray()[0];
     assertEquals(8, ptr);
-    int frames = (k.dim(1) - ptr) / q.dim(1);
-    assertEquals(2, frames);
+    assertEquals(2, (k.dim(1) - ptr) / q.dim(1));
+    int kv = k.dim(2);
     GraphBuilder g = new GraphBuilder("cross_attn");
     Layers nn = new Layers(g, sd);
     Value qi = g.input("q", ElemType.FLOAT, 1, q.dim(1), q.dim(2));
-    Value ki = g.input("k", ElemType.FLOAT, 1, k.dim(1), k.dim(2));
-    Value vi = g.input("v", ElemType.FLOAT, 1, k.dim(1), k.dim(2));
+    Value[] in = new Value[4];
+    String[] names = {"k_mem", "v_mem", "k_ptr", "v_ptr"};
+    for (int i = 0; i < 4; i++) {
+      in[i] = g.input(names[i], ElemType.FLOAT, 1, i < 2 ? "mem" : "ptr", kv);
+    }
     EfficientRoPEAttention1 attn = new EfficientRoPEAttention1(nn,
-        "memory_attention.layers.0.cross_attn_image", 1, 10000.0, 32, 32);
-    g.output("out", attn.forward(qi, ki, vi, frames, ptr, pool));
+        "memory_attention.layers.0.cross_attn_image", 1, 10000.0, 32, pool);
+    g.output("out", attn.crossAttention(qi, in[0], in[1], in[2], in[3]));
+    int mem = frames * q.dim(1);
+    int all = k.dim(1);
+    float[] kf = k.toFloatArray();
+    float[] vf = npz.get("v").toFloatArray();
     try (InferenceSession s = InferenceSession.create("cross_attn", g.build(),
         RuntimeOptions.defaults())) {
-      return s.run(Map.of("q", tensor(q), "k", tensor(k), "v", tensor(npz.get("v"))))
+      return s.run(Map.of("q", tensor(q),
+          "k_mem", rows(kf, 0, mem, kv), "v_mem", rows(vf, 0, mem, kv),
+          "k_ptr", rows(kf, all - ptr, all, kv), "v_ptr", rows(vf, all - ptr, all, kv)))
           .get("out").data();
     }
+  }
+
+  private static FloatTensor rows(float[] x, int from, int to, int width) {
+    return new FloatTensor(Arrays.copyOfRange(x, from * width, to * width),
+        new long[] {1, to - from, width});
   }
 
   private static FloatTensor tensor(Tensor t) {
@@ -69,7 +84,7 @@ class EfficientRoPEAttention1Test {
 
   @Test
   void pooledAttentionMatchesTheReference() {
-    float[] got = run(true);
+    float[] got = run(true, 2);
     double err = firstRowsRelL2(got, "out_EfficientRoPEAttention1");
     System.out.println("EfficientRoPEAttention1 layer 0, s02 f2 o1: rel L2 " + err);
     assertTrue(err < 1e-5, "rel L2 " + err);
@@ -80,8 +95,19 @@ class EfficientRoPEAttention1Test {
 
   @Test
   void withoutPoolingItIsRopeAttention() {
-    double err = firstRowsRelL2(run(false), "out_RoPEAttention");
+    double err = firstRowsRelL2(run(false, 2), "out_RoPEAttention");
     System.out.println("RoPEAttention layer 0, s02 f2 o1: rel L2 " + err);
     assertTrue(err < 1e-5, "rel L2 " + err);
+  }
+
+  /** The same graph with one memory frame does not pool: it equals plain RoPE attention. */
+  @Test
+  void oneMemoryFrameIsNotPooled() {
+    float[] pooledGraph = run(true, 1);
+    double err = Fixtures.relL2(pooledGraph, run(false, 1));
+    System.out.println("EfficientRoPEAttention1 with one memory frame vs RoPEAttention: " + err);
+    assertTrue(err < 1e-6, "rel L2 " + err);
+    // and with two frames the choice is the other way
+    assertTrue(Fixtures.relL2(run(true, 2), run(false, 2)) > 1e-2);
   }
 }
