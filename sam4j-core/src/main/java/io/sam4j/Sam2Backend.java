@@ -39,6 +39,8 @@ final class Sam2Backend implements ModelBackend {
   private final long parameterCount;
   /** Made on first use, as SAM's. */
   private InferenceSession maskDecoder;
+  /** The video networks, made on first use. */
+  private io.sam4j.video.VideoModel video;
 
   /**
    * The image encoder graph of a SAM 2-family model ({@link Sam2Encoders}): input
@@ -93,12 +95,19 @@ final class Sam2Backend implements ModelBackend {
       nanos[0] = t1 - t0;
       nanos[1] = System.nanoTime() - t1;
       return new Sam2Backend(spec, enc, dec,
-          sd.heapCopy(List.of("sam_prompt_encoder.", "sam_mask_decoder.")), options,
+          sd.heapCopy(keptPrefixes()), options,
           sd.parameterCount());
     } catch (RuntimeException e) {
       made.forEach(InferenceSession::close);
       throw e;
     }
+  }
+
+  /** The decoder's weights and the video networks' (memory encoder and attention, pointers). */
+  private static List<String> keptPrefixes() {
+    List<String> p = new ArrayList<>(List.of("sam_prompt_encoder.", "sam_mask_decoder."));
+    p.addAll(io.sam4j.video.VideoModel.weightPrefixes());
+    return p;
   }
 
   private Sam2Backend(Sam2ModelSpec spec, InferenceSession encoder, InferenceSession decoder,
@@ -230,6 +239,19 @@ final class Sam2Backend implements ModelBackend {
     return true;
   }
 
+  /** The video networks, made on first use and shared by every tracker of this model. */
+  synchronized io.sam4j.video.VideoModel video() {
+    if (encoder == null) {
+      throw new SamException(SamException.Kind.BAD_INPUT, spec.name() + " was built without its"
+          + " image encoder, so it cannot track a video");
+    }
+    if (video == null) {
+      video = io.sam4j.video.VideoModel.create(spec, decoderWeights, options, encoder, decoder,
+          this::maskInputDecoder);
+    }
+    return video;
+  }
+
   /** The decoder for prompts without mask input. */
   InferenceSession decoder() {
     return decoder;
@@ -246,6 +268,9 @@ final class Sam2Backend implements ModelBackend {
 
   @Override
   public synchronized void close() {
+    if (video != null) {
+      video.close();
+    }
     if (encoder != null) {
       encoder.close();
     }

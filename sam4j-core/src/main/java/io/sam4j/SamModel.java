@@ -180,6 +180,25 @@ public final class SamModel implements AutoCloseable {
     return new SamPredictor(this);
   }
 
+  /**
+   * A video tracking session over {@code frames} (SAM 2 family only), with default options: see
+   * {@link io.sam4j.video.VideoTracker}.
+   */
+  public io.sam4j.video.VideoTracker newTracker(io.sam4j.video.FrameSource frames) {
+    return newTracker(frames, io.sam4j.video.TrackerOptions.defaults());
+  }
+
+  /** A video tracking session over {@code frames} with the given options. */
+  public io.sam4j.video.VideoTracker newTracker(io.sam4j.video.FrameSource frames,
+      io.sam4j.video.TrackerOptions options) {
+    if (!(backend() instanceof Sam2Backend b)) {
+      throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, name() + " is a SAM 1-family"
+          + " model, which has no memory: video tracking needs a SAM 2-family model (SAM 2, SAM"
+          + " 2.1, EfficientTAM, EdgeTAM)");
+    }
+    return io.sam4j.video.VideoTracker.open(b.video(), frames, options);
+  }
+
   /** The family's parts. */
   ModelBackend backend() {
     if (closed) {

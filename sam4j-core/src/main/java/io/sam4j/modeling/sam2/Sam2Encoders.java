@@ -69,6 +69,10 @@ public final class Sam2Encoders {
     List<Value> features = backbone(sd, spec, precision).build(g, image, found);
     features = features.subList(0, features.size() - enc.scalp());
     Value last = features.get(features.size() - 1);
+    if (!g.portable()) {
+      // the raw level for the video predictor's memory (the image predictor's has no_mem_embed)
+      g.output(Sam2Graphs.VISION_FEATURES, last);
+    }
     if (spec.model().path("directly_add_no_mem_embed").asBoolean(false)) {
       Tensor t = sd.get("no_mem_embed");
       last = nn.add(last, g.weight("no_mem_embed.nchw", t.toFloatArray(), 1, t.numel(), 1, 1));

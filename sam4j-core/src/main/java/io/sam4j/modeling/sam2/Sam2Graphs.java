@@ -15,6 +15,12 @@ public final class Sam2Graphs {
    */
   public static final String IMAGE_EMBEDDINGS = "image_embeddings";
   /**
+   * Encoder output for video: the same level without {@code no_mem_embed} (the reference's
+   * {@code backbone_fpn[-1]}, what the memory encoder and the memory attention read),
+   * [1, C, S/16, S/16].
+   */
+  public static final String VISION_FEATURES = "vision_features";
+  /**
    * Encoder output when the model uses high-resolution features: FPN level 0 after
    * {@code sam_mask_decoder.conv_s0}, [1, C/8, S/4, S/4].
    */
