@@ -48,6 +48,9 @@ public record VideoArchitecture(CrossAttention.Factory crossAttention,
   public static VideoArchitecture of(Sam2ModelSpec spec) {
     return switch (spec.family()) {
       case SAM2, SAM2_1 -> SAM2;
+      case EFFICIENTTAM -> new VideoArchitecture(
+          io.sam4j.modeling.efficienttam.EfficientTamVideo.CROSS_ATTENTION, MemoryCompressor.NONE,
+          PredictorSemantics.PER_OBJECT);
       default -> throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "video tracking with "
           + spec.family().displayName() + " (" + spec.name() + ") is not built yet; SAM 2 and"
           + " SAM 2.1 models track videos");

@@ -2,7 +2,6 @@ package io.sam4j.video;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.image.RgbImage;
-import io.sam4j.modeling.sam2.FpnNeckSpec;
 import io.sam4j.modeling.sam2.ImageEncoderSpec;
 import io.sam4j.modeling.sam2.PositionEmbeddingSine;
 import io.sam4j.modeling.sam2.Sam2Graphs;
@@ -324,9 +323,8 @@ public final class VideoModel implements AutoCloseable {
   /** The top-level position encoding of the neck [C, e, e] ({@code vision_pos_enc[-1]}). */
   private float[] visionPos() {
     ImageEncoderSpec enc = (ImageEncoderSpec) spec.encoder();
-    FpnNeckSpec neck = (FpnNeckSpec) enc.neck();
     int e = spec.embeddingSize();
-    return PositionEmbeddingSine.encode(neck.positionEncoding(), e, e);
+    return PositionEmbeddingSine.encode(enc.neck().positionEncoding(), e, e);
   }
 
   private void check() {

@@ -4,6 +4,7 @@ import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.nn.AxialRotary;
+import io.sam4j.modeling.sam2.memory.CrossAttention;
 
 /**
  * EfficientTAM's pooled memory cross-attention ({@code EfficientRoPEAttention1},
@@ -20,7 +21,7 @@ import io.sam4j.modeling.nn.AxialRotary;
  * plain attention, exactly {@code RoPEAttention}. The choice is made in the graph from the number
  * of memory frames, which may vary from run to run; only the selected keys enter the products.
  */
-public final class EfficientRoPEAttention1 {
+public final class EfficientRoPEAttention1 implements CrossAttention {
   private static final int KERNEL = 2;
   private final Layers nn;
   private final String prefix;
@@ -60,6 +61,7 @@ public final class EfficientRoPEAttention1 {
    * @param kExtra object-pointer keys [B, P, kv_in], P possibly 0; {@code vExtra} their values
    * @return [B, N, C]
    */
+  @Override
   public Value crossAttention(Value q, Value kMem, Value vMem, Value kExtra, Value vExtra) {
     GraphBuilder g = nn.g;
     int d = nn.param(prefix + ".q_proj", "weight").dim(0) / numHeads;
