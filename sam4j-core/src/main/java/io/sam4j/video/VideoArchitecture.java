@@ -1,6 +1,5 @@
 package io.sam4j.video;
 
-import io.sam4j.SamException;
 import io.sam4j.modeling.sam2.Sam2ModelSpec;
 import io.sam4j.modeling.sam2.memory.CrossAttention;
 import io.sam4j.modeling.sam2.memory.MemoryCompressor;
@@ -51,9 +50,16 @@ public record VideoArchitecture(CrossAttention.Factory crossAttention,
       case EFFICIENTTAM -> new VideoArchitecture(
           io.sam4j.modeling.efficienttam.EfficientTamVideo.CROSS_ATTENTION, MemoryCompressor.NONE,
           PredictorSemantics.PER_OBJECT);
-      default -> throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "video tracking with "
-          + spec.family().displayName() + " (" + spec.name() + ") is not built yet; SAM 2 and"
-          + " SAM 2.1 models track videos");
+      case EDGETAM -> edgeTam(spec);
     };
+  }
+
+  private static VideoArchitecture edgeTam(Sam2ModelSpec spec) {
+    var perceiver = io.sam4j.modeling.edgetam.EdgeTamVideo.perceiver(spec.model());
+    var memoryEncoder = io.sam4j.modeling.sam2.memory.MemoryEncoderSpec.of(
+        spec.model().path("memory_encoder"));
+    return new VideoArchitecture(io.sam4j.modeling.edgetam.EdgeTamVideo.crossAttention(perceiver),
+        io.sam4j.modeling.edgetam.EdgeTamVideo.compressor(perceiver, memoryEncoder,
+            spec.embeddingSize()), PredictorSemantics.BATCHED_LEGACY);
   }
 }

@@ -74,7 +74,7 @@ public final class VideoModel implements AutoCloseable {
   public static List<String> weightPrefixes() {
     return List.of("memory_encoder.", "memory_attention.", "maskmem_tpos_enc", "no_mem_embed",
         "no_mem_pos_enc", "no_obj_ptr", "no_obj_embed_spatial", "obj_ptr_proj.",
-        "obj_ptr_tpos_proj.", "mask_downsample.");
+        "obj_ptr_tpos_proj.", "mask_downsample.", "spatial_perceiver.");
   }
 
   /** The model's spec. */
@@ -277,7 +277,9 @@ public final class VideoModel implements AutoCloseable {
     int m = spec.memDim();
     Map<String, FloatTensor> in = new LinkedHashMap<>();
     in.put(MemoryGraphs.VISION_FEATURES, new FloatTensor(f.visionFeatures(), new long[] {1, c, e, e}));
-    in.put(MemoryGraphs.MEMORY, new FloatTensor(memories, new long[] {slots.length, m, e, e}));
+    int tokens = architecture.compressor().tokens(e);
+    in.put(MemoryGraphs.MEMORY, new FloatTensor(memories, tokens == e * e
+        ? new long[] {slots.length, m, e, e} : new long[] {slots.length, m, tokens}));
     in.put(MemoryGraphs.MEMORY_TPOS_SLOT, new FloatTensor(slots, new long[] {slots.length}));
     in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(ptrs, new long[] {ptrPos.length, c}));
     in.put(MemoryGraphs.OBJ_PTR_TPOS, new FloatTensor(ptrPos, new long[] {ptrPos.length}));
@@ -297,7 +299,8 @@ public final class VideoModel implements AutoCloseable {
     check();
     if (memoryAttention == null) {
       memoryAttention = InferenceSession.create("memory attention", MemoryGraphs.memoryAttention(
-          weights, tracker, visionPos(), architecture.crossAttention()), options);
+          weights, tracker, visionPos(), architecture.crossAttention(), architecture.compressor()),
+          options);
     }
     return memoryAttention;
   }

@@ -4,6 +4,7 @@ import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.nn.AxialRotary;
+import io.sam4j.modeling.sam2.memory.CrossAttention;
 
 /**
  * EdgeTAM's memory cross-attention ({@code RoPEAttentionv2}, {@code sam2/modeling/sam/transformer.py:367}),
@@ -20,7 +21,7 @@ import io.sam4j.modeling.nn.AxialRotary;
  * <p>Shapes: q [B, qW*qH, C] (normed queries), k and v [B, F*(G + kW*kH) + P, kv_in_dim]; output
  * [B, qW*qH, C].
  */
-public final class RoPEAttentionv2 {
+public final class RoPEAttentionv2 implements CrossAttention {
   private final Layers nn;
   private final String prefix;
   private final int numHeads;
@@ -58,6 +59,7 @@ public final class RoPEAttentionv2 {
    * @param kExtra object-pointer keys [B, P, kv_in], P possibly 0; {@code vExtra} their values
    * @return [B, qW*qH, C]
    */
+  @Override
   public Value crossAttention(Value q, Value kMem, Value vMem, Value kExtra, Value vExtra) {
     GraphBuilder g = nn.g;
     int d = nn.param(prefix + ".q_proj", "weight").dim(0) / numHeads;
