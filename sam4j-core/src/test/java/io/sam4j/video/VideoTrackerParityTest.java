@@ -18,20 +18,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replays the SAM 2.1 fixture's video step list ({@code sam2.1_hiera_fixture/video_bedroom}) through
  * the library API: every recorded frame output within 1e-3 relative L2 of the reference's low-res
  * logits (statistics where only those were kept), masks at least 99.9% identical, object scores
  * within 1e-3 * max(1, |ref|), the memory attention's token counts, and the stored memory and
- * pointer of frame 0 after step 3.
+ * pointer of frame 0 after step 3. Run twice: with the default options, and with one cached frame
+ * and a 512 KiB heap budget, so that memories and logits are spilled to disk and read back (bounded
+ * memory must not cost exactness).
  */
 class VideoTrackerParityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Test
-  void sam21StepListMatchesTheReference() throws IOException {
+  @ParameterizedTest
+  @ValueSource(longs = {64L << 20, 512L << 10})
+  void sam21StepListMatchesTheReference(long heapBudget) throws IOException {
     Path root = Fixtures.root();
     Path dir = root.resolve("sam2.1_hiera_fixture/video_bedroom");
     JsonNode steps = JSON.readTree(dir.resolve("steps.json").toFile());
@@ -42,7 +46,8 @@ class VideoTrackerParityTest {
     try (SamModel model = SamModel.load(root.resolve("sam2.1_hiera_fixture.pt"),
             root.resolve("sam2.1_hiera_fixture.yaml"));
          FolderFrameSource frames = FolderFrameSource.open(root.resolve("video/bedroom"));
-         VideoTracker tracker = model.newTracker(frames)) {
+         VideoTracker tracker = model.newTracker(frames,
+             new TrackerOptions(heapBudget < (1L << 20) ? 1 : 2, heapBudget, null, false))) {
       tracker.engine().attentionTap = attention::add;
       JsonNode list = steps.get("steps");
       for (int i = 0; i < list.size(); i++) {
@@ -98,6 +103,8 @@ class VideoTrackerParityTest {
             compared++;
           }
         }
+        assertTrue(tracker.memoryHeapBytes() <= Math.max(heapBudget, 256L << 10),
+            "heap " + tracker.memoryHeapBytes());
         if (i == 3) {
           checkMemoryAfterStep3(tracker, steps.get("memory_after_step3"), dir);
         }
