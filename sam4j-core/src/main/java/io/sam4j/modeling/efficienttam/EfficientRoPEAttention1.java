@@ -29,6 +29,8 @@ public final class EfficientRoPEAttention1 implements CrossAttention {
   private final double ropeTheta;
   private final int grid;
   private final boolean pool;
+  /** {@code EfficientRoPEAttention2}: the 2 ln 2 goes to every component of the pooled keys. */
+  private final boolean biasKeys;
 
   /**
    * @param prefix the module's state-dict prefix, e.g. {@code memory_attention.layers.0.cross_attn_image}
@@ -42,6 +44,12 @@ public final class EfficientRoPEAttention1 implements CrossAttention {
   /** {@code pool} false: SAM 2's {@code RoPEAttention} with the same weights (for comparison). */
   EfficientRoPEAttention1(Layers nn, String prefix, int numHeads, double ropeTheta, int grid,
       boolean pool) {
+    this(nn, prefix, numHeads, ropeTheta, grid, pool, false);
+  }
+
+  /** {@code biasKeys}: {@link EfficientRoPEAttention2}'s form. */
+  EfficientRoPEAttention1(Layers nn, String prefix, int numHeads, double ropeTheta, int grid,
+      boolean pool, boolean biasKeys) {
     if (grid % KERNEL != 0) {
       throw new IllegalArgumentException("EfficientRoPEAttention1 pools 2x2: the feature grid side "
           + grid + " must be even");
@@ -52,6 +60,7 @@ public final class EfficientRoPEAttention1 implements CrossAttention {
     this.ropeTheta = ropeTheta;
     this.grid = grid;
     this.pool = pool;
+    this.biasKeys = biasKeys;
   }
 
   /**
@@ -81,12 +90,16 @@ public final class EfficientRoPEAttention1 implements CrossAttention {
         Value start = g.op("Mul", full, pooledLen);
         Value end = g.op("Add", start, g.op("Add", g.op("Mul", pooled, pooledLen),
             g.op("Mul", full, len)));
-        km = select(pool(km, d), km, start, end);
+        Value twoLn2 = g.scalar((float) (2 * Math.log(KERNEL)));
+        Value kBar = pool(km, d);
+        km = select(biasKeys ? nn.add(kBar, twoLn2) : kBar, km, start, end);
         vm = select(pool(vm, d), vm, start, end);
-        Value b = g.node("Concat", g.op("Expand", g.floats(new float[] {(float) (2 * Math.log(
-            KERNEL))}, 1), pooledLen), g.op("Expand", g.floats(new float[] {0f}, 1), len))
-            .attr("axis", 0L).out();
-        bias = g.op("Slice", b, start, end, g.ints(0));
+        if (!biasKeys) {
+          Value b = g.node("Concat", g.op("Expand", g.floats(new float[] {(float) (2 * Math.log(
+              KERNEL))}, 1), pooledLen), g.op("Expand", g.floats(new float[] {0f}, 1), len))
+              .attr("axis", 0L).out();
+          bias = g.op("Slice", b, start, end, g.ints(0));
+        }
       }
       Value ke = heads(nn.linear(prefix + ".k_proj", kExtra), d);
       Value ve = heads(nn.linear(prefix + ".v_proj", vExtra), d);

@@ -38,6 +38,10 @@ class EfficientRoPEAttention1Test {
 
   /** Runs the attention on the saved inputs, keeping the first {@code frames} memory frames. */
   private static float[] run(boolean pool, int frames) {
+    return run(pool, false, frames);
+  }
+
+  private static float[] run(boolean pool, boolean biasKeys, int frames) {
     Tensor q = npz.get("q");
     Tensor k = npz.get("k");
     int ptr = (int) npz.get("num_k_exclude_rope").toFloatArray()[0];
@@ -53,7 +57,7 @@ class EfficientRoPEAttention1Test {
       in[i] = g.input(names[i], ElemType.FLOAT, 1, i < 2 ? "mem" : "ptr", kv);
     }
     EfficientRoPEAttention1 attn = new EfficientRoPEAttention1(nn,
-        "memory_attention.layers.0.cross_attn_image", 1, 10000.0, 32, pool);
+        "memory_attention.layers.0.cross_attn_image", 1, 10000.0, 32, pool, biasKeys);
     g.output("out", attn.crossAttention(qi, in[0], in[1], in[2], in[3]));
     int mem = frames * q.dim(1);
     int all = k.dim(1);
@@ -109,5 +113,13 @@ class EfficientRoPEAttention1Test {
     assertTrue(err < 1e-6, "rel L2 " + err);
     // and with two frames the choice is the other way
     assertTrue(Fixtures.relL2(run(true, 2), run(false, 2)) > 1e-2);
+  }
+
+  /** {@code EfficientRoPEAttention2} (the *_2 configs) on the same inputs. */
+  @Test
+  void keyBiasedFormMatchesEfficientRoPEAttention2() {
+    double err = firstRowsRelL2(run(true, true, 2), "out_EfficientRoPEAttention2");
+    System.out.println("EfficientRoPEAttention2 layer 0, s02 f2 o1: rel L2 " + err);
+    assertTrue(err < 1e-5, "rel L2 " + err);
   }
 }
