@@ -150,9 +150,50 @@ final class BatchedLegacyPredictor {
     return new FrameResult(frame, out);
   }
 
-  /** {@code _reset_tracking_results}: the consolidated frames are forgotten too. */
+  /**
+   * The older {@code clear_all_prompts_in_frame}: the object's prompts and temporary outputs on
+   * the frame go; when no object has a prompt left there, the frame stops being consolidated and
+   * every object's conditioning output on it becomes non-conditioning (the frame counts as not
+   * tracked); when no conditioning frame is left, all tracking results are reset (and new
+   * objects are accepted again).
+   */
+  FrameResult clearPrompts(int frame, ObjectState obj, boolean needOutput) {
+    obj.pointInputs.remove(frame);
+    obj.maskInputFrames.remove(frame);
+    for (boolean c : new boolean[] {true, false}) {
+      FrameOutput t = obj.temp(c).remove(frame);
+      if (t != null) {
+        engine.store.release(t.maskmem());
+        engine.store.release(t.predMasks());
+      }
+    }
+    boolean hasInput = engine.objects.values().stream()
+        .anyMatch(o -> o.pointInputs.containsKey(frame) || o.maskInputFrames.contains(frame));
+    if (!hasInput) {
+      consolidatedCond.remove(frame);
+      consolidatedNonCond.remove(frame);
+      for (ObjectState o : engine.objects.values()) {
+        FrameOutput out = o.cond.remove(frame);
+        if (out != null) {
+          engine.replace(o.nonCond, frame, out);
+          o.framesTracked.remove(frame);
+        }
+      }
+      if (engine.objects.values().stream().allMatch(o -> o.cond.isEmpty())) {
+        engine.clearResults();
+      }
+    }
+    if (!needOutput) {
+      return null;
+    }
+    boolean isCond = engine.objects.values().stream().anyMatch(o -> o.tempCond.containsKey(frame));
+    return engine.consolidated(frame, isCond);
+  }
+
+  /** {@code _reset_tracking_results}: consolidated frames forgotten, new objects accepted again. */
   void clear() {
     consolidatedCond.clear();
     consolidatedNonCond.clear();
+    engine.trackingStarted = false;
   }
 }

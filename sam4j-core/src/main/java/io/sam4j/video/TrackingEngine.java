@@ -331,6 +331,9 @@ final class TrackingEngine implements AutoCloseable {
 
   /** {@code clear_all_prompts_in_frame}. */
   FrameResult clearPrompts(int frame, ObjectState obj, boolean needOutput) {
+    if (legacy != null) {
+      return legacy.clearPrompts(frame, obj, needOutput);
+    }
     obj.pointInputs.remove(frame);
     obj.maskInputFrames.remove(frame);
     for (boolean c : new boolean[] {true, false}) {
