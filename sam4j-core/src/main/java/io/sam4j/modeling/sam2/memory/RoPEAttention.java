@@ -91,6 +91,12 @@ public final class RoPEAttention implements CrossAttention {
    */
   public Value selfAttention(Value q, Value k, Value v) {
     try (GraphBuilder.Scope s = nn.g.scope(prefix)) {
+      if (fused()) {
+        Value qr = rope(nn.linear(prefix + ".q_proj", q));
+        Value kr = rope(nn.linear(prefix + ".k_proj", k));
+        Value o = mha(qr, kr, nn.linear(prefix + ".v_proj", v));
+        return nn.linear(prefix + ".out_proj", o);
+      }
       Value qh = rope(heads(nn.linear(prefix + ".q_proj", q)));
       Value kh = rope(heads(nn.linear(prefix + ".k_proj", k)));
       Value vh = heads(nn.linear(prefix + ".v_proj", v));
@@ -114,6 +120,9 @@ public final class RoPEAttention implements CrossAttention {
   public Value crossAttention(Value q, Value kMem, Value vMem, Value kExtra, Value vExtra) {
     GraphBuilder g = nn.g;
     try (GraphBuilder.Scope s = g.scope(prefix)) {
+      if (fused()) {
+        return fusedCross(q, kMem, vMem, kExtra, vExtra);
+      }
       Value qh = rope(heads(nn.linear(prefix + ".q_proj", q)));
       Value km = heads(nn.linear(prefix + ".k_proj", kMem));
       int d = spec.headDim();
@@ -138,6 +147,39 @@ public final class RoPEAttention implements CrossAttention {
       }
       return nn.linear(prefix + ".out_proj", out);
     }
+  }
+
+  /**
+   * Whether to use ONNX Runtime's {@code MultiHeadAttention} (a flash attention on the CPU: the
+   * [N, F*N] probabilities are never held, 470 MB per layer for SAM 2.1 with a full bank): one
+   * head, a graph that may use contributed operators.
+   */
+  private boolean fused() {
+    return !nn.g.portable() && spec.numHeads() == 1;
+  }
+
+  /** The cross-attention through {@code MultiHeadAttention}, one head, [1, N, C] layouts. */
+  private Value fusedCross(Value q, Value kMem, Value vMem, Value kExtra, Value vExtra) {
+    GraphBuilder g = nn.g;
+    int d = spec.headDim();
+    Value qr = rope(nn.linear(prefix + ".q_proj", q));
+    Value km = nn.reshape(nn.linear(prefix + ".k_proj", kMem), 1, -1, gridTokens, d);
+    Value kmRot = nn.reshape(nn.add(nn.mul(km, cos), nn.mul(nn.matmul(km, rotate), sin)), 1, -1, d);
+    Value keys = g.node("Concat", kmRot, nn.linear(prefix + ".k_proj", kExtra)).attr("axis", 1L)
+        .out();
+    Value values = g.node("Concat", vMem, vExtra).attr("axis", 1L).out();
+    if (spec.kvInDim() < spec.internalDim()) {
+      // softmax(q k^T) M, then v_proj: (P M) W_v^T + b_v
+      return nn.linear(prefix + ".out_proj", nn.linear(prefix + ".v_proj",
+          mha(qr, keys, values)));
+    }
+    return nn.linear(prefix + ".out_proj", mha(qr, keys, nn.linear(prefix + ".v_proj", values)));
+  }
+
+  /** {@code softmax(q k^T / sqrt(d)) v} for one head, [1, N, d] x [1, L, d] x [1, L, dv]. */
+  private Value mha(Value q, Value k, Value v) {
+    return nn.g.node("MultiHeadAttention", q, k, v).domain("com.microsoft")
+        .attr("num_heads", 1L).attr("scale", (float) (1.0 / Math.sqrt(spec.headDim()))).out();
   }
 
   /** [1, N, h*d] to [1, h, N, d]. */
