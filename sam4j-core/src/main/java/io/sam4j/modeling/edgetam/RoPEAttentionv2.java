@@ -70,6 +70,17 @@ public final class RoPEAttentionv2 implements CrossAttention {
           .identity(tokensPerFrame - kSizes[0] * kSizes[1]).grid(kSizes[0], kSizes[1])
           .rotate(g, prefix + ".rope_k", heads(nn.linear(prefix + ".k_proj", kMem), d));
       Value ke = heads(nn.linear(prefix + ".k_proj", kExtra), d);
+      if (numHeads == 1 && !g.portable()) {
+        // ONNX Runtime's MultiHeadAttention (flash attention on the CPU), [B, L, d] layouts
+        Value keys = g.node("Concat", nn.reshape(km, 0, -1, d), nn.reshape(ke, 0, -1, d))
+            .attr("axis", 1L).out();
+        Value values = g.node("Concat", nn.linear(prefix + ".v_proj", vMem),
+            nn.linear(prefix + ".v_proj", vExtra)).attr("axis", 1L).out();
+        Value out = g.node("MultiHeadAttention", nn.reshape(qp, 0, -1, d), keys, values)
+            .domain("com.microsoft").attr("num_heads", 1L)
+            .attr("scale", (float) (1 / Math.sqrt(d))).out();
+        return nn.linear(prefix + ".out_proj", out);
+      }
       Value keys = g.node("Concat", km, ke).attr("axis", 2L).out();
       Value values = g.node("Concat", heads(nn.linear(prefix + ".v_proj", vMem), d),
           heads(nn.linear(prefix + ".v_proj", vExtra), d)).attr("axis", 2L).out();

@@ -104,6 +104,9 @@ public final class EfficientRoPEAttention1 implements CrossAttention {
       Value ke = heads(nn.linear(prefix + ".k_proj", kExtra), d);
       Value ve = heads(nn.linear(prefix + ".v_proj", vExtra), d);
       Value scale = g.scalar((float) (1 / Math.sqrt(d)));
+      if (numHeads == 1 && !g.portable()) {
+        return nn.linear(prefix + ".out_proj", fused(qp, km, vm, ke, ve, bias, scale, d));
+      }
       Value memLogits = g.op("Mul", nn.matmul(qp, nn.transpose(km, 0, 1, 3, 2)), scale);
       if (bias != null) {
         memLogits = nn.add(memLogits, bias);
@@ -115,6 +118,32 @@ public final class EfficientRoPEAttention1 implements CrossAttention {
       out = nn.reshape(nn.transpose(out, 0, 2, 1, 3), 0, 0, numHeads * d);
       return nn.linear(prefix + ".out_proj", out);
     }
+  }
+
+  /**
+   * One head through ONNX Runtime's {@code MultiHeadAttention} (flash attention on the CPU: the
+   * [N, L] probabilities are never held). The logit bias of the pooled keys rides on one more
+   * channel: {@code q' = [q, 1]}, {@code k' = [k, bias / scale]} (0 for pointer keys), so that
+   * {@code q' k'^T scale = q k^T scale + bias}.
+   */
+  private Value fused(Value qp, Value km, Value vm, Value ke, Value ve, Value bias, Value scale,
+      int d) {
+    GraphBuilder g = nn.g;
+    Value q3 = nn.reshape(qp, 0, -1, d);
+    Value k3 = nn.reshape(km, 0, -1, d);
+    Value ke3 = nn.reshape(ke, 0, -1, d);
+    Value values = g.node("Concat", nn.reshape(vm, 0, -1, d), nn.reshape(ve, 0, -1, d))
+        .attr("axis", 1L).out();
+    if (bias != null) {
+      Value col = nn.add(nn.mul(nn.slice(k3, 2, 0, 1), g.scalar(0f)),
+          nn.reshape(g.op("Div", bias, scale), -1, 1));
+      k3 = g.node("Concat", k3, col).attr("axis", 2L).out();
+      ke3 = g.op("Pad", ke3, g.ints(0, 0, 0, 0, 0, 1), g.scalar(0f));
+      q3 = g.op("Pad", q3, g.ints(0, 0, 0, 0, 0, 1), g.scalar(1f));
+    }
+    Value keys = g.node("Concat", k3, ke3).attr("axis", 1L).out();
+    return g.node("MultiHeadAttention", q3, keys, values).domain("com.microsoft")
+        .attr("num_heads", 1L).attr("scale", (float) (1 / Math.sqrt(d))).out();
   }
 
   /** {@code cat([a, b], tokens)[start:end]}. */

@@ -42,13 +42,18 @@ class EfficientRoPEAttention1Test {
   }
 
   private static float[] run(boolean pool, boolean biasKeys, int frames) {
+    return run(pool, biasKeys, frames, false);
+  }
+
+  /** {@code portable}: plain ONNX operators instead of the fused MultiHeadAttention. */
+  private static float[] run(boolean pool, boolean biasKeys, int frames, boolean portable) {
     Tensor q = npz.get("q");
     Tensor k = npz.get("k");
     int ptr = (int) npz.get("num_k_exclude_rope").toFloatArray()[0];
     assertEquals(8, ptr);
     assertEquals(2, (k.dim(1) - ptr) / q.dim(1));
     int kv = k.dim(2);
-    GraphBuilder g = new GraphBuilder("cross_attn");
+    GraphBuilder g = new GraphBuilder("cross_attn", portable);
     Layers nn = new Layers(g, sd);
     Value qi = g.input("q", ElemType.FLOAT, 1, q.dim(1), q.dim(2));
     Value[] in = new Value[4];
@@ -90,8 +95,11 @@ class EfficientRoPEAttention1Test {
   void pooledAttentionMatchesTheReference() {
     float[] got = run(true, 2);
     double err = firstRowsRelL2(got, "out_EfficientRoPEAttention1");
-    System.out.println("EfficientRoPEAttention1 layer 0, s02 f2 o1: rel L2 " + err);
+    double errPlain = firstRowsRelL2(run(true, false, 2, true), "out_EfficientRoPEAttention1");
+    System.out.println("EfficientRoPEAttention1 layer 0, s02 f2 o1: rel L2 " + err
+        + " (MultiHeadAttention), " + errPlain + " (plain ONNX)");
     assertTrue(err < 1e-5, "rel L2 " + err);
+    assertTrue(errPlain < 1e-5, "rel L2 " + errPlain);
     // the pooled form differs from the other two classes of the same weights
     assertTrue(firstRowsRelL2(got, "out_RoPEAttention") > 1e-2);
     assertTrue(firstRowsRelL2(got, "out_EfficientRoPEAttention2") > 1e-2);
@@ -119,7 +127,10 @@ class EfficientRoPEAttention1Test {
   @Test
   void keyBiasedFormMatchesEfficientRoPEAttention2() {
     double err = firstRowsRelL2(run(true, true, 2), "out_EfficientRoPEAttention2");
-    System.out.println("EfficientRoPEAttention2 layer 0, s02 f2 o1: rel L2 " + err);
+    double errPlain = firstRowsRelL2(run(true, true, 2, true), "out_EfficientRoPEAttention2");
+    System.out.println("EfficientRoPEAttention2 layer 0, s02 f2 o1: rel L2 " + err
+        + " (MultiHeadAttention), " + errPlain + " (plain ONNX)");
     assertTrue(err < 1e-5, "rel L2 " + err);
+    assertTrue(errPlain < 1e-5, "rel L2 " + errPlain);
   }
 }
