@@ -148,9 +148,14 @@ final class VideoStepsCommand implements Callable<Integer> {
         Box box = null;
         JsonNode b = step.path("box");
         if (b.isArray()) {
-          JsonNode flat = b.size() == 1 && b.get(0).isArray() ? b.get(0) : b;
-          box = new Box(flat.get(0).asDouble(), flat.get(1).asDouble(), flat.get(2).asDouble(),
-              flat.get(3).asDouble());
+          // [x0, y0, x1, y1], [[x0, y0], [x1, y1]] or [[x0, y0, x1, y1]]: the reference reshapes
+          List<Double> v = new ArrayList<>();
+          flatten(b, v);
+          if (v.size() != 4) {
+            throw new SamException(SamException.Kind.BAD_PROMPT, "box " + b + " must hold four"
+                + " numbers x0, y0, x1, y1");
+          }
+          box = new Box(v.get(0), v.get(1), v.get(2), v.get(3));
         }
         return List.of(tracker.addPrompt(integer(step, "frame_idx"), integer(step, "obj_id"),
             points, box, bool(step, "clear_old_points", true), bool(step, "normalize_coords",
@@ -195,6 +200,14 @@ final class VideoStepsCommand implements Callable<Integer> {
       }
       default -> throw new SamException(SamException.Kind.BAD_INPUT, "unknown op '" + op
           + "' (add_new_points_or_box, add_new_mask, propagate_in_video, reset_state)");
+    }
+  }
+
+  private static void flatten(JsonNode n, List<Double> out) {
+    if (n.isArray()) {
+      n.forEach(c -> flatten(c, out));
+    } else {
+      out.add(n.asDouble());
     }
   }
 

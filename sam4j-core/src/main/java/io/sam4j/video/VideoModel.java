@@ -262,8 +262,14 @@ public final class VideoModel implements AutoCloseable {
     in.put(MemoryGraphs.MASK_LOGITS, new FloatTensor(lowRes, new long[] {1, 1, low, low}));
     in.put(MemoryGraphs.BINARIZE, new FloatTensor(new float[] {binarize ? 1f : 0f}, new long[] {1}));
     in.put(MemoryGraphs.OBJECT_SCORE_LOGITS, new FloatTensor(new float[] {score}, new long[] {1, 1}));
-    return memoryEncoderSession().run(in).get(MemoryGraphs.MASKMEM_FEATURES).data();
+    FloatTensor mem = memoryEncoderSession().run(in).get(MemoryGraphs.MASKMEM_FEATURES);
+    long[] shape = mem.shape();
+    memoryShape = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+    return mem.data();
   }
+
+  /** The shape of one stored memory (the memory encoder's output without its batch axis). */
+  private volatile long[] memoryShape;
 
   /**
    * The memory attention: the frame's features conditioned on F memories [F * mem * e * e] with
@@ -274,12 +280,13 @@ public final class VideoModel implements AutoCloseable {
   float[] attend(FrameFeatures f, float[] memories, float[] slots, float[] ptrs, float[] ptrPos) {
     int c = spec.hiddenDim();
     int e = spec.embeddingSize();
-    int m = spec.memDim();
+    long[] entry = memoryShape;
+    long[] shape = new long[entry.length + 1];
+    shape[0] = slots.length;
+    System.arraycopy(entry, 0, shape, 1, entry.length);
     Map<String, FloatTensor> in = new LinkedHashMap<>();
     in.put(MemoryGraphs.VISION_FEATURES, new FloatTensor(f.visionFeatures(), new long[] {1, c, e, e}));
-    int tokens = architecture.compressor().tokens(e);
-    in.put(MemoryGraphs.MEMORY, new FloatTensor(memories, tokens == e * e
-        ? new long[] {slots.length, m, e, e} : new long[] {slots.length, m, tokens}));
+    in.put(MemoryGraphs.MEMORY, new FloatTensor(memories, shape));
     in.put(MemoryGraphs.MEMORY_TPOS_SLOT, new FloatTensor(slots, new long[] {slots.length}));
     in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(ptrs, new long[] {ptrPos.length, c}));
     in.put(MemoryGraphs.OBJ_PTR_TPOS, new FloatTensor(ptrPos, new long[] {ptrPos.length}));
@@ -298,9 +305,8 @@ public final class VideoModel implements AutoCloseable {
   private synchronized InferenceSession memoryAttentionSession() {
     check();
     if (memoryAttention == null) {
-      memoryAttention = InferenceSession.create("memory attention", MemoryGraphs.memoryAttention(
-          weights, tracker, visionPos(), architecture.crossAttention(), architecture.compressor()),
-          options);
+      memoryAttention = InferenceSession.create("memory attention", architecture
+          .memoryAttention().build(weights, tracker, visionPos()), options);
     }
     return memoryAttention;
   }

@@ -168,7 +168,9 @@ public final class VideoTracker implements AutoCloseable {
    */
   public Propagation propagate(Integer startFrame, boolean reverse, Integer maxFrames) {
     check();
-    if (startFrame != null) {
+    int n = frames.frameCount();
+    if (startFrame != null && (startFrame < 0 || (reverse && startFrame >= n))) {
+      // forward from past the end tracks nothing, as the reference; reverse would read past it
       checkFrame(startFrame);
     }
     if (maxFrames != null && maxFrames < 0) {
@@ -176,7 +178,6 @@ public final class VideoTracker implements AutoCloseable {
           + " negative, not " + maxFrames);
     }
     engine.preflight();
-    int n = frames.frameCount();
     int start = startFrame == null ? engine.earliestCondFrame() : startFrame;
     int max = maxFrames == null ? n : maxFrames;
     List<Integer> order = new ArrayList<>();

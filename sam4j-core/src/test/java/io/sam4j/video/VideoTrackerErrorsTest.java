@@ -43,7 +43,8 @@ class VideoTrackerErrorsTest {
       assertTrue(e.getMessage().contains("frame 8 does not exist: the video has 8 frames (0..7)"),
           e.getMessage());
       assertThrows(SamException.class, () -> t.addPoints(-1, 1, CLICK));
-      assertThrows(SamException.class, () -> t.propagate(8, false, null));
+      e = assertThrows(SamException.class, () -> t.propagate(8, true, null));
+      assertTrue(e.getMessage().contains("frame 8 does not exist"), e.getMessage());
       assertEquals(List.of(), t.objectIds(), "a refused prompt adds no object");
     }
   }
@@ -99,6 +100,7 @@ class VideoTrackerErrorsTest {
     try (VideoTracker t = model.newTracker(frames)) {
       t.addPoints(0, 1, CLICK);
       t.addBox(0, 2, new Box(820, 250, 960, 540));
+      assertEquals(List.of(), t.propagate(8, false, null).frames(), "forward from past the end");
       List<FrameResult> updated = t.removeObject(1);
       assertEquals(List.of(2), t.objectIds());
       assertEquals(1, updated.size());

@@ -5,9 +5,11 @@ import io.sam4j.SamException;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.sam2.memory.CrossAttention;
+import io.sam4j.modeling.sam2.memory.MemoryAttentionGraph;
 import io.sam4j.modeling.sam2.memory.MemoryCompressor;
 import io.sam4j.modeling.sam2.memory.MemoryEncoder;
 import io.sam4j.modeling.sam2.memory.MemoryEncoderSpec;
+import io.sam4j.modeling.sam2.memory.MemoryGraphs;
 
 /**
  * What EdgeTAM changes in SAM 2's video networks: every new memory is compressed by the 2D
@@ -61,6 +63,17 @@ public final class EdgeTamVideo {
         return out;
       }
     };
+  }
+
+  /**
+   * SAM 2's memory-attention graph over the perceiver's memories ([F, mem, G + P] with the
+   * compressor's position encoding) with {@link RoPEAttentionv2} as cross-attention.
+   */
+  public static MemoryAttentionGraph memoryAttention(PerceiverResamplerSpec perceiver,
+      MemoryCompressor compressor) {
+    CrossAttention.Factory cross = crossAttention(perceiver);
+    return (sd, spec, visionPos) -> MemoryGraphs.memoryAttention(sd, spec, visionPos, cross,
+        compressor);
   }
 
   /** The memory-attention layers' cross-attention ({@code RoPEAttentionv2}). */

@@ -34,7 +34,7 @@ public final class MemoryGraphs {
   /** Memory encoder output: [B, mem, e, e] in float32 (the predictor stores it as bfloat16). */
   public static final String MASKMEM_FEATURES = "maskmem_features";
 
-  /** Memory attention input: the selected memories [F, mem, e, e], F >= 1. */
+  /** Memory attention input: the selected memories stacked, [F, mem, e, e] for SAM 2, F >= 1. */
   public static final String MEMORY = "memory";
   /** Memory attention input: [F] index into {@code maskmem_tpos_enc} of each memory, as floats. */
   public static final String MEMORY_TPOS_SLOT = "memory_tpos_slot";
