@@ -18,17 +18,19 @@ import java.util.Map;
 final class TrackingEngine implements AutoCloseable {
   static final float NO_OBJ_SCORE = -1024f;
 
-  private final VideoModel model;
-  private final TrackerSpec spec;
+  final VideoModel model;
+  final TrackerSpec spec;
   private final FrameSource frames;
-  private final MemoryStore store;
+  final MemoryStore store;
   private final int cachedFrames;
   private final ObjectResults results;
   private final LinkedHashMap<Integer, FrameFeatures> features =
       new LinkedHashMap<>(8, 0.75f, true);
   /** Objects in index order (the reference's obj_idx). */
   final LinkedHashMap<Integer, ObjectState> objects = new LinkedHashMap<>();
-  private boolean trackingStarted;
+  boolean trackingStarted;
+  /** The older predictor's rules (EdgeTAM), or null for the December 2024 predictor's. */
+  private final BatchedLegacyPredictor legacy;
 
   TrackingEngine(VideoModel model, FrameSource frames, TrackerOptions options) {
     this.model = model;
@@ -38,6 +40,9 @@ final class TrackingEngine implements AutoCloseable {
         options.dropOldMemories());
     this.cachedFrames = options.cachedFrames();
     this.results = new ObjectResults(spec.lowResSize(), frames.width(), frames.height());
+    this.legacy = model.architecture().semantics()
+        == VideoArchitecture.PredictorSemantics.BATCHED_LEGACY ? new BatchedLegacyPredictor(this)
+        : null;
     if (!spec.directlyAddNoMemEmbed()) {
       throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, model.spec().name()
           + " sets directly_add_no_mem_embed false, which sam4j's tracker does not support");
@@ -106,7 +111,7 @@ final class TrackingEngine implements AutoCloseable {
     return consolidated(frame, isCond);
   }
 
-  private void replace(Map<Integer, FrameOutput> map, int frame, FrameOutput out) {
+  void replace(Map<Integer, FrameOutput> map, int frame, FrameOutput out) {
     FrameOutput old = map.put(frame, out);
     if (old != null && old != out) {
       store.release(old.maskmem());
@@ -115,7 +120,7 @@ final class TrackingEngine implements AutoCloseable {
   }
 
   /** {@code _run_single_frame_inference}: the output and the hole-filled logits. */
-  private FrameOutput runFrame(ObjectState obj, int frame, boolean isInit, PointInputs pts,
+  FrameOutput runFrame(ObjectState obj, int frame, boolean isInit, PointInputs pts,
       float[] mask, boolean reverse, boolean runMemEncoder, float[] prevLogits) {
     FrameFeatures f = features(frame);
     DecoderResult res;
@@ -148,7 +153,7 @@ final class TrackingEngine implements AutoCloseable {
   }
 
   /** The hole-filled logits of the last {@link #runFrame}, so that it need not be read back. */
-  private float[] lastPredMasks;
+  float[] lastPredMasks;
 
   /** The decoder's image input: no_mem_embed on initial frames, else the memory attention's. */
   private float[] conditioned(ObjectState obj, int frame, boolean isInit, boolean reverse,
@@ -201,7 +206,7 @@ final class TrackingEngine implements AutoCloseable {
   /** Receives every memory attention when set (tests). */
   java.util.function.Consumer<AttentionRecord> attentionTap;
 
-  private FrameFeatures features(int frame) {
+  FrameFeatures features(int frame) {
     FrameFeatures f = features.get(frame);
     if (f == null) {
       f = model.encode(frame, frames.frame(frame));
@@ -214,6 +219,11 @@ final class TrackingEngine implements AutoCloseable {
   }
 
   /** {@code _consolidate_temp_output_across_obj} at video resolution. */
+  /** An object's result from its stored logits (null: no output on the frame). */
+  ObjectResult result(int objId, float[] logits, float score) {
+    return results.of(objId, logits, score);
+  }
+
   FrameResult consolidated(int frame, boolean isCond) {
     List<ObjectResult> out = new ArrayList<>();
     for (ObjectState obj : objects.values()) {
@@ -226,6 +236,10 @@ final class TrackingEngine implements AutoCloseable {
 
   /** {@code propagate_in_video_preflight}. */
   void preflight() {
+    if (legacy != null) {
+      legacy.preflight();
+      return;
+    }
     if (objects.isEmpty()) {
       throw new SamException(SamException.Kind.BAD_INPUT, "No input points or masks are provided"
           + " for any object; please add inputs first.");
@@ -273,6 +287,9 @@ final class TrackingEngine implements AutoCloseable {
 
   /** One frame of {@code propagate_in_video}. */
   FrameResult propagateFrame(int frame, boolean reverse) {
+    if (legacy != null) {
+      return legacy.propagateFrame(frame, reverse);
+    }
     List<ObjectResult> out = new ArrayList<>();
     for (ObjectState obj : objects.values()) {
       float[] pred;
@@ -295,6 +312,9 @@ final class TrackingEngine implements AutoCloseable {
 
   /** {@code clear_all_prompts_in_frame}. */
   FrameResult clearPrompts(int frame, ObjectState obj, boolean needOutput) {
+    if (legacy != null) {
+      return legacy.clearPrompts(frame, obj, needOutput);
+    }
     obj.pointInputs.remove(frame);
     obj.maskInputFrames.remove(frame);
     for (boolean c : new boolean[] {true, false}) {
@@ -356,6 +376,9 @@ final class TrackingEngine implements AutoCloseable {
       o.tempCond.clear();
       o.tempNonCond.clear();
       o.framesTracked.clear();
+    }
+    if (legacy != null) {
+      legacy.clear();
     }
     store.clear();
   }

@@ -1,6 +1,5 @@
 package io.sam4j.video;
 
-import io.sam4j.SamException;
 import io.sam4j.modeling.sam2.Sam2ModelSpec;
 import io.sam4j.modeling.sam2.memory.CrossAttention;
 import io.sam4j.modeling.sam2.memory.MemoryAttentionGraph;
@@ -51,9 +50,20 @@ public record VideoArchitecture(MemoryAttentionGraph memoryAttention,
   public static VideoArchitecture of(Sam2ModelSpec spec) {
     return switch (spec.family()) {
       case SAM2, SAM2_1 -> SAM2;
-      default -> throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "video tracking with "
-          + spec.family().displayName() + " (" + spec.name() + ") is not built yet; SAM 2 and"
-          + " SAM 2.1 models track videos");
+      case EFFICIENTTAM -> new VideoArchitecture(MemoryAttentionGraph.withCrossAttention(
+          io.sam4j.modeling.efficienttam.EfficientTamVideo.CROSS_ATTENTION), MemoryCompressor.NONE,
+          PredictorSemantics.PER_OBJECT);
+      case EDGETAM -> edgeTam(spec);
     };
+  }
+
+  private static VideoArchitecture edgeTam(Sam2ModelSpec spec) {
+    var perceiver = io.sam4j.modeling.edgetam.EdgeTamVideo.perceiver(spec.model());
+    var memoryEncoder = io.sam4j.modeling.sam2.memory.MemoryEncoderSpec.of(
+        spec.model().path("memory_encoder"));
+    MemoryCompressor compressor = io.sam4j.modeling.edgetam.EdgeTamVideo.compressor(perceiver,
+        memoryEncoder, spec.embeddingSize());
+    return new VideoArchitecture(io.sam4j.modeling.edgetam.EdgeTamVideo.memoryAttention(perceiver,
+        compressor), compressor, PredictorSemantics.BATCHED_LEGACY);
   }
 }

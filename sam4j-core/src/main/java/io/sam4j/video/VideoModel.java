@@ -74,7 +74,7 @@ public final class VideoModel implements AutoCloseable {
   public static List<String> weightPrefixes() {
     return List.of("memory_encoder.", "memory_attention.", "maskmem_tpos_enc", "no_mem_embed",
         "no_mem_pos_enc", "no_obj_ptr", "no_obj_embed_spatial", "obj_ptr_proj.",
-        "obj_ptr_tpos_proj.", "mask_downsample.");
+        "obj_ptr_tpos_proj.", "mask_downsample.", "spatial_perceiver.");
   }
 
   /** The model's spec. */

@@ -81,6 +81,10 @@ public final class EfficientTamEncoder {
     Map<String, Value> found = new LinkedHashMap<>();
     Value emb = new EfficientTamEncoder(sd, spec, precision).build(g, image, found).get(0);
     g.output(Sam2Graphs.IMAGE_EMBEDDINGS, emb);
+    if (!portable) {
+      // the raw neck output for the video predictor's memory (no no_mem_embed)
+      g.output(Sam2Graphs.VISION_FEATURES, found.get("image_encoder.neck"));
+    }
     for (String t : taps) {
       if (t.equals(POSITION_ENCODING)) {
         int e = spec.gridSize();

@@ -85,7 +85,17 @@ class Sam2EncoderParityTest {
         Sam2Encoders.graph(sd, spec, List.of()), RuntimeOptions.defaults())) {
       Map<String, FloatTensor> out = s.run(Map.of(Sam2Graphs.IMAGE,
           new FloatTensor(input, new long[] {1, 3, 512, 512})));
-      assertEquals(1, out.size(), "EfficientTAM has no high-resolution features");
+      // no high-resolution features; the raw neck output for the video memory besides
+      assertEquals(java.util.Set.of(Sam2Graphs.IMAGE_EMBEDDINGS, Sam2Graphs.VISION_FEATURES),
+          out.keySet(), "EfficientTAM has no high-resolution features");
+      float[] raw = out.get(Sam2Graphs.VISION_FEATURES).data();
+      float[] emb = out.get(Sam2Graphs.IMAGE_EMBEDDINGS).data();
+      float[] noMem = sd.get("no_mem_embed").toFloatArray();
+      int hw = 32 * 32;
+      for (int i = 0; i < emb.length; i++) {
+        assertEquals(emb[i], raw[i] + noMem[i / hw], 1e-6f, "embeddings = vision features +"
+            + " no_mem_embed at " + i);
+      }
       assertClose("efficienttam dog image_embeddings", out.get(Sam2Graphs.IMAGE_EMBEDDINGS).data(),
           dir.resolve("image_embeddings.npy"), 1e-4);
     }

@@ -16,6 +16,19 @@ public interface MemoryCompressor {
    */
   Value compress(Layers nn, Value features);
 
+  /** Tokens per stored memory frame, from the memory encoder's grid side (no compression: h*w). */
+  default int tokens(int grid) {
+    return grid * grid;
+  }
+
+  /**
+   * The position encoding of a stored memory's tokens, channel-first [mem, tokens] (before the
+   * temporal encoding is added); no compression: the memory encoder's.
+   */
+  default float[] positionEncoding(MemoryEncoderSpec spec, int grid) {
+    return MemoryEncoder.positionEncoding(spec, grid);
+  }
+
   /** No compression. */
   MemoryCompressor NONE = (nn, features) -> features;
 }

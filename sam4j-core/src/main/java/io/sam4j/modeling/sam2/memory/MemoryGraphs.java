@@ -103,14 +103,26 @@ public final class MemoryGraphs {
    */
   public static OnnxModel memoryAttention(StateDict sd, TrackerSpec spec, float[] visionPos,
       CrossAttention.Factory cross) {
+    return memoryAttention(sd, spec, visionPos, cross, MemoryCompressor.NONE);
+  }
+
+  /**
+   * The memory attention graph over memories a {@code compressor} made: its input
+   * {@link #MEMORY} is then [F, mem, T] with T = {@link MemoryCompressor#tokens} (when T is not
+   * e*e) and the memories' position encoding is the compressor's.
+   */
+  public static OnnxModel memoryAttention(StateDict sd, TrackerSpec spec, float[] visionPos,
+      CrossAttention.Factory cross, MemoryCompressor compressor) {
     GraphBuilder g = new GraphBuilder("sam4j_sam2_memory_attention");
     Layers nn = new Layers(g, sd);
     int c = spec.hiddenDim();
     int m = spec.memDim();
     int e = spec.featureSize();
     long hw = (long) e * e;
+    long tokens = compressor.tokens(e);
     Value feats = g.input(VISION_FEATURES, ElemType.FLOAT, 1, c, e, e);
-    Value memory = g.input(MEMORY, ElemType.FLOAT, "frames", m, e, e);
+    Value memory = tokens == hw ? g.input(MEMORY, ElemType.FLOAT, "frames", m, e, e)
+        : g.input(MEMORY, ElemType.FLOAT, "frames", m, tokens);
     Value slots = g.input(MEMORY_TPOS_SLOT, ElemType.FLOAT, "frames");
     Value ptrs = g.input(OBJ_PTRS, ElemType.FLOAT, "pointers", c);
     Value ptrPos = g.input(OBJ_PTR_TPOS, ElemType.FLOAT, "pointers");
@@ -118,9 +130,10 @@ public final class MemoryGraphs {
     Value curr = nn.transpose(nn.reshape(feats, 1, c, hw), 0, 2, 1);
     Value currPos = nn.transpose(g.weight("vision_pos_enc.top", visionPos, 1, c, hw), 0, 2, 1);
     // memories: [F, mem, e, e] -> [1, F*HW, mem]; position = maskmem_pos_enc + tpos[slot]
-    Value memTokens = nn.reshape(nn.transpose(nn.reshape(memory, -1, m, hw), 0, 2, 1), 1, -1, m);
-    float[] pe = MemoryEncoder.positionEncoding(spec.memoryEncoder(), e);
-    Value peTokens = nn.transpose(g.weight("maskmem_pos_enc", pe, 1, m, hw), 0, 2, 1);
+    Value memTokens = nn.reshape(nn.transpose(nn.reshape(memory, -1, m, tokens), 0, 2, 1), 1, -1,
+        m);
+    float[] pe = compressor.positionEncoding(spec.memoryEncoder(), e);
+    Value peTokens = nn.transpose(g.weight("maskmem_pos_enc", pe, 1, m, tokens), 0, 2, 1);
     Tensor tpos = sd.get("maskmem_tpos_enc");
     Value table = g.weight("maskmem_tpos_enc.rows", tpos.toFloatArray(), spec.numMaskmem(), m);
     Value rows = g.op("Gather", table, g.node("Cast", slots).attr("to", 7L).out());
