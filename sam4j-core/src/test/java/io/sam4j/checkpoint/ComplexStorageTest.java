@@ -116,6 +116,21 @@ class ComplexStorageTest {
     assertEquals(Math.sin(Math.pow(10000, -0.25)), v[19], 1e-7);
   }
 
+  @Test
+  void readsSam3KeysWrappedUnderModel() {
+    String key = "detector.backbone.vision_backbone.trunk.blocks.0.attn.freqs_cis";
+    PickleBytes p = new PickleBytes().proto(2);
+    p.op('}').str("model");
+    p.global("collections", "OrderedDict").op(')').op('R');
+    p.str(key).tensor("ComplexFloatStorage", "0", 1, 0, new long[] {1}, new long[] {1}).op('s');
+    p.op('s').op('.');
+    Path f = PickleBytes.torchZip(dir.resolve("wrapped.pt"), "sam3", p.bytes(),
+        Map.of("0", PickleBytes.floats(1, 0)));
+    StateDict sd = CheckpointReader.read(f);
+    assertEquals(List.of(key), List.copyOf(sd.keys()));
+    assertEquals(DType.COMPLEX64, sd.get(key).dtype());
+  }
+
   /** Every cut of the fixture file is refused with a SamException, never another exception. */
   @Test
   void refusesTheSam3FixtureCutShort() throws IOException {
