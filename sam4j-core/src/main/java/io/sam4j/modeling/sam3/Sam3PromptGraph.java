@@ -1,0 +1,89 @@
+package io.sam4j.modeling.sam3;
+
+import io.sam4j.checkpoint.StateDict;
+import io.sam4j.graph.ElemType;
+import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.OnnxModel;
+import io.sam4j.graph.Value;
+import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.sam3.backbone.Sam3DualViTDetNeck;
+import io.sam4j.modeling.sam3.detector.SequenceGeometryEncoder;
+import io.sam4j.modeling.sam3.detector.TransformerEncoderFusion;
+
+/**
+ * The prompt-dependent part of SAM 3's grounding forward ({@code Sam3Image.forward_grounding}),
+ * run once per prompt over a cached image encoding and cached text features: the geometry
+ * encoder, the prompt (text tokens then geometry tokens, with its padding mask) and the fusion
+ * encoder. One graph per prompt kind (with or without points, with or without boxes); the counts
+ * are dynamic.
+ *
+ * <p>Inputs: {@link #VISION_FEATURES} [1, d, G, G] (the image encoder's last level),
+ * {@link #LANGUAGE_FEATURES} [T, 1, d], {@link #LANGUAGE_MASK} [1, T] additive (0 for a token,
+ * -inf for padding), and when present {@link #POINTS} [1, Np, 2] normalised xy with
+ * {@link #POINT_LABELS} [1, Np, 1], {@link #BOXES} [1, Nb, 4] normalised cxcywh with
+ * {@link #BOX_LABELS} [1, Nb, 1] (labels 1 positive, 0 negative). Outputs, sequence first as the
+ * reference's: {@link #GEOMETRY_FEATURES} [Np + Nb + 1, 1, d], {@link #ENCODER_HIDDEN_STATES}
+ * [GG, 1, d].
+ */
+public final class Sam3PromptGraph {
+  public static final String VISION_FEATURES = "vision_features";
+  public static final String LANGUAGE_FEATURES = "language_features";
+  public static final String LANGUAGE_MASK = "language_mask";
+  public static final String POINTS = "points";
+  public static final String POINT_LABELS = "point_labels";
+  public static final String BOXES = "boxes";
+  public static final String BOX_LABELS = "box_labels";
+  public static final String GEOMETRY_FEATURES = "geometry_features";
+  public static final String ENCODER_HIDDEN_STATES = "encoder_hidden_states";
+
+  private Sam3PromptGraph() {}
+
+  /**
+   * The graph for one prompt kind.
+   *
+   * @param det the image model's weights
+   * @param withPoints whether the prompt has points (at least one)
+   * @param withBoxes whether it has boxes (at least one)
+   */
+  public static OnnxModel graph(StateDict det, Sam3Spec spec, boolean withPoints,
+      boolean withBoxes) {
+    GraphBuilder g = new GraphBuilder("sam4j_sam3_prompt");
+    Layers nn = new Layers(g, det);
+    int d = spec.neck().dModel();
+    int grid = spec.vit().gridSize();
+    int levels = spec.neck().levels();
+    int side = Sam3DualViTDetNeck.levelSide(spec.neck(), grid, levels - 1);
+    int t = spec.text().contextLength();
+    Value vision = g.input(VISION_FEATURES, ElemType.FLOAT, 1, d, side, side);
+    Value text = g.input(LANGUAGE_FEATURES, ElemType.FLOAT, t, 1, d);
+    Value textMask = g.input(LANGUAGE_MASK, ElemType.FLOAT, 1, t);
+    Value points = null;
+    Value pointLabels = null;
+    Value boxes = null;
+    Value boxLabels = null;
+    if (withPoints) {
+      points = g.input(POINTS, ElemType.FLOAT, 1, "num_points", 2);
+      pointLabels = g.input(POINT_LABELS, ElemType.FLOAT, 1, "num_points", 1);
+    }
+    if (withBoxes) {
+      boxes = g.input(BOXES, ElemType.FLOAT, 1, "num_boxes", 4);
+      boxLabels = g.input(BOX_LABELS, ElemType.FLOAT, 1, "num_boxes", 1);
+    }
+    float[] pe = Sam3DualViTDetNeck.positionEncodings(spec.neck(), grid).get(levels - 1);
+    Value pos = g.weight("vision_pos_enc.tokens", io.sam4j.modeling.Layers.transpose2d(pe, d,
+        side * side), 1, (long) side * side, d);
+    Value image = nn.transpose(nn.reshape(vision, 1, d, (long) side * side), 0, 2, 1);
+
+    Value geo = new SequenceGeometryEncoder(nn, spec.geometry(), side)
+        .build(image, pos, points, pointLabels, boxes, boxLabels);
+    Value prompt = g.node("Concat", nn.transpose(text, 1, 0, 2), geo).attr("axis", 1L).out();
+    Value geoMask = nn.mul(nn.reshape(nn.slice(geo, 2, 0, 1), 1, -1), g.scalar(0f));
+    Value promptMask = nn.reshape(g.node("Concat", textMask, geoMask).attr("axis", 1L).out(),
+        1, 1, 1, -1);
+    Value memory = new TransformerEncoderFusion(nn, spec.encoder()).build(image, pos, prompt,
+        promptMask);
+    g.output(GEOMETRY_FEATURES, nn.transpose(geo, 1, 0, 2));
+    g.output(ENCODER_HIDDEN_STATES, nn.transpose(memory, 1, 0, 2));
+    return g.build();
+  }
+}
