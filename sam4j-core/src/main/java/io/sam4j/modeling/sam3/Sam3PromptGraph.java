@@ -7,26 +7,35 @@ import io.sam4j.graph.OnnxModel;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.sam3.backbone.Sam3DualViTDetNeck;
+import io.sam4j.modeling.sam3.detector.DotProductScoring;
 import io.sam4j.modeling.sam3.detector.SequenceGeometryEncoder;
+import io.sam4j.modeling.sam3.detector.TransformerDecoder;
 import io.sam4j.modeling.sam3.detector.TransformerEncoderFusion;
+import io.sam4j.modeling.sam3.detector.UniversalSegmentationHead;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The prompt-dependent part of SAM 3's grounding forward ({@code Sam3Image.forward_grounding}),
  * run once per prompt over a cached image encoding and cached text features: the geometry
- * encoder, the prompt (text tokens then geometry tokens, with its padding mask) and the fusion
- * encoder. One graph per prompt kind (with or without points, with or without boxes); the counts
- * are dynamic.
+ * encoder, the prompt (text tokens then geometry tokens, with its padding mask), the fusion
+ * encoder, the decoder, the dot-product scoring and the segmentation head. One graph per prompt
+ * kind (with or without points, with or without boxes); the counts are dynamic.
  *
- * <p>Inputs: {@link #VISION_FEATURES} [1, d, G, G] (the image encoder's last level),
+ * <p>Inputs: the image encoder's levels {@code backbone_fpn_0..L-1}
+ * ({@link Sam3ImageEncoder#FPN}, fed unchanged; the last one, [1, d, G, G], is the reference's
+ * {@code vision_features}),
  * {@link #LANGUAGE_FEATURES} [T, 1, d], {@link #LANGUAGE_MASK} [1, T] additive (0 for a token,
  * -inf for padding), and when present {@link #POINTS} [1, Np, 2] normalised xy with
  * {@link #POINT_LABELS} [1, Np, 1], {@link #BOXES} [1, Nb, 4] normalised cxcywh with
  * {@link #BOX_LABELS} [1, Nb, 1] (labels 1 positive, 0 negative). Outputs, sequence first as the
  * reference's: {@link #GEOMETRY_FEATURES} [Np + Nb + 1, 1, d], {@link #ENCODER_HIDDEN_STATES}
- * [GG, 1, d].
+ * [GG, 1, d]; and as the reference's {@code out}: {@link #QUERIES} [1, Q, d], {@link #PRED_LOGITS}
+ * [1, Q, 1] (clamped dot products, no presence), {@link #PRED_BOXES} [1, Q, 4] (normalised
+ * cxcywh), {@link #PRESENCE_LOGIT_DEC} [1, 1] (raw), {@link #PRED_MASKS} [1, Q, 4G, 4G] logits,
+ * {@link #SEMANTIC_SEG} [1, 1, 4G, 4G].
  */
 public final class Sam3PromptGraph {
-  public static final String VISION_FEATURES = "vision_features";
   public static final String LANGUAGE_FEATURES = "language_features";
   public static final String LANGUAGE_MASK = "language_mask";
   public static final String POINTS = "points";
@@ -35,6 +44,12 @@ public final class Sam3PromptGraph {
   public static final String BOX_LABELS = "box_labels";
   public static final String GEOMETRY_FEATURES = "geometry_features";
   public static final String ENCODER_HIDDEN_STATES = "encoder_hidden_states";
+  public static final String QUERIES = "queries";
+  public static final String PRED_LOGITS = "pred_logits";
+  public static final String PRED_BOXES = "pred_boxes";
+  public static final String PRESENCE_LOGIT_DEC = "presence_logit_dec";
+  public static final String PRED_MASKS = "pred_masks";
+  public static final String SEMANTIC_SEG = "semantic_seg";
 
   private Sam3PromptGraph() {}
 
@@ -54,7 +69,12 @@ public final class Sam3PromptGraph {
     int levels = spec.neck().levels();
     int side = Sam3DualViTDetNeck.levelSide(spec.neck(), grid, levels - 1);
     int t = spec.text().contextLength();
-    Value vision = g.input(VISION_FEATURES, ElemType.FLOAT, 1, d, side, side);
+    List<Value> levelInputs = new ArrayList<>();
+    for (int i = 0; i < levels; i++) {
+      int si = Sam3DualViTDetNeck.levelSide(spec.neck(), grid, i);
+      levelInputs.add(g.input(Sam3ImageEncoder.FPN + i, ElemType.FLOAT, 1, d, si, si));
+    }
+    Value vision = levelInputs.get(levels - 1);
     Value text = g.input(LANGUAGE_FEATURES, ElemType.FLOAT, t, 1, d);
     Value textMask = g.input(LANGUAGE_MASK, ElemType.FLOAT, 1, t);
     Value points = null;
@@ -82,8 +102,21 @@ public final class Sam3PromptGraph {
         1, 1, 1, -1);
     Value memory = new TransformerEncoderFusion(nn, spec.encoder()).build(image, pos, prompt,
         promptMask);
+    TransformerDecoder.Output dec = new TransformerDecoder(nn, spec.decoder(), side)
+        .build(memory, pos, prompt, promptMask);
+    Value valid = g.node("Cast", g.op("Equal", nn.reshape(promptMask, 1, -1, 1), g.scalar(0f)))
+        .attr("to", 1L).out();
+    Value logits = new DotProductScoring(nn, spec.scoring()).build(dec.queries(), prompt, valid);
+    UniversalSegmentationHead.Output seg = new UniversalSegmentationHead(nn,
+        spec.segmentationHead()).build(levelInputs, memory, prompt, promptMask, dec.queries());
     g.output(GEOMETRY_FEATURES, nn.transpose(geo, 1, 0, 2));
     g.output(ENCODER_HIDDEN_STATES, nn.transpose(memory, 1, 0, 2));
+    g.output(QUERIES, dec.queries());
+    g.output(PRED_LOGITS, logits);
+    g.output(PRED_BOXES, dec.boxes());
+    g.output(PRESENCE_LOGIT_DEC, dec.presenceLogit());
+    g.output(PRED_MASKS, seg.predMasks());
+    g.output(SEMANTIC_SEG, seg.semanticSeg());
     return g.build();
   }
 }

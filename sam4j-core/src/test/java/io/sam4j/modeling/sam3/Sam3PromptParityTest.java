@@ -1,6 +1,7 @@
 package io.sam4j.modeling.sam3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sam4j.checkpoint.CheckpointReader;
@@ -76,7 +77,6 @@ class Sam3PromptParityTest {
         Images.read(Sam3Fixtures.file(image, image + ".resized.png")), s);
     Map<String, FloatTensor> levels = encoder.run(
         Map.of(Sam3ImageEncoder.IMAGE, new FloatTensor(x, new long[] {1, 3, s, s})));
-    FloatTensor vision = levels.get(Sam3ImageEncoder.FPN + (spec.neck().levels() - 1));
     ClipTokenizer tok = ClipTokenizer.standard();
     for (JsonNode c : Sam3Fixtures.image(image).get("cases")) {
       String name = image + "/" + c.get("name").asText();
@@ -90,7 +90,9 @@ class Sam3PromptParityTest {
         mask[i] = pad[i] ? Float.NEGATIVE_INFINITY : 0f;
       }
       Map<String, FloatTensor> in = new LinkedHashMap<>();
-      in.put(Sam3PromptGraph.VISION_FEATURES, vision);
+      for (int i = 0; i < spec.neck().levels(); i++) {
+        in.put(Sam3ImageEncoder.FPN + i, levels.get(Sam3ImageEncoder.FPN + i));
+      }
       in.put(Sam3PromptGraph.LANGUAGE_FEATURES, lang);
       in.put(Sam3PromptGraph.LANGUAGE_MASK, new FloatTensor(mask, new long[] {1, pad.length}));
       boolean points = c.has("points_xy_norm");
@@ -125,6 +127,31 @@ class Sam3PromptParityTest {
       Fixtures.assertStats(name + " encoder_hidden_states",
           out.get(Sam3PromptGraph.ENCODER_HIDDEN_STATES).data(), c.get("encoder_hidden_states"),
           1e-5, 1);
+      Fixtures.assertStats(name + " queries", out.get(Sam3PromptGraph.QUERIES).data(),
+          c.get("queries"), 1e-5, 1);
+      String dir = c.get("name").asText() + "/";
+      double logits = Fixtures.relL2(out.get(Sam3PromptGraph.PRED_LOGITS).data(),
+          Sam3Fixtures.npy(Sam3Fixtures.file(image, dir + "pred_logits.npy")).toFloatArray());
+      double boxes2 = Fixtures.relL2(out.get(Sam3PromptGraph.PRED_BOXES).data(),
+          Sam3Fixtures.npy(Sam3Fixtures.file(image, dir + "pred_boxes.npy")).toFloatArray());
+      float presence = out.get(Sam3PromptGraph.PRESENCE_LOGIT_DEC).data()[0];
+      double presenceRef = c.get("presence_logit_dec").asDouble();
+      float[] masks = out.get(Sam3PromptGraph.PRED_MASKS).data();
+      double maskRel = Double.NaN;
+      if (java.nio.file.Files.exists(Sam3Fixtures.file(image, dir + "pred_masks.npy.gz"))) {
+        maskRel = Fixtures.relL2(masks,
+            Sam3Fixtures.npy(Sam3Fixtures.file(image, dir + "pred_masks.npy.gz")).toFloatArray());
+      }
+      System.out.printf("%s rel L2: pred_logits %.3g pred_boxes %.3g pred_masks %.3g;"
+          + " presence %.7f/%.7f%n", name, logits, boxes2, maskRel, presence, presenceRef);
+      assertTrue(logits <= 1e-5, name + " pred_logits rel L2 " + logits);
+      assertTrue(boxes2 <= 1e-5, name + " pred_boxes rel L2 " + boxes2);
+      assertEquals(presenceRef, presence, 1e-5 * Math.max(1, Math.abs(presenceRef)),
+          name + " presence_logit_dec");
+      assertTrue(Double.isNaN(maskRel) || maskRel <= 1e-5, name + " pred_masks rel L2 " + maskRel);
+      Fixtures.assertStats(name + " pred_masks", masks, c.get("pred_masks"), 1e-4, 1);
+      Fixtures.assertStats(name + " semantic_seg", out.get(Sam3PromptGraph.SEMANTIC_SEG).data(),
+          c.get("semantic_seg"), 1e-4, 1);
     }
   }
 }
