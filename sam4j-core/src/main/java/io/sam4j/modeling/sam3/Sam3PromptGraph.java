@@ -19,14 +19,15 @@ import java.util.List;
  * The prompt-dependent part of SAM 3's grounding forward ({@code Sam3Image.forward_grounding}),
  * run once per prompt over a cached image encoding and cached text features: the geometry
  * encoder, the prompt (text tokens then geometry tokens, with its padding mask), the fusion
- * encoder, the decoder, the dot-product scoring and the segmentation head. One graph per prompt
- * kind (with or without points, with or without boxes); the counts are dynamic.
+ * encoder, the decoder, the dot-product scoring and the segmentation head. One graph serves every
+ * prompt kind: the point and box counts are dynamic and may be 0 (a phrase alone), which gives
+ * exactly the reference's sequences (points, boxes, CLS).
  *
  * <p>Inputs: the image encoder's levels {@code backbone_fpn_0..L-1}
  * ({@link Sam3ImageEncoder#FPN}, fed unchanged; the last one, [1, d, G, G], is the reference's
  * {@code vision_features}),
  * {@link #LANGUAGE_FEATURES} [T, 1, d], {@link #LANGUAGE_MASK} [1, T] additive (0 for a token,
- * -inf for padding), and when present {@link #POINTS} [1, Np, 2] normalised xy with
+ * -inf for padding), {@link #POINTS} [1, Np, 2] normalised xy with
  * {@link #POINT_LABELS} [1, Np, 1], {@link #BOXES} [1, Nb, 4] normalised cxcywh with
  * {@link #BOX_LABELS} [1, Nb, 1] (labels 1 positive, 0 negative). Outputs, sequence first as the
  * reference's: {@link #GEOMETRY_FEATURES} [Np + Nb + 1, 1, d], {@link #ENCODER_HIDDEN_STATES}
@@ -54,14 +55,11 @@ public final class Sam3PromptGraph {
   private Sam3PromptGraph() {}
 
   /**
-   * The graph for one prompt kind.
+   * The prompt graph.
    *
    * @param det the image model's weights
-   * @param withPoints whether the prompt has points (at least one)
-   * @param withBoxes whether it has boxes (at least one)
    */
-  public static OnnxModel graph(StateDict det, Sam3Spec spec, boolean withPoints,
-      boolean withBoxes) {
+  public static OnnxModel graph(StateDict det, Sam3Spec spec) {
     GraphBuilder g = new GraphBuilder("sam4j_sam3_prompt");
     Layers nn = new Layers(g, det);
     int d = spec.neck().dModel();
@@ -77,18 +75,10 @@ public final class Sam3PromptGraph {
     Value vision = levelInputs.get(levels - 1);
     Value text = g.input(LANGUAGE_FEATURES, ElemType.FLOAT, t, 1, d);
     Value textMask = g.input(LANGUAGE_MASK, ElemType.FLOAT, 1, t);
-    Value points = null;
-    Value pointLabels = null;
-    Value boxes = null;
-    Value boxLabels = null;
-    if (withPoints) {
-      points = g.input(POINTS, ElemType.FLOAT, 1, "num_points", 2);
-      pointLabels = g.input(POINT_LABELS, ElemType.FLOAT, 1, "num_points", 1);
-    }
-    if (withBoxes) {
-      boxes = g.input(BOXES, ElemType.FLOAT, 1, "num_boxes", 4);
-      boxLabels = g.input(BOX_LABELS, ElemType.FLOAT, 1, "num_boxes", 1);
-    }
+    Value points = g.input(POINTS, ElemType.FLOAT, 1, "num_points", 2);
+    Value pointLabels = g.input(POINT_LABELS, ElemType.FLOAT, 1, "num_points", 1);
+    Value boxes = g.input(BOXES, ElemType.FLOAT, 1, "num_boxes", 4);
+    Value boxLabels = g.input(BOX_LABELS, ElemType.FLOAT, 1, "num_boxes", 1);
     float[] pe = Sam3DualViTDetNeck.positionEncodings(spec.neck(), grid).get(levels - 1);
     Value pos = g.weight("vision_pos_enc.tokens", io.sam4j.modeling.Layers.transpose2d(pe, d,
         side * side), 1, (long) side * side, d);

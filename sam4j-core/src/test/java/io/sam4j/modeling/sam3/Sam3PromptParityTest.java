@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.fixtures.Fixtures;
-import io.sam4j.graph.OnnxModel;
 import io.sam4j.image.Images;
 import io.sam4j.modeling.sam3.text.VETextEncoder;
 import io.sam4j.runtime.FloatTensor;
@@ -15,7 +14,6 @@ import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;
 import io.sam4j.text.ClipTokenizer;
 import io.sam4j.transform.Sam3Preprocessor;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +25,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The prompt-dependent graph against the manifest, every case of both images from
  * {@code .resized.png}: the geometry encoder's tokens (CLS only for a phrase; a box exemplar,
- * positive or negative; two points, positive and negative) and the fusion encoder's
- * {@code encoder_hidden_states}.
+ * positive or negative; two points, positive and negative; absent kinds as empty inputs), the
+ * fusion encoder's {@code encoder_hidden_states}, the decoder's queries, boxes and presence, the
+ * scores and the masks.
  */
 class Sam3PromptParityTest {
   private static StateDict det;
   private static Sam3Spec spec;
   private static InferenceSession encoder;
   private static InferenceSession text;
-  private static final Map<String, InferenceSession> PROMPT = new HashMap<>();
+  private static InferenceSession prompt;
 
   @BeforeAll
   static void build() {
@@ -46,11 +45,12 @@ class Sam3PromptParityTest {
     encoder = InferenceSession.create("sam3 image encoder",
         Sam3ImageEncoder.graph(det, spec, List.of()), o);
     text = InferenceSession.create("sam3 text", VETextEncoder.graph(det, spec.text()), o);
+    prompt = InferenceSession.create("sam3 prompt", Sam3PromptGraph.graph(det, spec), o);
   }
 
   @AfterAll
   static void close() {
-    for (AutoCloseable c : new AutoCloseable[] {encoder, text}) {
+    for (AutoCloseable c : new AutoCloseable[] {encoder, text, prompt}) {
       try {
         if (c != null) {
           c.close();
@@ -59,15 +59,8 @@ class Sam3PromptParityTest {
         throw new IllegalStateException(e);
       }
     }
-    PROMPT.values().forEach(InferenceSession::close);
   }
 
-  private static InferenceSession prompt(boolean points, boolean boxes) {
-    return PROMPT.computeIfAbsent(points + "/" + boxes, k -> {
-      OnnxModel m = Sam3PromptGraph.graph(det, spec, points, boxes);
-      return InferenceSession.create("sam3 prompt " + k, m, RuntimeOptions.defaults());
-    });
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"dog", "picture1"})
@@ -119,7 +112,15 @@ class Sam3PromptParityTest {
         in.put(Sam3PromptGraph.BOXES, new FloatTensor(box, new long[] {1, 1, 4}));
         in.put(Sam3PromptGraph.BOX_LABELS, new FloatTensor(new float[] {label}, new long[] {1, 1, 1}));
       }
-      Map<String, FloatTensor> out = prompt(points, boxes).run(in);
+      {
+        in.putIfAbsent(Sam3PromptGraph.POINTS, new FloatTensor(new float[0], new long[] {1, 0, 2}));
+        in.putIfAbsent(Sam3PromptGraph.POINT_LABELS,
+            new FloatTensor(new float[0], new long[] {1, 0, 1}));
+        in.putIfAbsent(Sam3PromptGraph.BOXES, new FloatTensor(new float[0], new long[] {1, 0, 4}));
+        in.putIfAbsent(Sam3PromptGraph.BOX_LABELS,
+            new FloatTensor(new float[0], new long[] {1, 0, 1}));
+      }
+      Map<String, FloatTensor> out = prompt.run(in);
       FloatTensor geo = out.get(Sam3PromptGraph.GEOMETRY_FEATURES);
       JsonNode refGeo = c.get("geometry_encoder_output").get(0);
       assertEquals(refGeo.get("shape").get(0).asInt(), geo.dim(0), name + " prompt tokens");

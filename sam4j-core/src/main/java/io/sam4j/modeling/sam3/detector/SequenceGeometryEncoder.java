@@ -4,8 +4,6 @@ import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.sam3.Sam3Spec;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The geometry / exemplar encoder, {@code geometry_encoders.SequenceGeometryEncoder} as SAM 3
@@ -44,8 +42,8 @@ public final class SequenceGeometryEncoder {
    *
    * @param image [1, HW, d] the last level, flattened
    * @param imagePos [1, HW, d] its position encoding
-   * @param points [1, Np, 2] and {@code pointLabels} [1, Np, 1] (0 or 1), or both null
-   * @param boxes [1, Nb, 4] and {@code boxLabels} [1, Nb, 1], or both null
+   * @param points [1, Np, 2] and {@code pointLabels} [1, Np, 1] (0 or 1); Np may be 0
+   * @param boxes [1, Nb, 4] and {@code boxLabels} [1, Nb, 1]; Nb may be 0
    * @return [1, Np + Nb + 1, d]
    */
   public Value build(Value image, Value imagePos, Value points, Value pointLabels, Value boxes,
@@ -54,16 +52,8 @@ public final class SequenceGeometryEncoder {
     int d = spec.dModel();
     Value normed = nn.layerNorm(P + ".img_pre_norm", image, EPS);
     Value nchw = nn.reshape(nn.transpose(normed, 0, 2, 1), 1, d, side, side);
-    List<Value> tokens = new ArrayList<>();
-    if (points != null) {
-      tokens.add(points(nchw, points, pointLabels));
-    }
-    if (boxes != null) {
-      tokens.add(boxes(nchw, boxes, boxLabels));
-    }
-    tokens.add(nn.reshape(nn.weight(P + ".cls_embed.weight"), 1, 1, d));
-    Value x = tokens.size() == 1 ? tokens.get(0)
-        : g.node("Concat", tokens.toArray(new Value[0])).attr("axis", 1L).out();
+    Value x = g.node("Concat", points(nchw, points, pointLabels), boxes(nchw, boxes, boxLabels),
+        nn.reshape(nn.weight(P + ".cls_embed.weight"), 1, 1, d)).attr("axis", 1L).out();
     x = nn.layerNorm(P + ".norm", nn.linear(P + ".final_proj", x), EPS);
     for (int i = 0; i < spec.numLayers(); i++) {
       x = new TransformerEncoderLayer(nn, P + ".encode." + i, spec.numHeads())
@@ -98,10 +88,7 @@ public final class SequenceGeometryEncoder {
     Value cy = nn.slice(cxcywh, 2, 1, 2);
     Value w = nn.slice(cxcywh, 2, 2, 3);
     Value h = nn.slice(cxcywh, 2, 3, 4);
-    Value hw = nn.mul(w, g.scalar(0.5f));
-    Value hh = nn.mul(h, g.scalar(0.5f));
-    Value xyxy = g.node("Concat", g.op("Sub", cx, hw), g.op("Sub", cy, hh), nn.add(cx, hw),
-        nn.add(cy, hh)).attr("axis", 2L).out();
+    Value xyxy = Boxes.cxcywhToXyxy(nn, cxcywh);
     Value rois = nn.reshape(nn.mul(xyxy, g.floats(new float[] {side, side, side, side}, 4)), -1, 4);
     Value batch = g.node("Cast", nn.mul(nn.reshape(nn.slice(rois, 1, 0, 1), -1), g.scalar(0f)))
         .attr("to", 7L).out();
