@@ -102,6 +102,29 @@ class Sam3PredictorParityTest {
     }
   }
 
+  /** From the JPEG (sam4j's decoder, then the resize): the 1e-2 bounds. */
+  @ParameterizedTest
+  @CsvSource({"dog", "picture1"})
+  void fromTheJpegWithinOnePercent(String image) {
+    JsonNode info = Sam3Fixtures.image(image);
+    Sam3Predictor p = model.newPredictor();
+    p.setImage(Images.read(Fixtures.imageFile(info.get("image").asText())));
+    for (JsonNode c : info.get("cases")) {
+      String name = image + "/" + c.get("name").asText() + " (jpeg)";
+      String dir = c.get("name").asText() + "/";
+      ConceptResult r = p.predict(prompt(c));
+      double logits = Fixtures.relL2(r.predLogits(), npy(image, dir + "pred_logits.npy"));
+      double boxes = Fixtures.relL2(r.predBoxes(), npy(image, dir + "pred_boxes.npy"));
+      double presence = c.get("presence_logit_dec").asDouble();
+      System.out.printf("%s: logits %.3g boxes %.3g presence %+.2g kept %d/%d%n", name, logits,
+          boxes, r.presenceLogit() - presence, r.instances().size(),
+          c.get("kept_query_indices").size());
+      assertTrue(logits <= 1e-2, name + " pred_logits rel L2 " + logits);
+      assertTrue(boxes <= 1e-2, name + " pred_boxes rel L2 " + boxes);
+      assertEquals(presence, r.presenceLogit(), 1e-2 * Math.max(1, Math.abs(presence)), name);
+    }
+  }
+
   @Test
   void predictBeforeSetImageIsRefused() {
     Sam3Predictor p = model.newPredictor();
