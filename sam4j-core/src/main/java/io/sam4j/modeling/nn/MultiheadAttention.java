@@ -11,7 +11,9 @@ import java.util.Arrays;
  * row blocks of the packed {@code in_proj_weight} / {@code in_proj_bias} (q, then k, then v), split
  * into heads, {@code softmax((q / sqrt(d)) k^T + mask) v}, heads concatenated, {@code out_proj}.
  * The mask is additive (0 or -inf) and broadcasts to [B, heads, Nq, Nk]; a key-padding mask is one
- * with -inf in the padded key columns.
+ * with -inf in the padded key columns. Without a mask, and unless the graph is portable, the
+ * products run in ONNX Runtime's {@code MultiHeadAttention}, which never holds the whole score
+ * matrix.
  */
 public final class MultiheadAttention {
   private MultiheadAttention() {}
@@ -36,6 +38,14 @@ public final class MultiheadAttention {
           + "; [3E, E] with E divisible by " + heads + " heads expected");
     }
     int hd = e / heads;
+    if (mask == null && !nn.g.portable()) {
+      // ONNX Runtime's attention kernel: the same products without holding the [heads, Nq, Nk]
+      // scores (SAM 3's fusion encoder: 8 x 5184^2 floats per layer at 1008 pixels)
+      Value o = nn.g.node("MultiHeadAttention", project(nn, prefix, 0, q, e),
+          project(nn, prefix, 1, k, e), project(nn, prefix, 2, v, e)).domain("com.microsoft")
+          .attr("num_heads", (long) heads).out();
+      return nn.linear(prefix + ".out_proj", o);
+    }
     Value qh = heads(nn, project(nn, prefix, 0, q, e), heads, hd);
     Value kh = heads(nn, project(nn, prefix, 1, k, e), heads, hd);
     Value vh = heads(nn, project(nn, prefix, 2, v, e), heads, hd);
