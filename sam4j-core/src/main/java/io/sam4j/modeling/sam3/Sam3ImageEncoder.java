@@ -8,6 +8,7 @@ import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.sam3.backbone.Sam3DualViTDetNeck;
 import io.sam4j.modeling.sam3.backbone.Vit;
+import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +38,16 @@ public final class Sam3ImageEncoder {
    *     ({@code backbone.vision_backbone.trunk.blocks.N}, [1, G, G, C])
    */
   public static OnnxModel graph(StateDict det, Sam3Spec spec, List<String> taps) {
+    return graph(det, spec, taps, Precision.FP32);
+  }
+
+  /** The encoder graph with the ViT's linear layers in {@code precision} (int8: dynamic). */
+  public static OnnxModel graph(StateDict det, Sam3Spec spec, List<String> taps,
+      Precision precision) {
     GraphBuilder g = new GraphBuilder("sam4j_sam3_image_encoder");
     int s = spec.imageSize();
     Value image = g.input(IMAGE, ElemType.FLOAT, 1, 3, s, s);
-    Layers nn = new Layers(g, det);
+    Layers nn = new Layers(g, det, precision);
     Map<String, Value> found = new LinkedHashMap<>();
     String trunk = Sam3Detector.TRUNK.substring(0, Sam3Detector.TRUNK.length() - 1);
     Value t = new Vit(nn, spec.vit(), trunk).build(image, found);

@@ -38,6 +38,29 @@ public final class SyntheticSam3 {
     this.rnd = new SplittableRandom(seed);
   }
 
+  /**
+   * The official architecture with only its first {@code depth} blocks (the last one global), for
+   * quick runs; null keeps all.
+   */
+  public static Sam3Spec official(Integer depth) {
+    Sam3Spec o = Sam3Spec.OFFICIAL;
+    if (depth == null) {
+      return o;
+    }
+    Sam3Spec.Vit v = o.vit();
+    if (depth < 1 || depth > v.depth()) {
+      throw new IllegalArgumentException("depth " + depth + " is not in 1.." + v.depth());
+    }
+    java.util.List<Integer> global = new java.util.ArrayList<>(
+        v.globalAttBlocks().stream().filter(i -> i < depth - 1).toList());
+    global.add(depth - 1);
+    Sam3Spec.Vit t = new Sam3Spec.Vit(v.imgSize(), v.pretrainImgSize(), v.patchSize(),
+        v.embedDim(), depth, v.numHeads(), v.mlpRatio(), global, v.windowSize(), v.ropeTheta(),
+        v.useInterpRope(), v.ropePtSize(), v.layerNormEps());
+    return new Sam3Spec(o.name(), o.imageSize(), t, o.neck(), o.text(), o.encoder(), o.decoder(),
+        o.geometry(), o.scoring(), o.segmentationHead(), o.processor());
+  }
+
   /** Random weights of {@code parts} (all when none are named). */
   public static StateDict weights(Sam3Spec spec, long seed, Part... parts) {
     SyntheticSam3 s = new SyntheticSam3(seed);
