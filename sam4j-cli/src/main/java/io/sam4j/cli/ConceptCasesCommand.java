@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
     description = {
         "CASES is a JSON array of {\"name\", \"text\"?, \"boxes\"?: [[cx, cy, w, h], ...],",
         "\"box_labels\"?: [true|false, ...], \"points\"?: [[x, y], ...], \"point_labels\"?: [...]}",
-        "with boxes and points normalised to the photo ([0, 1]); labels default to true (positive).",
+        "with boxes and points normalised to the photo ([0, 1]); labels default to true",
+        "(positive).",
         "A case without text uses the text \"visual\", as the reference does. For each case:",
         "  DIR/<name>/tokens.npy             int64 [32]",
         "  DIR/<name>/pred_logits.npy        float32 [Q] (clamped, no presence)",

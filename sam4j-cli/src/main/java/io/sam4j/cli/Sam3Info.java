@@ -37,8 +37,8 @@ final class Sam3Info {
     params.put("total", sd.parameterCount());
     params.put("detector", det.parameterCount());
     params.put("tracker", sd.stripPrefix("tracker.").parameterCount());
-    for (String part : new String[] {"backbone.vision_backbone.trunk", "backbone.vision_backbone.convs",
-        "backbone.language_backbone", "geometry_encoder", "transformer.encoder",
+    for (String part : new String[] {"backbone.vision_backbone.trunk",
+        "backbone.vision_backbone.convs", "backbone.language_backbone", "geometry_encoder", "transformer.encoder",
         "transformer.decoder", "dot_prod_scoring", "segmentation_head"}) {
       params.put(part, det.stripPrefix(part + ".").parameterCount());
     }
