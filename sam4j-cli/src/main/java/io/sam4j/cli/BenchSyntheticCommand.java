@@ -31,13 +31,15 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Build an official image encoder (SAM ViT-B/L/H, SAM 2.1 Hiera-T/S/B+/L, EfficientTAM-Ti/S,",
-        "EdgeTAM, EdgeSAM) with random weights of its shapes (no checkpoint needed; the embeddings",
-        "mean nothing) and print one JSON object: encoder_ms_fp32 and encoder_ms_int8 {median, min,",
-        "max} over --runs after a warm-up, graph and session build times, encoder_gflops (2 x",
-        "multiply-adds, as bench counts them), matmul_peak_gflops_per_s (ONNX Runtime's 2048^3",
-        "MatMul, measured in the same run), fraction_of_matmul_peak, int8_speedup,",
+        "EdgeTAM, EdgeSAM, SAM 3) with random weights of its shapes (no checkpoint needed; the",
+        "embeddings mean nothing) and print one JSON object: encoder_ms_fp32 and encoder_ms_int8",
+        "{median, min, max} over --runs after a warm-up, graph and session build times,",
+        "encoder_gflops (2 x multiply-adds, as bench counts them), matmul_peak_gflops_per_s",
+        "(ONNX Runtime's 2048^3 MatMul, measured in the same run), fraction_of_matmul_peak,",
+        "int8_speedup,",
         "embedding_rel_l2 (int8 against fp32) and peak_rss_mb. ViT-H needs about 10 GB of memory",
-        "(SAM4J_JAVA_OPTS=-Xmx12g for bin/sam4j).",
+        "(SAM4J_JAVA_OPTS=-Xmx12g for bin/sam4j). sam3 adds prompt_ms and prompt_gflops for the",
+        "per-prompt graph (geometry and fusion encoders, decoder, scoring, segmentation head).",
         "Example:",
         "  sam4j bench-synthetic --arch hiera_t --runs 3 --json"})
 final class BenchSyntheticCommand implements Callable<Integer> {
@@ -45,12 +47,18 @@ final class BenchSyntheticCommand implements Callable<Integer> {
 
   @Option(names = "--arch", required = true, paramLabel = "A",
       description = "vit_b, vit_l, vit_h (SAM), hiera_t, hiera_s, hiera_b+, hiera_l (SAM 2.1),"
-          + " efficienttam_ti, efficienttam_s, edgetam, edge_sam")
+          + " efficienttam_ti, efficienttam_s, edgetam, edge_sam, sam3 (its image encoder, then"
+          + " prompt_ms for the per-prompt graph)")
   String arch;
 
   @Option(names = "--depth", paramLabel = "N",
-      description = "Keep only the first N blocks of a ViT (default: all), for a quick run")
+      description = "Keep only the first N blocks of a ViT (default: all; sam3: the last kept"
+          + " block attends globally), for a quick run")
   Integer depth;
+
+  @Option(names = "--spec", paramLabel = "SPEC.json",
+      description = "sam3 only: a reduced or fine-tuned SAM 3 spec instead of the official sizes")
+  java.nio.file.Path spec;
 
   @Option(names = "--runs", defaultValue = "3",
       description = "Timed runs after one warm-up (default ${DEFAULT-VALUE})")
@@ -65,8 +73,18 @@ final class BenchSyntheticCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Cli.requireAtLeastOne(commandSpec.commandLine(), "--runs", runs);
     SyntheticEncoders.Arch a;
+    io.sam4j.modeling.sam3.Sam3Spec sam3 = null;
     try {
-      a = SyntheticEncoders.get(arch, depth);
+      if (spec != null && (!arch.equals("sam3") || depth != null)) {
+        throw new IllegalArgumentException("--spec applies to --arch sam3 only, without --depth");
+      }
+      if (arch.equals("sam3")) {
+        sam3 = spec != null ? io.sam4j.modeling.sam3.Sam3SpecReader.read(spec)
+            : io.sam4j.modeling.sam3.SyntheticSam3.official(depth);
+        a = SyntheticEncoders.sam3(sam3);
+      } else {
+        a = SyntheticEncoders.get(arch, depth);
+      }
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
     }
@@ -124,6 +142,9 @@ final class BenchSyntheticCommand implements Callable<Integer> {
         / BenchCommand.median(times.get(Precision.INT8)));
     out.put("embedding_rel_l2", BenchCommand.relL2(embeddings.get(Precision.INT8),
         embeddings.get(Precision.FP32)));
+    if (sam3 != null) {
+      Sam3Bench.prompt(out, sam3, runs, threads.threads, progress);
+    }
     out.put("peak_rss_mb", BenchCommand.peakRssMb());
     Cli.printJson(commandSpec.commandLine(), out);
     return 0;

@@ -60,6 +60,11 @@ final class InfoCommand implements Callable<Integer> {
       Cli.printJson(commandSpec.commandLine(), o);
       return 0;
     }
+    if (io.sam4j.modeling.sam3.Sam3Detector.isSam3(sd)) {
+      Sam3Info.describe(o, sd, spec);
+      Cli.printJson(commandSpec.commandLine(), o);
+      return 0;
+    }
     if (config != null) {
       throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, file.getFileName() + " is a SAM"
           + " 1-family checkpoint (SAM, MobileSAM, EdgeSAM): it takes no YAML config");

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {SegmentCommand.class, EverythingCommand.class, EmbedCommand.class,
         InfoCommand.class, ExportOnnxCommand.class, ModelsCommand.class, PredictCommand.class,
         BenchCommand.class, BenchSyntheticCommand.class, TokenizeCommand.class,
+        ConceptCasesCommand.class,
         ServeCommand.class, EvalCommand.class, EvalVideoCommand.class, CorruptCommand.class,
         RobustnessCommand.class, VideoStepsCommand.class,
         TrackCommand.class,

@@ -78,8 +78,24 @@ final class SegmentCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar")
   boolean quiet;
 
+  @Option(names = "--text", paramLabel = "PHRASE",
+      description = "SAM 3: every instance of this phrase (repeatable; one image encoding serves all)")
+  List<String> texts;
+
+  @Option(names = "--exemplar", paramLabel = "X0,Y0,X1,Y1[,neg]",
+      description = "SAM 3: an example box in pixels, joined to every phrase (repeatable);"
+          + " 'neg' marks a counter-example")
+  List<String> exemplars;
+
+  @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "P",
+      description = "SAM 3: keep instances scoring above P (default ${DEFAULT-VALUE})")
+  double threshold;
+
   @Override
   public Integer call() {
+    if (texts != null || exemplars != null) {
+      return concepts();
+    }
     if (image == null && embedding == null) {
       throw new SamException(SamException.Kind.BAD_INPUT, "give --image FILE|DIR or --embedding FILE");
     }
@@ -122,6 +138,32 @@ final class SegmentCommand implements Callable<Integer> {
         progress.end();
       }
     }
+    if (failed > 0) {
+      commandSpec.commandLine().getErr().printf(Locale.ROOT,
+          "sam4j: %d of %d images failed (see above)%n", failed, images.size());
+      return Main.EXIT_BAD_INPUT;
+    }
+    return 0;
+  }
+
+  /** SAM 3: concept prompts instead of points and boxes. */
+  private int concepts() {
+    if (image == null || embedding != null) {
+      throw new SamException(SamException.Kind.BAD_INPUT,
+          "--text/--exemplar need --image FILE|DIR (not --embedding)");
+    }
+    if (!prompt.points.isEmpty() || !prompt.boxes.isEmpty() || prompt.maskIn != null) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "--text/--exemplar (SAM 3 concepts)"
+          + " do not mix with --point/--box (interactive prompts)");
+    }
+    List<ConceptSegment.Exemplar> boxes = new ArrayList<>();
+    if (exemplars != null) {
+      exemplars.forEach(e -> boxes.add(ConceptSegment.Exemplar.parse(e)));
+    }
+    List<Path> images = ImageFiles.list(image);
+    int failed = ConceptSegment.run(model.checkpoint(commandSpec.commandLine().getErr()),
+        model.spec, model.options(), images, texts == null ? List.of() : texts, boxes, threshold,
+        out, commandSpec.commandLine().getErr());
     if (failed > 0) {
       commandSpec.commandLine().getErr().printf(Locale.ROOT,
           "sam4j: %d of %d images failed (see above)%n", failed, images.size());

@@ -120,12 +120,31 @@ class BenchCommandTest {
     assertEquals(2, other.exitCode);
     assertTrue(other.err.contains("no architecture called 'hiera_x'; known: vit_b, vit_l, vit_h,"
         + " hiera_t, hiera_s, hiera_b+, hiera_l, efficienttam_ti, efficienttam_s, edgetam,"
-        + " edge_sam"), other.err);
+        + " edge_sam, sam3"), other.err);
     CliRunner depth = CliRunner.run("bench-synthetic", "--arch", "hiera_t", "--depth", "2");
     assertEquals(2, depth.exitCode);
-    assertTrue(depth.err.contains("--depth applies to vit_b, vit_l and vit_h only"), depth.err);
+    assertTrue(depth.err.contains("--depth applies to vit_b, vit_l, vit_h and sam3 only"), depth.err);
     CliRunner bad = CliRunner.run("bench-synthetic", "--arch", "vit_x", "--json");
     assertEquals(2, bad.exitCode);
     assertTrue(bad.err.contains("no ViT called 'vit_x'; known: vit_b, vit_l, vit_h"), bad.err);
+  }
+
+  @Test
+  void sam3WithTheFixtureSpecTimesEncoderAndPrompt() throws Exception {
+    CliRunner r = CliRunner.run("bench-synthetic", "--arch", "sam3", "--spec",
+        io.sam4j.fixtures.Fixtures.root().resolve("sam3_fixture.spec.json"), "--runs", "1",
+        "--json");
+    assertEquals(0, r.exitCode, r.err);
+    JsonNode j = new ObjectMapper().readTree(r.out);
+    assertEquals("sam3 (random weights)", j.get("model").asText());
+    assertTrue(j.get("encoder_ms_fp32").get("median").asDouble() > 0);
+    assertTrue(j.get("prompt_ms").get("median").asDouble() > 0);
+    assertTrue(j.get("prompt_gflops").asDouble() > 0 && j.get("encoder_gflops").asDouble() > 0);
+    double l2 = j.get("embedding_rel_l2").asDouble();
+    assertTrue(l2 > 0 && l2 < 0.05, "int8 against fp32 rel L2 " + l2);
+    CliRunner bad = CliRunner.run("bench-synthetic", "--arch", "vit_b", "--spec",
+        io.sam4j.fixtures.Fixtures.root().resolve("sam3_fixture.spec.json"));
+    assertEquals(2, bad.exitCode);
+    assertTrue(bad.err.contains("--spec applies to --arch sam3 only"), bad.err);
   }
 }

@@ -20,7 +20,7 @@ final class AllowedCalls {
       "torch._utils._rebuild_parameter_with_state",
       "torch.FloatStorage", "torch.DoubleStorage", "torch.HalfStorage", "torch.BFloat16Storage",
       "torch.LongStorage", "torch.IntStorage", "torch.ShortStorage", "torch.CharStorage",
-      "torch.ByteStorage", "torch.BoolStorage");
+      "torch.ByteStorage", "torch.BoolStorage", "torch.ComplexFloatStorage");
 
   private final String source;
 

@@ -2,7 +2,10 @@ package io.sam4j.checkpoint;
 
 import java.util.Locale;
 
-/** Element types that checkpoints store. */
+/**
+ * Element types that checkpoints store. {@link #COMPLEX64} (PyTorch's {@code ComplexFloatStorage},
+ * numpy {@code <c8}) holds a float32 real and a float32 imaginary part per element, interleaved.
+ */
 public enum DType {
   FLOAT32(4, "<f4", "F32", "FloatStorage"),
   FLOAT64(8, "<f8", "F64", "DoubleStorage"),
@@ -13,7 +16,8 @@ public enum DType {
   INT16(2, "<i2", "I16", "ShortStorage"),
   INT8(1, "|i1", "I8", "CharStorage"),
   UINT8(1, "|u1", "U8", "ByteStorage"),
-  BOOL(1, "|b1", "BOOL", "BoolStorage");
+  BOOL(1, "|b1", "BOOL", "BoolStorage"),
+  COMPLEX64(8, "<c8", "C64", "ComplexFloatStorage");
 
   private final int size;
   private final String numpyDescr;
@@ -25,6 +29,11 @@ public enum DType {
     this.numpyDescr = numpyDescr;
     this.safetensorsName = safetensorsName;
     this.torchStorage = torchStorage;
+  }
+
+  /** True for complex types, whose elements are (real, imaginary) pairs. */
+  public boolean isComplex() {
+    return this == COMPLEX64;
   }
 
   /** Bytes per element. */

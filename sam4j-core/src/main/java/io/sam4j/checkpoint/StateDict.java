@@ -91,14 +91,16 @@ public final class StateDict {
 
   /**
    * The tensors under the given key prefixes, copied to the heap as float32, keys unchanged: what
-   * a model keeps after loading so that no mapping of the checkpoint file outlives it.
+   * a model keeps after loading so that no mapping of the checkpoint file outlives it (complex
+   * tensors stay complex64).
    */
   public StateDict heapCopy(List<String> prefixes) {
     Map<String, Tensor> kept = new LinkedHashMap<>();
     for (String prefix : prefixes) {
       for (String key : keysWithPrefix(prefix)) {
         Tensor t = get(key);
-        kept.put(key, Tensor.ofFloats(t.toFloatArray(), t.shape()));
+        kept.put(key, t.dtype().isComplex() ? Tensor.ofComplex(t.toFloatArray(), t.shape())
+            : Tensor.ofFloats(t.toFloatArray(), t.shape()));
       }
     }
     return new StateDict(kept, format());

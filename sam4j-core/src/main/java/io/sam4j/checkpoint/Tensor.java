@@ -43,6 +43,21 @@ public final class Tensor {
   }
 
   /**
+   * A contiguous complex64 tensor over a copy of {@code interleaved}: real and imaginary parts of
+   * each element in turn, {@code 2 * numel(shape)} values.
+   */
+  public static Tensor ofComplex(float[] interleaved, long... shape) {
+    long n = numel(shape);
+    if (2 * n != interleaved.length) {
+      throw new IllegalArgumentException("complex shape " + Arrays.toString(shape) + " holds "
+          + n + " values, " + 2 * n + " floats, not " + interleaved.length);
+    }
+    ByteBuffer b = ByteBuffer.allocate(interleaved.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(interleaved);
+    return new Tensor(DType.COMPLEX64, shape, contiguousStrides(shape), 0, b);
+  }
+
+  /**
    * Checks that a tensor with this shape, strides and offset fits in a storage of {@code
    * storageElements} elements, with overflow-safe arithmetic, and creates the view.
    */
@@ -168,11 +183,16 @@ public final class Tensor {
         .slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /** All elements converted to float, in row-major order. */
+  /**
+   * All elements converted to float, in row-major order. A complex tensor gives its real and
+   * imaginary parts interleaved: {@code 2 * numel()} values, the layout of {@code
+   * torch.view_as_real} (shape {@code [..., 2]}).
+   */
   public float[] toFloatArray() {
+    int per = dtype.isComplex() ? 2 : 1;
     int n = Math.toIntExact(numel());
-    float[] out = new float[n];
-    if (dtype == DType.FLOAT32 && isContiguous()) {
+    float[] out = new float[Math.multiplyExact(n, per)];
+    if ((dtype == DType.FLOAT32 || dtype == DType.COMPLEX64) && isContiguous()) {
       contiguousBytes().asFloatBuffer().get(out);
       return out;
     }
@@ -182,7 +202,13 @@ public final class Tensor {
       for (int d = 0; d < shape.length; d++) {
         pos += idx[d] * strides[d];
       }
-      out[i] = readAsFloat(Math.toIntExact(pos * dtype.size()));
+      int at = Math.toIntExact(pos * dtype.size());
+      if (per == 2) {
+        out[2 * i] = storage.getFloat(at);
+        out[2 * i + 1] = storage.getFloat(at + 4);
+      } else {
+        out[i] = readAsFloat(at);
+      }
       for (int d = shape.length - 1; d >= 0; d--) {
         if (++idx[d] < shape[d]) {
           break;

@@ -76,6 +76,10 @@ public final class SpecDetector {
       throw unsupported("this is a SAM 2-family checkpoint (" + Sam2Detector.familyOf(sd)
           .displayName() + "), not a SAM 1 one: load it through the SAM 2-family loader"
           + " (Sam2Detector, Sam2Config)");
+    } else if (io.sam4j.modeling.sam3.Sam3Detector.isSam3(sd)) {
+      throw unsupported("this is a SAM 3 checkpoint: a concept-segmentation model (a phrase or"
+          + " example boxes in, every matching instance out), not a point/box-prompted SAM; it is"
+          + " loaded through the SAM 3 family (io.sam4j.modeling.sam3), not SamModel");
     } else {
       throw unsupported("the checkpoint has no 'image_encoder.patch_embed' or"
           + " 'image_encoder.features' weights: it is not a SAM, MobileSAM, EdgeSAM or compatible"

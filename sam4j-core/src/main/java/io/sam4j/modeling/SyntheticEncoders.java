@@ -21,7 +21,8 @@ import java.util.function.Function;
 /**
  * The official image encoders of every family with random weights of their shapes, for measuring
  * speed where no checkpoint is at hand: SAM's ViT-B/L/H, SAM 2 / 2.1's Hiera-T/S/B+/L,
- * EfficientTAM-Ti/S, EdgeTAM's RepViT-M1 with its FPN neck, EdgeSAM's RepViT. Each graph takes
+ * EfficientTAM-Ti/S, EdgeTAM's RepViT-M1 with its FPN neck, EdgeSAM's RepViT, SAM 3's ViT and
+ * detector neck. Each graph takes
  * its family's normalized image [1, 3, S, S] and gives the image embeddings (SAM 2 family: also
  * the high-resolution features).
  *
@@ -64,8 +65,21 @@ public final class SyntheticEncoders {
   public static List<String> names() {
     List<String> n = new java.util.ArrayList<>(List.of("vit_b", "vit_l", "vit_h"));
     n.addAll(List.of("hiera_t", "hiera_s", "hiera_b+", "hiera_l", "efficienttam_ti",
-        "efficienttam_s", "edgetam", "edge_sam"));
+        "efficienttam_s", "edgetam", "edge_sam", "sam3"));
     return n;
+  }
+
+  /**
+   * SAM 3's image encoder (ViT and detector neck) for a spec: the official one, or a reduced one
+   * from a spec file; the output is the last FPN level.
+   */
+  public static Arch sam3(io.sam4j.modeling.sam3.Sam3Spec spec) {
+    int levels = spec.neck().levels();
+    return new Arch("sam3", spec.imageSize(), io.sam4j.modeling.sam3.Sam3ImageEncoder.IMAGE,
+        io.sam4j.modeling.sam3.Sam3ImageEncoder.FPN + (levels - 1),
+        p -> io.sam4j.modeling.sam3.Sam3ImageEncoder.graph(
+            io.sam4j.modeling.sam3.SyntheticSam3.weights(spec, 1,
+                io.sam4j.modeling.sam3.SyntheticSam3.Part.IMAGE), spec, List.of(), p));
   }
 
   /**
@@ -82,8 +96,11 @@ public final class SyntheticEncoders {
           p -> SamGraphs.encoder(SyntheticVit.weights(v, 1), spec, List.of(),
               GraphBuilder.DEFAULT_INLINE_LIMIT, p));
     }
+    if (name.equals("sam3")) {
+      return sam3(io.sam4j.modeling.sam3.SyntheticSam3.official(depth));
+    }
     if (depth != null) {
-      throw new IllegalArgumentException("--depth applies to vit_b, vit_l and vit_h only");
+      throw new IllegalArgumentException("--depth applies to vit_b, vit_l, vit_h and sam3 only");
     }
     if (SAM2_CONFIGS.containsKey(name)) {
       Sam2ModelSpec spec = Sam2Config.official(SAM2_CONFIGS.get(name));

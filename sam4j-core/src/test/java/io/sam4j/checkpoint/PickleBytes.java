@@ -93,9 +93,15 @@ final class PickleBytes {
 
   /** One float tensor starting {@code offset} elements into its storage. */
   PickleBytes tensor(String key, long numel, long offset, long[] size, long[] stride) {
+    return tensor("FloatStorage", key, numel, offset, size, stride);
+  }
+
+  /** One tensor over a storage of the given torch type ({@code ComplexFloatStorage}, ...). */
+  PickleBytes tensor(String storageType, String key, long numel, long offset, long[] size,
+      long[] stride) {
     global("torch._utils", "_rebuild_tensor_v2");
     op('(');
-    op('(').str("storage").global("torch", "FloatStorage").str(key).str("cpu").num(numel)
+    op('(').str("storage").global("torch", storageType).str(key).str("cpu").num(numel)
         .op('t').op('Q');
     num(offset);
     intTuple(size);
