@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sam4j.checkpoint.Npy;
 import io.sam4j.fixtures.Fixtures;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +57,7 @@ class VideoStepsCommandTest {
           double score = to.get("object_score_logits").asDouble();
           assertEquals(score, oo.get("object_score_logits").asDouble(),
               1e-3 * Math.max(1, Math.abs(score)), w + " object score");
-          double same = agreement(out.resolve(oo.get("mask").asText()),
+          double same = MaskPngs.agreement(out.resolve(oo.get("mask").asText()),
               ref.resolve(to.get("mask").asText()));
           assertTrue(same >= 0.999, w + " mask agreement " + same);
           if (to.hasNonNull("logits")) {
@@ -106,20 +104,5 @@ class VideoStepsCommandTest {
     assertEquals(1, frames.get(1).get("frame_idx").asInt());
     assertTrue(Files.isRegularFile(out.resolve(frames.get(1).get("objects").get(0).get("logits")
         .asText())));
-  }
-
-  private static double agreement(Path a, Path b) throws IOException {
-    BufferedImage x = ImageIO.read(a.toFile());
-    BufferedImage y = ImageIO.read(b.toFile());
-    assertEquals(y.getWidth(), x.getWidth());
-    assertEquals(y.getHeight(), x.getHeight());
-    long same = 0;
-    for (int j = 0; j < x.getHeight(); j++) {
-      for (int i = 0; i < x.getWidth(); i++) {
-        same += (x.getRaster().getSample(i, j, 0) != 0) == (y.getRaster().getSample(i, j, 0) != 0)
-            ? 1 : 0;
-      }
-    }
-    return (double) same / ((long) x.getWidth() * x.getHeight());
   }
 }

@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sam4j.checkpoint.Npy;
 import io.sam4j.fixtures.Fixtures;
 import io.sam4j.fixtures.HoleFillTies;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +82,8 @@ class VideoStepsFamiliesTest {
           assertEquals(to.objId, oo.get("obj_id").asInt(), w);
           assertEquals(to.score, oo.get("object_score_logits").asDouble(),
               1e-3 * Math.max(1, Math.abs(to.score)), w + " object score");
-          double same = agreement(out.resolve(oo.get("mask").asText()), ref.resolve(to.mask));
+          double same = MaskPngs.agreement(out.resolve(oo.get("mask").asText()),
+              ref.resolve(to.mask));
           assertTrue(same >= 0.999, w + " mask agreement " + same);
           if (to.logits != null) {
             HoleFillTies.Result c = HoleFillTies.compare(
@@ -115,20 +114,5 @@ class VideoStepsFamiliesTest {
           logits == null || logits.isNull() ? null : logits.asText(),
           frame.get("object_score_logits").get(j).asDouble());
     }
-  }
-
-  private static double agreement(Path a, Path b) throws IOException {
-    BufferedImage x = ImageIO.read(a.toFile());
-    BufferedImage y = ImageIO.read(b.toFile());
-    assertEquals(y.getWidth(), x.getWidth());
-    assertEquals(y.getHeight(), x.getHeight());
-    long same = 0;
-    for (int j = 0; j < x.getHeight(); j++) {
-      for (int i = 0; i < x.getWidth(); i++) {
-        same += (x.getRaster().getSample(i, j, 0) != 0) == (y.getRaster().getSample(i, j, 0) != 0)
-            ? 1 : 0;
-      }
-    }
-    return (double) same / ((long) x.getWidth() * x.getHeight());
   }
 }
