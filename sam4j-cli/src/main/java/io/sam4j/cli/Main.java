@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         InfoCommand.class, ExportOnnxCommand.class, ModelsCommand.class, PredictCommand.class,
         BenchCommand.class, BenchSyntheticCommand.class, TokenizeCommand.class,
         ServeCommand.class, EvalCommand.class, EvalVideoCommand.class, CorruptCommand.class,
-        RobustnessCommand.class,
+        RobustnessCommand.class, QuantizeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for bad input (unreadable files, invalid prompts, unsupported models). */
