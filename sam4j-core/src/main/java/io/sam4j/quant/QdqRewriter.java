@@ -28,7 +28,7 @@ final class QdqRewriter implements LayerRewriter {
   public Value linear(GraphBuilder g, String name, Value x, float[] w, int out, int in,
       Value bias) {
     float[] r = ranges.get(CaptureRewriter.inputTap(name));
-    if (r == null) {
+    if (r == null || "linear".equals(System.getProperty("sam4j.qdq.skip"))) {
       return null;
     }
     float[] scales = channelScales(w, out, in);
@@ -40,11 +40,21 @@ final class QdqRewriter implements LayerRewriter {
     }
     Value wq = g.initializer(name + ".weight.int8", ElemType.INT8, new long[] {in, out},
         ByteBuffer.wrap(q));
-    Value wdq = g.node("DequantizeLinear", wq, g.weight(name + ".weight.scale", scales, out),
-        g.initializer(name + ".weight.zero", ElemType.INT8, new long[] {out},
-            ByteBuffer.allocate(out))).attr("axis", 1L).out();
-    Value y = g.op("MatMul", qdq(g, x, r), wdq);
-    return bias == null ? y : g.op("Add", y, bias);
+    // static: the activation is quantized with its calibrated range, then the integer product
+    // (VNNI) and its float scaling in one kernel; ONNX Runtime 1.29 does not fuse the QDQ form of
+    // a MatMul (it folds DQ(W) into a float Gemm), hence the fused operator written directly
+    float s = scale(r);
+    Value sv = g.scalar(s);
+    Value zv = g.initializer(g.fresh("zero_point"), ElemType.UINT8, new long[0],
+        ByteBuffer.wrap(new byte[] {(byte) zeroPoint(r, s)}));
+    Value xq = g.op("QuantizeLinear", x, sv, zv);
+    Value ws = g.weight(name + ".weight.scale", scales, out);
+    Value wz = g.initializer(name + ".weight.zero", ElemType.INT8, new long[] {out},
+        ByteBuffer.allocate(out));
+    return (bias == null
+        ? g.node("MatMulIntegerToFloat", xq, wq, sv, ws, zv, wz)
+        : g.node("MatMulIntegerToFloat", xq, wq, sv, ws, zv, wz, bias))
+        .domain("com.microsoft").out();
   }
 
   @Override
@@ -52,7 +62,7 @@ final class QdqRewriter implements LayerRewriter {
       int stride, int pad, int groups) {
     float[] rin = ranges.get(CaptureRewriter.inputTap(name));
     float[] rout = ranges.get(CaptureRewriter.outputTap(name));
-    if (rin == null || rout == null) {
+    if (rin == null || rout == null || "conv".equals(System.getProperty("sam4j.qdq.skip"))) {
       return null;
     }
     int out = (int) shape[0];

@@ -98,6 +98,11 @@ public final class Quantizer {
       Map<String, float[]> ranges = new LinkedHashMap<>();
       cal.ranges().forEach((tap, r) -> ranges.put(tap,
           settings.method() == QuantizationSettings.Method.MINMAX ? r.minmax() : r.mseOptimal()));
+      if (Boolean.getBoolean("sam4j.qdq.debug")) {
+        cal.ranges().forEach((tap, r) -> System.err.printf("%-70s %8.3f %8.3f  err %.4f mse %.4f%n",
+            tap, r.minmax()[0], r.minmax()[1], r.relativeError(r.minmax()),
+            r.relativeError(r.mseOptimal())));
+      }
       rewriter = new QdqRewriter(ranges);
       manifest.put("scheme", "int8 static QDQ: weights int8 per output channel (symmetric),"
           + " activations uint8 per tensor; convolutions and linear layers of the image encoder");
