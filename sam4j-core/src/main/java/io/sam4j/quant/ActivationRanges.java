@@ -54,15 +54,6 @@ final class ActivationRanges {
     return best;
   }
 
-  /** Relative L2 error of the sample's uint8 quantize-dequantize over {@code range}. */
-  double relativeError(float[] range) {
-    double den = 0;
-    for (float v : sample) {
-      den += (double) v * v;
-    }
-    return Math.sqrt(error(range) / den);
-  }
-
   private double error(float[] range) {
     float s = QdqRewriter.scale(range);
     int z = QdqRewriter.zeroPoint(range, s);
