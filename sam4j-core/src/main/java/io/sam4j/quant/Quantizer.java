@@ -136,7 +136,7 @@ public final class Quantizer {
     Thread cleanup = new Thread(() -> io.sam4j.io.TempDirs.deleteQuietly(tmp));
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      io.sam4j.io.TempDirs.deleteQuietly(tmp);
+      removeStalePartials(out);
       Files.createDirectories(tmp);
       encoder.writeTo(tmp, QuantizedModelDir.ENCODER);
       Map<String, Tensor> decoder = new LinkedHashMap<>();
@@ -165,6 +165,28 @@ public final class Quantizer {
     } finally {
       io.sam4j.io.TempDirs.deleteQuietly(Files.exists(tmp) ? tmp : null);
       Runtime.getRuntime().removeShutdownHook(cleanup);
+    }
+  }
+
+  /**
+   * Deletes what runs killed outright (SIGKILL, out of memory) left beside {@code out}: partial
+   * directories of processes that no longer run (a stopped run deletes its own).
+   */
+  static void removeStalePartials(Path out) throws IOException {
+    Path parent = out.toAbsolutePath().getParent();
+    String prefix = "." + out.getFileName() + ".sam4j-partial-";
+    try (var s = Files.list(parent)) {
+      for (Path p : s.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+        String pid = p.getFileName().toString().substring(prefix.length());
+        if (!pid.matches("\\d+")) {
+          continue;
+        }
+        long id = Long.parseLong(pid);
+        if (id == ProcessHandle.current().pid()
+            || !ProcessHandle.of(id).map(ProcessHandle::isAlive).orElse(false)) {
+          io.sam4j.io.TempDirs.deleteQuietly(p);
+        }
+      }
     }
   }
 
