@@ -43,6 +43,15 @@ final class SamBackend implements ModelBackend {
     long t0 = System.nanoTime();
     OnnxModel encGraph = SamGraphs.encoder(sd, spec, List.of(),
         io.sam4j.graph.GraphBuilder.DEFAULT_INLINE_LIMIT, options.precision());
+    return build(sd, spec, options, encGraph, t0, nanos);
+  }
+
+  /**
+   * The sessions over a given encoder graph (a quantized model's, say) and decoder graphs built
+   * from {@code sd}, which needs only the prompt encoder's and mask decoder's weights.
+   */
+  static SamBackend build(StateDict sd, ModelSpec spec, RuntimeOptions options,
+      OnnxModel encGraph, long t0, long[] nanos) {
     OnnxModel prologueGraph = SamGraphs.decoderPrologue(sd, spec);
     OnnxModel tokensGraph = SamGraphs.decoderTokens(sd, spec);
     OnnxModel masksGraph = SamGraphs.decoderMasks(sd, spec);

@@ -74,6 +74,9 @@ public final class SamModel implements AutoCloseable {
   /** Loads a checkpoint with a spec file (or null) and runtime options. */
   public static SamModel load(Path checkpoint, Path specFile, RuntimeOptions options) {
     long t0 = System.nanoTime();
+    if (java.nio.file.Files.isDirectory(checkpoint)) {
+      return loadQuantized(checkpoint, specFile, options, t0);
+    }
     StateDict sd = CheckpointReader.read(checkpoint);
     if (Sam2Backend.isSam2(sd)) {
       Sam2ModelSpec spec = Sam2Backend.spec(sd, specFile, checkpoint);
@@ -91,6 +94,26 @@ public final class SamModel implements AutoCloseable {
     }
     ModelSpec spec = SpecDetector.detect(sd, specFile);
     return build(sd, spec, options, System.nanoTime() - t0);
+  }
+
+  /**
+   * A directory written by {@link io.sam4j.quant.Quantizer}: its stored encoder graph (which
+   * carries its own arithmetic, so {@code options.precision()} does not apply) and decoder graphs
+   * built from its weights.
+   */
+  private static SamModel loadQuantized(Path dir, Path specFile, RuntimeOptions options,
+      long t0) {
+    if (specFile != null) {
+      throw new SamException(SamException.Kind.BAD_INPUT, dir + " is a quantized model directory,"
+          + " which holds its own spec: give it no --spec or --config");
+    }
+    io.sam4j.quant.QuantizedModelDir.Contents c = io.sam4j.quant.QuantizedModelDir.read(dir);
+    long read = System.nanoTime() - t0;
+    long[] nanos = new long[2];
+    SamBackend b = SamBackend.build(c.decoderWeights(), c.spec(), options, c.encoder(),
+        System.nanoTime(), nanos);
+    return new SamModel(c.spec(), null, b,
+        new LoadTimings(read / 1e6, nanos[0] / 1e6, nanos[1] / 1e6));
   }
 
   private static boolean isYaml(Path file) {

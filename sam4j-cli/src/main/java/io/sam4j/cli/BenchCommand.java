@@ -18,6 +18,7 @@ import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SpecDetector;
+import io.sam4j.quant.QuantizedModelDir;
 import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.registry.ProgressListener;
@@ -131,7 +132,14 @@ final class BenchCommand implements Callable<Integer> {
       sam2 = m.sam2Spec().orElse(null);
       out.put("model", m.name());
       out.put("threads", threads);
-      out.put("precision", model.options().precision().name().toLowerCase(Locale.ROOT));
+      Path file = model.checkpoint(commandSpec.commandLine().getErr());
+      if (QuantizedModelDir.isOne(file)) {
+        var q = QuantizedModelDir.read(file).manifest();
+        out.put("precision", "quantized: " + q.path("bits").asInt() + " bits, "
+            + q.path("method").asText());
+      } else {
+        out.put("precision", model.options().precision().name().toLowerCase(Locale.ROOT));
+      }
       SamModel.LoadTimings t = m.loadTimings();
       out.put("load_ms", t.totalMs());
       ObjectNode load = out.putObject("load_breakdown_ms");
@@ -165,15 +173,23 @@ final class BenchCommand implements Callable<Integer> {
       fp32Agreement(out.putObject("fp32_agreement"), img, grid, int8Embedding, int8Predictions,
           threads);
     }
-    StateDict sd = CheckpointReader.read(model.checkpoint(commandSpec.commandLine().getErr()));
+    Path file = model.checkpoint(commandSpec.commandLine().getErr());
     OnnxModel encoder;
     Map<String, FloatTensor> encoderIn;
-    if (sam2 != null) {
+    if (QuantizedModelDir.isOne(file)) {
+      QuantizedModelDir.Contents c = QuantizedModelDir.read(file);
+      int s = c.spec().imageSize();
+      encoder = c.encoder();
+      encoderIn = Map.of(SamGraphs.IMAGE, new FloatTensor(SamPreprocessor.normalizeAndPad(
+          SamPreprocessor.resize(img, s), s), new long[] {1, 3, s, s}));
+    } else if (sam2 != null) {
+      StateDict sd = CheckpointReader.read(file);
       int s = sam2.imageSize();
       encoder = Sam2Encoders.graph(sd, sam2, List.of(), model.options().precision());
       encoderIn = Map.of(Sam2Graphs.IMAGE, new FloatTensor(Sam2Preprocessor.preprocess(img, s),
           new long[] {1, 3, s, s}));
     } else {
+      StateDict sd = CheckpointReader.read(file);
       var spec = SpecDetector.detect(sd, model.specOrConfig());
       float[] input = SamPreprocessor.normalizeAndPad(
           SamPreprocessor.resize(img, spec.imageSize()), spec.imageSize());

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         ConceptCasesCommand.class,
         ServeCommand.class, EvalCommand.class, EvalVideoCommand.class, CorruptCommand.class,
         RobustnessCommand.class, VideoStepsCommand.class,
-        TrackCommand.class,
+        TrackCommand.class, QuantizeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for bad input (unreadable files, invalid prompts, unsupported models). */

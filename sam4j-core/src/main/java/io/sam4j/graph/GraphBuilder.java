@@ -45,6 +45,7 @@ public final class GraphBuilder {
   private long counter;
   private boolean usesMicrosoftDomain;
   private final boolean portable;
+  private LayerRewriter rewriter;
 
   /** A builder that may use ONNX Runtime's contributed operators where they are faster. */
   public GraphBuilder(String name) {
@@ -58,6 +59,40 @@ public final class GraphBuilder {
   public GraphBuilder(String name, boolean portable) {
     this.name = name;
     this.portable = portable;
+  }
+
+  /**
+   * Sets who writes the weighted layers (quantization, calibration taps); null for float32.
+   * Returns this builder.
+   */
+  public GraphBuilder rewriter(LayerRewriter r) {
+    this.rewriter = r;
+    return this;
+  }
+
+  /** Who writes the weighted layers, or null (float32 as the checkpoint). */
+  public LayerRewriter rewriter() {
+    return rewriter;
+  }
+
+  /** The float32 values of an initializer added to this graph (computed now if lazy). */
+  public float[] initializerFloats(Value v) {
+    Initializer init = initializerByName.get(v.name());
+    if (init == null || init.type() != ElemType.FLOAT) {
+      throw new IllegalArgumentException(v.name() + " is not a float initializer of " + name);
+    }
+    float[] out = new float[(int) (init.byteSize() / 4)];
+    init.data().asFloatBuffer().get(out);
+    return out;
+  }
+
+  /** The shape of an initializer added to this graph. */
+  public long[] initializerDims(Value v) {
+    Initializer init = initializerByName.get(v.name());
+    if (init == null) {
+      throw new IllegalArgumentException(v.name() + " is not an initializer of " + name);
+    }
+    return init.dims().clone();
   }
 
   /** Whether this graph keeps to standard ONNX operators. */
@@ -382,7 +417,8 @@ public final class GraphBuilder {
         .message(2, new ProtoMessage().message(1, tensorType));
   }
 
-  private String fresh(String what) {
+  /** A name not used yet in this graph, in the current scope: {@code <scope>/<what>_<n>}. */
+  public String fresh(String what) {
     String prefix = scopes.isEmpty() ? "" : scopes.peek() + "/";
     String n;
     do {

@@ -54,6 +54,13 @@ public final class Layers {
     Tensor w = param(prefix, "weight");
     int out = w.dim(0);
     int in = w.dim(1);
+    if (g.rewriter() != null) {
+      Value bias = sd.has(prefix + ".bias") ? weight(prefix + ".bias") : null;
+      Value y = g.rewriter().linear(g, prefix, x, w.toFloatArray(), out, in, bias);
+      if (y != null) {
+        return y;
+      }
+    }
     if (precision == Precision.INT8) {
       return Int8Linear.build(this, prefix, x, w);
     }
@@ -74,6 +81,12 @@ public final class Layers {
   public Value linearNoBias(String name, Value x, Tensor w) {
     if (sd.has(name + ".bias")) {
       throw new IllegalArgumentException(name + " has a bias in the checkpoint");
+    }
+    if (g.rewriter() != null) {
+      Value y = g.rewriter().linear(g, name, x, w.toFloatArray(), w.dim(0), w.dim(1), null);
+      if (y != null) {
+        return y;
+      }
     }
     if (precision == Precision.INT8) {
       return Int8Linear.build(this, name, x, w);

@@ -66,6 +66,14 @@ public final class SamGraphs {
     return encoder(new GraphBuilder("sam4j_image_encoder"), sd, spec, taps, inlineLimit, precision);
   }
 
+  /**
+   * The encoder graph on a builder of the caller's (one with a {@link
+   * io.sam4j.graph.LayerRewriter}, say), with float32 layers wherever the rewriter keeps them.
+   */
+  public static OnnxModel encoder(GraphBuilder g, StateDict sd, ModelSpec spec) {
+    return encoder(g, sd, spec, List.of(), GraphBuilder.DEFAULT_INLINE_LIMIT, Precision.FP32);
+  }
+
   /** The fp32 encoder graph in standard ONNX operators only, for other runtimes. */
   public static OnnxModel exportEncoder(StateDict sd, ModelSpec spec) {
     return encoder(new GraphBuilder("sam4j_image_encoder", true), sd, spec, List.of(),

@@ -139,7 +139,7 @@ public final class TinyViT implements ImageEncoder {
     int n = ws * ws;
     Value h = nn.layerNorm(a + ".norm", x, 1e-5f);
     Value bias = nn.g.floats(attentionBias(a, heads, ws), 1, heads, n, n);
-    Value o = precision == Precision.FP32 && !nn.g.portable()
+    Value o = precision == Precision.FP32 && !nn.g.portable() && nn.g.rewriter() == null
         ? fusedAttention(nn, a, h, dim, heads, bias)
         : attentionNodes(nn, a, h, dim, heads, n, bias);
     return nn.linear(a + ".proj", o);

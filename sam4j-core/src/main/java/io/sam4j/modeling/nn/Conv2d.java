@@ -24,6 +24,13 @@ public final class Conv2d {
   /** A convolution with given weight and bias (null for none) initializers. */
   public static Value apply(GraphBuilder g, Value x, Value w, Value b, int k, int stride, int pad,
       int groups) {
+    if (g.rewriter() != null) {
+      Value y = g.rewriter().conv(g, w.name(), x, g.initializerFloats(w), g.initializerDims(w), b,
+          stride, pad, groups);
+      if (y != null) {
+        return y;
+      }
+    }
     GraphBuilder.NodeBuilder n = b == null ? g.node("Conv", x, w) : g.node("Conv", x, w, b);
     return n.attrInts("kernel_shape", (long) k, k).attrInts("strides", (long) stride, stride)
         .attrInts("pads", (long) pad, pad, pad, pad).attr("group", (long) groups).out();

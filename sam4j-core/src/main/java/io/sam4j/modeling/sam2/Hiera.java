@@ -48,7 +48,7 @@ public final class Hiera implements Sam2Trunk {
     for (int i = 0; i < blocks.size(); i++) {
       String b = P + ".blocks." + i;
       MultiScaleBlock block = new MultiScaleBlock(nn, b, blocks.get(i),
-          precision == Precision.FP32 && !g.portable());
+          precision == Precision.FP32 && !g.portable() && g.rewriter() == null);
       try (GraphBuilder.Scope s = g.scope(b)) {
         x = block.build(x, side);
       }
