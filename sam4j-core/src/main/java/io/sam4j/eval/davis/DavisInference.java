@@ -77,12 +77,16 @@ public record DavisInference(Path davisRoot, Path results, String set, List<Stri
         firstAnnotation(ds, seq, src);
       }
       progress.begin("tracking frames", 0, total);
-      long[] done = {0};
-      for (int i = 0; i < seqs.size(); i++) {
-        runSequence(model, options, ds, seqs.get(i), sources.get(i), () -> progress.update(++done[0]));
+      try {
+        long[] done = {0};
+        for (int i = 0; i < seqs.size(); i++) {
+          runSequence(model, options, ds, seqs.get(i), sources.get(i),
+              () -> progress.update(++done[0]));
+        }
+      } finally {
+        progress.end();
       }
     } finally {
-      progress.end();
       sources.forEach(FolderFrameSource::close);
     }
     return seqs;
