@@ -66,6 +66,12 @@ final class EvalVideoCommand implements Callable<Integer> {
         description = "The hydra YAML config of the checkpoint; not needed for official ones")
     Path config;
 
+    @Option(names = "--objects-appearing-later",
+        description = "Track each object alone from the first annotated frame it appears on, as"
+            + " vos_inference.py --track_object_appearing_later_in_video (LVOS / YouTube-VOS-style"
+            + " data; DAVIS has every object on frame 0)")
+    boolean objectsAppearingLater;
+
     @Option(names = "--threads", defaultValue = "0",
         description = "Threads for inference, 0 = one per core (default)")
     int threads;
@@ -103,7 +109,7 @@ final class EvalVideoCommand implements Callable<Integer> {
     if (model != null) {
       scored = out.resolve("results");
       try (SamModel m = model.load(err)) {
-        new DavisInference(davis, scored, set, seqs)
+        new DavisInference(davis, scored, set, seqs, model.objectsAppearingLater)
             .run(m, TrackerOptions.defaults(), EtaProgress.of(err, "frames"));
       }
     }

@@ -14,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -26,8 +29,13 @@ import java.util.TreeSet;
  * palette, index = object id) for every frame, frame 0 included. Overlaps are resolved as the
  * reference with {@code non_overlap_masks=true}: a pixel goes to the object whose video-resolution
  * logit is highest (the lowest id on ties), and is that object when the logit is {@code > 0}.
- * Objects that appear only after the first frame are not tracked (as the reference without
- * {@code --track_object_appearing_later_in_video}; DAVIS 2017 counts only first-frame objects).
+ * Objects that appear only after the first frame are not tracked: as the reference's default
+ * mode, which its README prescribes for DAVIS ("all objects to track already appear on frame 0"),
+ * and DAVIS 2017 scores only the first frame's objects. With {@code objectsAppearingLater} it runs
+ * as the reference with {@code --track_object_appearing_later_in_video} (for LVOS or
+ * YouTube-VOS-style data): each object's mask on the first annotated frame where it appears,
+ * each object tracked alone from that frame, the per-object logits then combined by the same
+ * non-overlapping rule (an object has no output before its first frame).
  *
  * <p>Frames are the JPEGs of {@code JPEGImages/<seq>} (flat layout) or
  * {@code JPEGImages/480p/<seq>} (official layout), ordered by their integer stems; the PNGs take
@@ -44,11 +52,18 @@ import java.util.TreeSet;
  * @param results where to write {@code <seq>/<frame>.png}
  * @param set the image set listing the sequences ({@code "val"})
  * @param sequences the sequences to run; empty = every sequence of the set
+ * @param objectsAppearingLater track each object from the first frame it appears on, alone
  */
-public record DavisInference(Path davisRoot, Path results, String set, List<String> sequences) {
+public record DavisInference(Path davisRoot, Path results, String set, List<String> sequences,
+    boolean objectsAppearingLater) {
 
   public DavisInference {
     sequences = List.copyOf(sequences);
+  }
+
+  /** The default protocol: every first-frame object from frame 0, tracked together. */
+  public DavisInference(Path davisRoot, Path results, String set, List<String> sequences) {
+    this(davisRoot, results, set, sequences, false);
   }
 
   /**
@@ -74,7 +89,9 @@ public record DavisInference(Path davisRoot, Path results, String set, List<Stri
         FolderFrameSource src = open(ds, seq);
         sources.add(src);
         total += src.frameCount();
-        firstAnnotation(ds, seq, src);
+        if (!objectsAppearingLater) {
+          firstAnnotation(ds, seq, src);
+        }
       }
       progress.begin("tracking frames", 0, total);
       try {
@@ -94,6 +111,10 @@ public record DavisInference(Path davisRoot, Path results, String set, List<Stri
 
   private void runSequence(SamModel model, TrackerOptions options, DavisDataset ds, String seq,
       FolderFrameSource src, Runnable tick) {
+    if (objectsAppearingLater) {
+      runPerObject(model, options, ds, seq, src, tick);
+      return;
+    }
     LabelMap first = firstAnnotation(ds, seq, src);
     int w = src.width();
     int h = src.height();
@@ -108,10 +129,7 @@ public record DavisInference(Path davisRoot, Path results, String set, List<Stri
       throw new SamException(SamException.Kind.BAD_INPUT, "the first annotation of sequence '"
           + seq + "' holds no object id (only 0 = background / 255 = void): nothing to track");
     }
-    List<String> names = src.files().stream().map(p -> {
-      String n = p.getFileName().toString();
-      return n.substring(0, n.lastIndexOf('.'));
-    }).toList();
+    List<String> names = stems(src);
     Path dir = results.resolve(seq);
     byte[] palette = LabelPng.davisPalette();
     try (VideoTracker tracker = model.newTracker(src, options)) {
@@ -126,6 +144,56 @@ public record DavisInference(Path davisRoot, Path results, String set, List<Stri
         }
       }
     }
+  }
+
+  /** {@code vos_separate_inference_per_object}: each object alone from its first frame. */
+  private void runPerObject(SamModel model, TrackerOptions options, DavisDataset ds, String seq,
+      FolderFrameSource src, Runnable tick) {
+    List<String> names = stems(src);
+    int w = src.width();
+    int h = src.height();
+    TreeMap<Integer, Integer> firstFrame = new TreeMap<>();
+    Map<Integer, boolean[]> firstMask = new HashMap<>();
+    for (int f = 0; f < names.size(); f++) {
+      Path png = ds.annotations().resolve(seq).resolve(names.get(f) + ".png");
+      if (!Files.isRegularFile(png)) {
+        continue;
+      }
+      LabelMap m = checkSize(ds.annotation(seq, names.get(f)), png, seq, src);
+      for (int v : new TreeSet<>(Arrays.stream(m.toArray()).boxed().toList())) {
+        if (v != 0 && v != 255 && !firstFrame.containsKey(v)) {
+          firstFrame.put(v, f);
+          firstMask.put(v, m.binary(v));
+        }
+      }
+    }
+    if (firstFrame.isEmpty()) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "no annotation of sequence '" + seq
+          + "' in " + ds.annotations().resolve(seq) + " holds an object id: nothing to track");
+    }
+    List<List<ObjectResult>> perFrame = new ArrayList<>();
+    names.forEach(n -> perFrame.add(new ArrayList<>()));
+    try (VideoTracker tracker = model.newTracker(src, options)) {
+      for (Map.Entry<Integer, Integer> e : firstFrame.entrySet()) {
+        tracker.reset();
+        tracker.addMask(e.getValue(), e.getKey(), firstMask.get(e.getKey()), w, h);
+        tracker.propagate(e.getValue(), false, null,
+            r -> perFrame.get(r.frameIdx()).add(r.object(e.getKey())));
+      }
+    }
+    byte[] palette = LabelPng.davisPalette();
+    for (int f = 0; f < names.size(); f++) {
+      LabelPng.write(results.resolve(seq).resolve(names.get(f) + ".png"),
+          labels(new FrameResult(f, perFrame.get(f)), w, h), palette);
+      tick.run();
+    }
+  }
+
+  private static List<String> stems(FolderFrameSource src) {
+    return src.files().stream().map(p -> {
+      String n = p.getFileName().toString();
+      return n.substring(0, n.lastIndexOf('.'));
+    }).toList();
   }
 
   /**
@@ -186,10 +254,13 @@ public record DavisInference(Path davisRoot, Path results, String set, List<Stri
           + " annotation for its first frame " + n + ": expected " + png + " (the semi-supervised"
           + " protocol starts from the first frame's object masks)");
     }
-    LabelMap m = ds.annotation(seq, stem);
+    return checkSize(ds.annotation(seq, stem), png, seq, src);
+  }
+
+  private static LabelMap checkSize(LabelMap m, Path png, String seq, FolderFrameSource src) {
     if (m.width() != src.width() || m.height() != src.height()) {
-      throw new SamException(SamException.Kind.BAD_INPUT, "the first annotation of sequence '"
-          + seq + "' (" + png + ") is " + m.width() + "x" + m.height() + " but its frames are "
+      throw new SamException(SamException.Kind.BAD_INPUT, "annotation " + png + " of sequence '"
+          + seq + "' is " + m.width() + "x" + m.height() + " but its frames are "
           + src.width() + "x" + src.height() + "; annotations and frames must have the same size");
     }
     return m;
