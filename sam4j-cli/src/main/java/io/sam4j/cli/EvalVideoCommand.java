@@ -138,6 +138,9 @@ final class EvalVideoCommand implements Callable<Integer> {
     }
     o.println(head);
     o.println(row);
+    if (model != null) {
+      o.println("Results (DAVIS PNGs) in " + scored);
+    }
     o.println("Wrote " + out.resolve("metrics.json"));
     return 0;
   }
