@@ -105,6 +105,16 @@ public record DavisDataset(Path root, Path annotations, Path imageSets) {
     }
   }
 
+  /**
+   * The JPEG frame folder of a sequence: {@code JPEGImages/<seq>} in the flat layout,
+   * {@code JPEGImages/480p/<seq>} in the official one (not checked to exist).
+   */
+  public Path frameFolder(String sequence) {
+    Path images = root.resolve("JPEGImages");
+    boolean official = annotations.equals(root.resolve("Annotations").resolve("480p"));
+    return (official ? images.resolve("480p") : images).resolve(sequence);
+  }
+
   /** The annotation of one frame. */
   public LabelMap annotation(String sequence, String frame) {
     return LabelMap.read(annotations.resolve(sequence).resolve(frame + ".png"));
