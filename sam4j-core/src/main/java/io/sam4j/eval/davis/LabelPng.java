@@ -2,6 +2,7 @@ package io.sam4j.eval.davis;
 
 import io.sam4j.SamException;
 import io.sam4j.io.AtomicFiles;
+import io.sam4j.video.output.DavisPalette;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
@@ -13,8 +14,7 @@ import javax.imageio.ImageIO;
  * Writes label maps as DAVIS results: 8-bit indexed-palette PNGs whose palette index is the object
  * id, as {@code davis2017.utils.save_mask} and SAM 2's {@code tools/vos_inference.py} write them
  * ({@code Image.fromarray(mask).putpalette(palette)}). The default palette is the DAVIS (PASCAL VOC)
- * one: colour of index i from its bits, {@code r |= bit0 << (7-k)}, {@code g |= bit1 << (7-k)},
- * {@code b |= bit2 << (7-k)} for k = 0..7 of {@code i >> 3k}.
+ * one ({@link DavisPalette#color}).
  */
 public final class LabelPng {
   private LabelPng() {}
@@ -23,19 +23,10 @@ public final class LabelPng {
   public static byte[] davisPalette() {
     byte[] p = new byte[256 * 3];
     for (int i = 0; i < 256; i++) {
-      int r = 0;
-      int g = 0;
-      int b = 0;
-      int c = i;
-      for (int k = 0; k < 8; k++) {
-        r |= ((c) & 1) << (7 - k);
-        g |= ((c >> 1) & 1) << (7 - k);
-        b |= ((c >> 2) & 1) << (7 - k);
-        c >>= 3;
-      }
-      p[3 * i] = (byte) r;
-      p[3 * i + 1] = (byte) g;
-      p[3 * i + 2] = (byte) b;
+      int[] c = DavisPalette.color(i);
+      p[3 * i] = (byte) c[0];
+      p[3 * i + 1] = (byte) c[1];
+      p[3 * i + 2] = (byte) c[2];
     }
     return p;
   }
