@@ -27,15 +27,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * 1,000 mixed requests (uploads, predicts, everything, bad requests, health) from 16 concurrent
  * clients, while a 17th runs a video session (upload, click, propagate over 3 frames, close) on the
- * SAM 2.1 fixture model; every 200 is checked against the library's answer. Opt-in (a few minutes on 2 cores):
- * {@code mvn -pl sam4j-core,sam4j-server test -Dtest=LoadTest -Dsam4j.loadTest=true}.
+ * SAM 2.1 fixture model; every 200 is checked against the library's answer. Part of CI (about
+ * 90 s on two quiet cores); {@code -Dsam4j.loadTest=false} skips it. Figures in
+ * {@code target/load.txt}.
  */
-@EnabledIfSystemProperty(named = "sam4j.loadTest", matches = "true")
+@DisabledIfSystemProperty(named = "sam4j.loadTest", matches = "false")
 class LoadTest {
   private static final String[] IMAGES = {"dog.jpg", "picture1.jpg", "picture3.jpg"};
   private static final int REQUESTS = 1000;
