@@ -234,85 +234,28 @@ public final class GraphBuilder {
 
   /** Starts a node; add attributes, then call {@link NodeBuilder#out()} or {@link NodeBuilder#outs}. */
   public NodeBuilder node(String opType, Value... in) {
-    return new NodeBuilder(opType, in);
+    return new NodeBuilder(this, opType, in);
   }
 
-  /** Builder for one node's attributes and outputs. */
-  public final class NodeBuilder {
-    private final String opType;
-    private final List<Value> in;
-    private final List<ProtoMessage> attrs = new ArrayList<>();
-    private String domain = "";
+  /** {@code com.microsoft} operators are used (the model then imports that domain). */
+  void useMicrosoftDomain() {
+    usesMicrosoftDomain = true;
+  }
 
-    private NodeBuilder(String opType, Value[] in) {
-      this.opType = opType;
-      this.in = java.util.Arrays.asList(in);
+  /** Adds a node with {@code n} fresh outputs named after its type. */
+  Value[] addNode(String opType, String domain, List<Value> in, List<ProtoMessage> attrs, int n) {
+    String base = fresh(opType);
+    List<String> outNames = new ArrayList<>();
+    Value[] out = new Value[n];
+    for (int i = 0; i < n; i++) {
+      String o = n == 1 ? base : base + ":" + i;
+      claim(o);
+      outNames.add(o);
+      out[i] = new Value(o);
     }
-
-    public NodeBuilder attr(String attrName, long v) {
-      attrs.add(new ProtoMessage().string(1, attrName).varint(3, v).varint(20, 2));
-      return this;
-    }
-
-    public NodeBuilder attr(String attrName, float v) {
-      attrs.add(new ProtoMessage().string(1, attrName).fixed32(2, v).varint(20, 1));
-      return this;
-    }
-
-    public NodeBuilder attr(String attrName, String v) {
-      attrs.add(new ProtoMessage().string(1, attrName)
-          .bytes(4, ByteBuffer.wrap(v.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-          .varint(20, 3));
-      return this;
-    }
-
-    public NodeBuilder attrInts(String attrName, long... v) {
-      ProtoMessage a = new ProtoMessage().string(1, attrName);
-      for (long x : v) {
-        a.varint(8, x);
-      }
-      attrs.add(a.varint(20, 7));
-      return this;
-    }
-
-    public NodeBuilder attrFloats(String attrName, float... v) {
-      ProtoMessage a = new ProtoMessage().string(1, attrName);
-      for (float x : v) {
-        a.fixed32(7, x);
-      }
-      attrs.add(a.varint(20, 6));
-      return this;
-    }
-
-    /** Puts the node in a non-default operator domain such as {@code com.microsoft}. */
-    public NodeBuilder domain(String d) {
-      domain = d;
-      if (d.equals("com.microsoft")) {
-        usesMicrosoftDomain = true;
-      }
-      return this;
-    }
-
-    /** Adds the node with one output. */
-    public Value out() {
-      return outs(1)[0];
-    }
-
-    /** Adds the node with {@code n} outputs. */
-    public Value[] outs(int n) {
-      String base = fresh(opType);
-      List<String> outNames = new ArrayList<>();
-      Value[] out = new Value[n];
-      for (int i = 0; i < n; i++) {
-        String o = n == 1 ? base : base + ":" + i;
-        claim(o);
-        outNames.add(o);
-        out[i] = new Value(o);
-      }
-      nodes.add(new Node(opType, domain, in, outNames, attrs, base));
-      produced.addAll(outNames);
-      return out;
-    }
+    nodes.add(new Node(opType, domain, in, outNames, attrs, base));
+    produced.addAll(outNames);
+    return out;
   }
 
   /** Total bytes of all initializers. */

@@ -1,6 +1,7 @@
 package io.sam4j.quant;
 
 import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.NodeBuilder;
 import io.sam4j.graph.LayerRewriter;
 import io.sam4j.graph.Value;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ final class CaptureRewriter implements LayerRewriter {
     tap(g, inputTap(name), x);
     int k = (int) shape[2];
     Value wv = new Value(name);
-    GraphBuilder.NodeBuilder n = bias == null ? g.node("Conv", x, wv) : g.node("Conv", x, wv, bias);
+    NodeBuilder n = bias == null ? g.node("Conv", x, wv) : g.node("Conv", x, wv, bias);
     Value y = n.attrInts("kernel_shape", (long) k, k).attrInts("strides", (long) stride, stride)
         .attrInts("pads", (long) pad, pad, pad, pad).attr("group", (long) groups).out();
     tap(g, outputTap(name), y);

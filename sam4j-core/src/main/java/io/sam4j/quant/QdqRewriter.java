@@ -2,6 +2,7 @@ package io.sam4j.quant;
 
 import io.sam4j.graph.ElemType;
 import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.NodeBuilder;
 import io.sam4j.graph.LayerRewriter;
 import io.sam4j.graph.Value;
 import java.nio.ByteBuffer;
@@ -97,7 +98,7 @@ final class QdqRewriter implements LayerRewriter {
     }
     Value xq = qdq(g, x, rin);
     int k = (int) shape[2];
-    GraphBuilder.NodeBuilder n = b == null ? g.node("Conv", xq, wdq) : g.node("Conv", xq, wdq, b);
+    NodeBuilder n = b == null ? g.node("Conv", xq, wdq) : g.node("Conv", xq, wdq, b);
     Value y = n.attrInts("kernel_shape", (long) k, k).attrInts("strides", (long) stride, stride)
         .attrInts("pads", (long) pad, pad, pad, pad).attr("group", (long) groups).out();
     return qdq(g, y, rout);

@@ -3,6 +3,7 @@ package io.sam4j.modeling.nn;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.NodeBuilder;
 import io.sam4j.graph.Value;
 
 /** {@code nn.Conv2d} with a square kernel on NCHW, as an ONNX {@code Conv}. */
@@ -31,7 +32,7 @@ public final class Conv2d {
         return y;
       }
     }
-    GraphBuilder.NodeBuilder n = b == null ? g.node("Conv", x, w) : g.node("Conv", x, w, b);
+    NodeBuilder n = b == null ? g.node("Conv", x, w) : g.node("Conv", x, w, b);
     return n.attrInts("kernel_shape", (long) k, k).attrInts("strides", (long) stride, stride)
         .attrInts("pads", (long) pad, pad, pad, pad).attr("group", (long) groups).out();
   }
