@@ -7,7 +7,6 @@ import io.sam4j.SamException;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import io.sam4j.io.AtomicFiles;
-import io.sam4j.mask.CocoRle;
 import io.sam4j.mask.Rle;
 import io.sam4j.modeling.sam3.ConceptPrompt;
 import io.sam4j.modeling.sam3.ConceptResult;
@@ -131,19 +130,8 @@ final class ConceptSegment {
         int k = masks.size();
         String file = String.format(Locale.ROOT, "%s.instance%d.png", stem, k);
         Images.writePng(in.mask(), out.resolve(file));
-        ObjectNode o = instances.addObject();
-        o.put("id", k);
-        o.put("label", prompt.textUsed());
-        o.put("prompt", i);
-        o.put("query", in.query());
-        o.put("score", (double) in.score());
-        float[] box = in.box();
-        o.putArray("bbox").add(box[0]).add(box[1]).add(box[2] - box[0]).add(box[3] - box[1]);
-        o.putArray("box_xyxy").add(box[0]).add(box[1]).add(box[2]).add(box[3]);
-        Rle rle = Rle.encode(in.mask());
-        o.put("area", rle.area());
-        o.set("segmentation", CocoRle.toJson(rle, true));
-        o.put("file", file);
+        ConceptJson.add(instances, k, prompt.textUsed(), i, in.query(), in.score(), in.box(),
+            Rle.encode(in.mask())).put("file", file);
         masks.add(in.mask());
         scores.add(in.score());
       }

@@ -1,6 +1,7 @@
 package io.sam4j.spark;
 
 import io.sam4j.SamModel;
+import io.sam4j.modeling.sam3.Sam3Model;
 import io.sam4j.runtime.RuntimeOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,10 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * executor's JVM ends.
  */
 final class ExecutorModels {
-  /** What identifies a model: where its checkpoint is read from and how it runs. */
-  record Key(Path checkpoint, Path spec, RuntimeOptions options) {}
+  /**
+   * What identifies a model: where its checkpoint is read from, how it runs, and whether it is
+   * opened as a SAM 3 concept model ({@link Sam3Model}) or as a {@link SamModel}.
+   */
+  record Key(Path checkpoint, Path spec, RuntimeOptions options, boolean concept) {}
 
-  private static final Map<Key, SamModel> MODELS = new HashMap<>();
+  private static final Map<Key, AutoCloseable> MODELS = new HashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
   private static boolean hooked;
   private static final long BUILD_STACK_BYTES = 256L << 20;
@@ -33,8 +37,17 @@ final class ExecutorModels {
    *
    * @param onLoad runs once when this call built the model (counts loads in the job's accumulator)
    */
-  static synchronized SamModel get(Key key, Runnable onLoad) {
-    SamModel m = MODELS.get(key);
+  static SamModel get(Key key, Runnable onLoad) {
+    return (SamModel) model(key, onLoad);
+  }
+
+  /** The SAM 3 concept model for {@code key} ({@code key.concept()} is true), as {@link #get}. */
+  static Sam3Model concept(Key key, Runnable onLoad) {
+    return (Sam3Model) model(key, onLoad);
+  }
+
+  private static synchronized AutoCloseable model(Key key, Runnable onLoad) {
+    AutoCloseable m = MODELS.get(key);
     if (m == null) {
       m = build(key);
       MODELS.put(key, m);
@@ -54,12 +67,14 @@ final class ExecutorModels {
    * JVM's default stack (1 MiB), which building the graphs and optimizing the ONNX Runtime
    * sessions overflows (the JVM then dies with a segmentation fault, not an error).
    */
-  private static SamModel build(Key key) {
-    SamModel[] made = new SamModel[1];
+  private static AutoCloseable build(Key key) {
+    AutoCloseable[] made = new AutoCloseable[1];
     Throwable[] failed = new Throwable[1];
     Thread t = new Thread(null, () -> {
       try {
-        made[0] = SamModel.load(key.checkpoint(), key.spec(), key.options());
+        made[0] = key.concept()
+            ? Sam3Model.load(key.checkpoint(), key.spec(), key.options())
+            : SamModel.load(key.checkpoint(), key.spec(), key.options());
       } catch (Throwable e) {
         failed[0] = e;
       }
@@ -87,7 +102,13 @@ final class ExecutorModels {
 
   /** Closes and forgets every model of this JVM (the shutdown hook; tests). */
   static synchronized void closeAll() {
-    MODELS.values().forEach(SamModel::close);
+    for (AutoCloseable m : MODELS.values()) {
+      try {
+        m.close();
+      } catch (Exception e) {
+        // closing at JVM exit: nothing left to tell
+      }
+    }
     MODELS.clear();
   }
 }

@@ -3,6 +3,7 @@ package io.sam4j.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sam4j.SamException;
+import io.sam4j.modeling.sam3.ConceptCase;
 import io.sam4j.prompt.PromptCase;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +93,15 @@ public final class ImageInputs {
    * @return file name to its cases as a JSON string
    */
   public static Map<String, String> readPrompts(String file, Configuration conf) {
+    return readPrompts(file, conf, false);
+  }
+
+  /**
+   * As {@link #readPrompts(String, Configuration)}, the cases being SAM 3 concept cases (the form
+   * of {@code sam4j concept-cases --cases}) when {@code concept} is true.
+   */
+  public static Map<String, String> readPrompts(String file, Configuration conf,
+      boolean concept) {
     Path p = new Path(file);
     JsonNode root;
     try (InputStream in = p.getFileSystem(conf).open(p)) {
@@ -107,7 +117,11 @@ public final class ImageInputs {
     Map<String, String> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      PromptCase.parse(e.getValue(), p.getName() + " " + e.getKey());
+      if (concept) {
+        ConceptCase.parse(e.getValue(), p.getName() + " " + e.getKey());
+      } else {
+        PromptCase.parse(e.getValue(), p.getName() + " " + e.getKey());
+      }
       out.put(e.getKey(), e.getValue().toString());
     }
     return out;

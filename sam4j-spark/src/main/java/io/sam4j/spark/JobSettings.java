@@ -15,16 +15,26 @@ import java.io.Serializable;
  *     used for the prompts mode's stability scores)
  * @param maxPixels images whose header claims more pixels fail their row before decoding
  * @param columns the input's column names
+ * @param concepts concept mode's phrases and score threshold
  */
 record JobSettings(String checkpoint, String spec, int threads,
     RuntimeOptions.Precision precision, Mode mode, AmgSettings amg, long maxPixels,
-    Columns columns, HadoopConf hadoop) implements Serializable {
+    Columns columns, HadoopConf hadoop, Concepts concepts) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**
    * Input column names: an image is read from {@code bytes} when the input has that column and
    * the value is not null, else from {@code path} through Hadoop's file system.
    */
+  /** Concept mode: the phrases asked of every image without its own cases, and the threshold. */
+  record Concepts(java.util.List<String> texts, double threshold) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    Concepts {
+      texts = java.util.List.copyOf(texts);
+    }
+  }
+
   record Columns(String id, String path, String bytes, String prompts) implements Serializable {
     private static final long serialVersionUID = 1L;
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sam4j.SamException;
 import io.sam4j.amg.AmgConfig;
 import io.sam4j.amg.RecordsJson;
+import io.sam4j.cli.ConceptJson;
 import io.sam4j.mask.CocoRle;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +23,9 @@ import org.apache.spark.sql.Row;
  * Hadoop's file system. Everything mode writes exactly what {@code sam4j everything --out} writes
  * for that image ({@link RecordsJson}: {@code {"records": [...]}}); prompts mode writes the form of
  * {@code sam4j segment}'s JSON ({@code {"image", "size", "objects": [{"name", "best", "masks"}]}},
- * COCO RLE strings);
+ * COCO RLE strings); concept mode writes the form of {@code sam4j segment --text}'s JSON
+ * ({@code {"image", "size", "instances": [...]}}, {@link ConceptJson}, plus each instance's case
+ * name);
  * a failed row writes {@code {"image": ..., "error": ...}}.
  */
 final class JsonOutput implements ForeachPartitionFunction<Row> {
@@ -80,6 +83,17 @@ final class JsonOutput implements ForeachPartitionFunction<Row> {
     ObjectNode root = NODES.objectNode();
     root.put("image", ImageInputs.stem(r.getAs("image_id")));
     root.putArray("size").add(h).add(w);
+    if (mode == Mode.CONCEPT) {
+      ArrayNode instances = root.putArray("instances");
+      for (Row m : masks) {
+        List<Float> box = m.getList(m.fieldIndex("box_xyxy"));
+        ConceptJson.add(instances, m.<Integer>getAs("mask_index"), m.getAs("label"),
+            m.<Integer>getAs("case_index"), m.<Integer>getAs("query"), m.<Float>getAs("score"),
+            new float[] {box.get(0), box.get(1), box.get(2), box.get(3)},
+            CocoRle.decode(m.getAs("counts"), h, w)).put("case", (String) m.getAs("case_name"));
+      }
+      return root;
+    }
     ArrayNode objects = root.putArray("objects");
     ObjectNode object = null;
     for (Row m : masks) {

@@ -3,6 +3,9 @@ package io.sam4j.spark;
 import io.sam4j.SamPredictor;
 import io.sam4j.mask.CocoRle;
 import io.sam4j.mask.Rle;
+import io.sam4j.modeling.sam3.ConceptCase;
+import io.sam4j.modeling.sam3.ConceptResult;
+import io.sam4j.modeling.sam3.Sam3Predictor;
 import io.sam4j.prompt.PromptCase;
 import io.sam4j.result.MaskRecord;
 import io.sam4j.result.Prediction;
@@ -25,7 +28,8 @@ final class MaskRows {
       MaskRecord r = records.get(i);
       out.add(RowFactory.create(null, i, false, CocoRle.encode(r.rle()), r.area(),
           ints(r.bbox()), r.predictedIou(), r.stabilityScore(),
-          seq(List.of(r.pointCoords()[0], r.pointCoords()[1])), ints(r.cropBox())));
+          seq(List.of(r.pointCoords()[0], r.pointCoords()[1])), ints(r.cropBox()), null, null,
+          null, null, null));
     }
     return out;
   }
@@ -52,7 +56,34 @@ final class MaskRows {
         Rle rle = Rle.encode(p.masks().get(i));
         Float stability = stability(predictor.upscaleLogits(p.lowResLogits(i)), offset);
         out.add(RowFactory.create(c.name(), i, i == p.bestIndex(), CocoRle.encode(rle),
-            rle.area(), ints(rle.bbox()), p.iouPredictions()[i], stability, null, null));
+            rle.area(), ints(rle.bbox()), p.iouPredictions()[i], stability, null, null, null,
+            null, null, null, null));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs SAM 3 concept cases on the predictor's current image, as {@code sam4j segment --text}
+   * does, and returns every kept instance of every case (case by case, in query order).
+   *
+   * @param threshold instances scoring above it are kept
+   */
+  static List<Row> ofConcepts(Sam3Predictor predictor, List<ConceptCase> cases,
+      double threshold) {
+    List<Row> out = new ArrayList<>();
+    for (int k = 0; k < cases.size(); k++) {
+      ConceptCase c = cases.get(k);
+      ConceptResult r = predictor.predict(c.prompt(), threshold);
+      for (ConceptResult.Instance in : r.instances()) {
+        Rle rle = Rle.encode(in.mask());
+        List<Float> box = new ArrayList<>();
+        for (float v : in.box()) {
+          box.add(v);
+        }
+        out.add(RowFactory.create(c.name(), out.size(), false, CocoRle.encode(rle), rle.area(),
+            ints(rle.bbox()), null, null, null, null, k, c.prompt().textUsed(), in.score(),
+            in.query(), seq(box)));
       }
     }
     return out;

@@ -10,7 +10,9 @@ public enum Mode {
   /** The prompt cases of each row (points, boxes), as {@code sam4j predict}'s cases. */
   PROMPTS,
   /** The image embedding only (float32 bytes), for decoding prompts later. */
-  EMBED;
+  EMBED,
+  /** SAM 3 concept prompts (phrases, example boxes): every instance, as {@code sam4j segment --text}. */
+  CONCEPT;
 
   /** The mode named by a lower- or upper-case word, or a clear error. */
   public static Mode of(String word) {
@@ -20,7 +22,7 @@ public enum Mode {
       }
     }
     throw new SamException(SamException.Kind.BAD_INPUT,
-        "mode '" + word + "' is not one of: everything, prompts, embed");
+        "mode '" + word + "' is not one of: everything, prompts, embed, concept");
   }
 
   /** The lower-case word of this mode. */

@@ -9,6 +9,9 @@ import io.sam4j.SamPredictor;
 import io.sam4j.amg.AmgConfig;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
+import io.sam4j.modeling.sam3.ConceptCase;
+import io.sam4j.modeling.sam3.ConceptPrompt;
+import io.sam4j.modeling.sam3.Sam3Predictor;
 import io.sam4j.prompt.PromptCase;
 import io.sam4j.runtime.RuntimeOptions;
 import java.io.FileNotFoundException;
@@ -46,7 +49,12 @@ final class PartitionSegmenter implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    SamModel model = ExecutorModels.get(key(), () -> modelLoads.add(1));
+    if (settings.mode() == Mode.CONCEPT) {
+      Sam3Predictor concept = ExecutorModels.concept(key(true), () -> modelLoads.add(1))
+          .newPredictor();
+      return map(rows, in -> segment(in, null, null, concept));
+    }
+    SamModel model = ExecutorModels.get(key(false), () -> modelLoads.add(1));
     AmgConfig amg = settings.amg().config(model);
     SamPredictor predictor = model.newPredictor();
     TaskContext task = TaskContext.get();
@@ -54,6 +62,10 @@ final class PartitionSegmenter implements MapPartitionsFunction<Row, Row> {
       task.addTaskCompletionListener((TaskCompletionListener) ctx -> predictor.close());
     }
     AutomaticMaskGenerator generator = new AutomaticMaskGenerator(model, amg);
+    return map(rows, in -> segment(in, predictor, generator, null));
+  }
+
+  private static Iterator<Row> map(Iterator<Row> rows, java.util.function.UnaryOperator<Row> f) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -62,12 +74,12 @@ final class PartitionSegmenter implements MapPartitionsFunction<Row, Row> {
 
       @Override
       public Row next() {
-        return segment(rows.next(), predictor, generator);
+        return f.apply(rows.next());
       }
     };
   }
 
-  private ExecutorModels.Key key() {
+  private ExecutorModels.Key key(boolean concept) {
     int threads = settings.threads();
     if (threads == 0) {
       TaskContext task = TaskContext.get();
@@ -76,10 +88,11 @@ final class PartitionSegmenter implements MapPartitionsFunction<Row, Row> {
     RuntimeOptions options = new RuntimeOptions(threads, true, settings.precision());
     return new ExecutorModels.Key(
         CheckpointFiles.local(settings.checkpoint(), settings.hadoop().get()),
-        CheckpointFiles.local(settings.spec(), settings.hadoop().get()), options);
+        CheckpointFiles.local(settings.spec(), settings.hadoop().get()), options, concept);
   }
 
-  private Row segment(Row in, SamPredictor predictor, AutomaticMaskGenerator generator) {
+  private Row segment(Row in, SamPredictor predictor, AutomaticMaskGenerator generator,
+      Sam3Predictor concept) {
     JobSettings.Columns c = settings.columns();
     String path = string(in, c.path());
     String id = string(in, c.id());
@@ -97,6 +110,11 @@ final class PartitionSegmenter implements MapPartitionsFunction<Row, Row> {
           predictor.setImage(img);
           return row(id, path, img, MaskRows.ofCases(predictor, cases,
               settings.amg().stabilityScoreOffset()), null);
+        case CONCEPT:
+          List<ConceptCase> concepts = concepts(in, id);
+          concept.setImage(img);
+          return row(id, path, img, MaskRows.ofConcepts(concept, concepts,
+              settings.concepts().threshold()), null);
         default:
           predictor.setImage(img);
           return embedding(id, path, img, predictor.embedding());
@@ -149,6 +167,29 @@ final class PartitionSegmenter implements MapPartitionsFunction<Row, Row> {
       throw new SamException(SamException.Kind.BAD_PROMPT, "prompts of " + id
           + " are not JSON: " + e.getMessage(), e);
     }
+  }
+
+  /** The row's concept cases (its prompts column), else one case per phrase of the job. */
+  private List<ConceptCase> concepts(Row in, String id) {
+    String json = string(in, settings.columns().prompts());
+    if (json != null) {
+      try {
+        return ConceptCase.parse(JSON.readTree(json), "concept prompts of " + id);
+      } catch (IOException e) {
+        throw new SamException(SamException.Kind.BAD_PROMPT, "concept prompts of " + id
+            + " are not JSON: " + e.getMessage(), e);
+      }
+    }
+    List<ConceptCase> out = new ArrayList<>();
+    for (String phrase : settings.concepts().texts()) {
+      out.add(new ConceptCase(phrase, ConceptPrompt.text(phrase)));
+    }
+    if (out.isEmpty()) {
+      throw new SamException(SamException.Kind.BAD_PROMPT, "no concept prompts for image " + id
+          + " (concept mode: give --text PHRASE, or concept cases per image in --prompts"
+          + " FILE.json or a '" + settings.columns().prompts() + "' column)");
+    }
+    return out;
   }
 
   private static Row row(String id, String path, RgbImage img, List<Row> masks, String error) {

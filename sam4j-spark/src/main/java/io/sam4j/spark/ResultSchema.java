@@ -23,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
  * height     int           image size in pixels (null when the row failed)
  * width      int
  * masks      array&lt;mask&gt;   everything: the AMG records in the reference's order;
- *                          prompts: every mask of every case, case by case; embed: empty
+ *                          prompts: every mask of every case, case by case; embed: empty;
+ *                          concept: every kept instance of every concept case, case by case
  * embedding  binary        embed: float32 little-endian [1, C, h, w]; otherwise null
  * embedding_shape array&lt;long&gt;, input_size array&lt;int&gt; (H, W of the resized image): embed only
  * error      string        why this row failed (unreadable or too large image, bad prompts), or null
@@ -33,8 +34,13 @@ import org.apache.spark.sql.types.StructType;
  * the record's index), {@code best} (the case's highest predicted IoU), {@code counts} (COCO RLE,
  * compressed string, column-major, over height x width), {@code area}, {@code bbox} (XYWH: the
  * AMG record's box in everything mode, pycocotools' {@code toBbox} in prompts mode),
- * {@code predicted_iou}, {@code stability_score}, {@code point_coords} (X, Y of the grid point;
- * everything) and {@code crop_box} (XYWH; everything).
+ * {@code predicted_iou} (null in concept mode), {@code stability_score}, {@code point_coords}
+ * (X, Y of the grid point; everything), {@code crop_box} (XYWH; everything), and in concept mode
+ * {@code case_index} (the case's position among the image's cases), {@code label} (the phrase
+ * the text encoder got), {@code score} (sigmoid(logit) x
+ * sigmoid(presence)), {@code query} (the decoder query) and {@code box_xyxy} (the predicted box in
+ * pixels, not clipped); {@code bbox} is then the mask's box, {@code mask_index} the instance's
+ * number in the image.
  */
 public final class ResultSchema {
   /** The mask struct. */
@@ -45,10 +51,15 @@ public final class ResultSchema {
       createStructField("counts", StringType, false),
       createStructField("area", LongType, false),
       createStructField("bbox", createArrayType(IntegerType, false), false),
-      createStructField("predicted_iou", FloatType, false),
+      createStructField("predicted_iou", FloatType, true),
       createStructField("stability_score", FloatType, true),
       createStructField("point_coords", createArrayType(DoubleType, false), true),
-      createStructField("crop_box", createArrayType(IntegerType, false), true)));
+      createStructField("crop_box", createArrayType(IntegerType, false), true),
+      createStructField("case_index", IntegerType, true),
+      createStructField("label", StringType, true),
+      createStructField("score", FloatType, true),
+      createStructField("query", IntegerType, true),
+      createStructField("box_xyxy", createArrayType(FloatType, false), true)));
 
   /** The row of one image. */
   public static final StructType ROW = createStructType(List.of(

@@ -46,11 +46,14 @@ import picocli.CommandLine.Spec;
         "  DIR/parquet/          one row per image: image_id, path, height, width, masks (COCO RLE,",
         "                        bbox, area, predicted_iou, stability_score, ...), error",
         "  DIR/json/<stem>.json  with --json: what 'sam4j everything --out' writes for the image",
-        "                        (or {\"image\", \"error\"} for an image that failed)",
+        "                        (prompts and concept modes: the form of 'sam4j segment';",
+        "                        {\"image\", \"error\"} for an image that failed)",
         "  DIR/summary.json      images, masks, errors, seconds, images/s",
         "Examples:",
         "  sam4j spark-job --master local[4] --model mobile_sam.pt --input photos/ \\",
         "      --mode everything --out masks/ --json",
+        "  sam4j spark-job --master local[2] --model sam3.pt --input photos/ --mode concept \\",
+        "      --text \"yellow school bus\" --text dog --out buses/ --json",
         "  spark-submit --class io.sam4j.spark.SparkJob --files mobile_sam.pt sam4j-spark.jar \\",
         "      --model mobile_sam.pt --input s3a://bucket/photos/ --out s3a://bucket/masks/"})
 public final class SparkJob implements Callable<Integer> {
@@ -84,12 +87,20 @@ public final class SparkJob implements Callable<Integer> {
   String input;
 
   @Option(names = "--mode", defaultValue = "everything", paramLabel = "MODE",
-      description = "everything, prompts or embed (default ${DEFAULT-VALUE})")
+      description = "everything, prompts, embed or concept (SAM 3; default ${DEFAULT-VALUE})")
   String mode;
+
+  @Option(names = "--text", paramLabel = "PHRASE",
+      description = "Concept mode: every instance of this phrase in every image (repeatable)")
+  List<String> texts;
+
+  @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "P",
+      description = "Concept mode: keep instances scoring above P (default ${DEFAULT-VALUE})")
+  double threshold;
 
   @Option(names = "--prompts", paramLabel = "FILE.json",
       description = "Prompt cases per image file name: {\"truck.jpg\": [cases as sam4j predict"
-          + " takes them], ...}")
+          + " takes them, or concept cases as sam4j concept-cases takes them], ...}")
   String prompts;
 
   @Mixin AmgOptions amg;
@@ -133,9 +144,17 @@ public final class SparkJob implements Callable<Integer> {
     Mode m = Mode.of(mode);
     AmgConfig config = amg.config();
     RuntimeOptions.Precision p = choice(precision);
-    if (prompts != null && m != Mode.PROMPTS) {
-      throw new SamException(SamException.Kind.BAD_INPUT, "--prompts is for --mode prompts");
+    if (prompts != null && m != Mode.PROMPTS && m != Mode.CONCEPT) {
+      throw new SamException(SamException.Kind.BAD_INPUT,
+          "--prompts is for --mode prompts or --mode concept");
     }
+    if (texts != null && m != Mode.CONCEPT) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "--text is for --mode concept (SAM 3)");
+    }
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "--threshold must lie in [0, 1]");
+    }
+
     SparkConf given = new SparkConf();
     String effective = master != null ? master : given.get("spark.master", "local[*]");
     SparkSession.Builder builder = SparkSession.builder().appName("sam4j spark-job")
@@ -167,7 +186,8 @@ public final class SparkJob implements Callable<Integer> {
     SparkSegmenter.Builder builder = SparkSegmenter.builder(checkpoint(spark, model, local))
         .spec(spec == null ? null : checkpoint(spark, spec, local))
         .threads(threads).precision(p).mode(m).amg(config).maxPixels(maxPixels)
-        .countModelLoads(loads);
+        .countModelLoads(loads)
+        .concepts(texts == null ? List.of() : texts, threshold);
     if (!amg.predIouThreshGiven()) {
       // as 'sam4j everything': the SAM 2 family's generator starts from 0.8, SAM's from 0.88
       builder.predIouThreshFromFamily();
@@ -206,6 +226,10 @@ public final class SparkJob implements Callable<Integer> {
       }
       return spark.table(input);
     }
+    if (m == Mode.CONCEPT && texts == null && prompts == null) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "--mode concept needs --text PHRASE"
+          + " or --prompts FILE.json (concept cases per image file name)");
+    }
     List<Path> files = ImageInputs.files(input, conf);
     if (json) {
       Set<String> stems = new HashSet<>();
@@ -218,7 +242,7 @@ public final class SparkJob implements Callable<Integer> {
       }
     }
     Map<String, String> cases = prompts == null ? new HashMap<>()
-        : ImageInputs.readPrompts(prompts, conf);
+        : ImageInputs.readPrompts(prompts, conf, m == Mode.CONCEPT);
     int n = partitions > 0 ? partitions
         : Math.min(files.size(), 4 * spark.sparkContext().defaultParallelism());
     return ImageInputs.dataset(spark, files, cases, n);

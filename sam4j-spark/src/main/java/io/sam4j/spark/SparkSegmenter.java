@@ -29,7 +29,9 @@ import org.apache.spark.util.LongAccumulator;
  * }</pre>
  *
  * Prompts mode reads a JSON array of prompt cases per row (the form of {@code sam4j predict
- * --prompts}) from the prompts column.
+ * --prompts}) from the prompts column. Concept mode (a SAM 3 checkpoint) reads concept cases (the
+ * form of {@code sam4j concept-cases --cases}) from that column, or asks every row the phrases
+ * given to {@link Builder#concepts}.
  */
 public final class SparkSegmenter {
   private final JobSettings.Columns columns;
@@ -41,6 +43,7 @@ public final class SparkSegmenter {
   private final AmgSettings amg;
   private final long maxPixels;
   private final LongAccumulator modelLoads;
+  private final JobSettings.Concepts concepts;
 
   private SparkSegmenter(Builder b) {
     columns = new JobSettings.Columns(b.idColumn, b.pathColumn, b.bytesColumn, b.promptsColumn);
@@ -49,6 +52,7 @@ public final class SparkSegmenter {
     threads = b.threads;
     precision = b.precision;
     mode = b.mode;
+    concepts = b.concepts;
     amg = AmgSettings.of(b.amg, b.familyPredIouThresh);
     maxPixels = b.maxPixels;
     modelLoads = b.modelLoads;
@@ -74,6 +78,11 @@ public final class SparkSegmenter {
       throw new SamException(SamException.Kind.BAD_INPUT, "the input needs a '" + columns.path()
           + "' (string) or '" + columns.bytes() + "' (binary) column; it has " + names);
     }
+    if (mode == Mode.CONCEPT && concepts.texts().isEmpty() && !names.contains(columns.prompts())) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "concept mode needs phrases"
+          + " (Builder.concepts) or a '" + columns.prompts() + "' column (a JSON array of concept"
+          + " cases per row); the input has " + names);
+    }
     if (mode == Mode.PROMPTS && !names.contains(columns.prompts())) {
       throw new SamException(SamException.Kind.BAD_INPUT, "prompts mode needs a '"
           + columns.prompts() + "' column (a JSON array of prompt cases per row); the input has "
@@ -85,7 +94,7 @@ public final class SparkSegmenter {
     }
     JobSettings settings = new JobSettings(checkpoint, spec, threads, precision, mode, amg,
         maxPixels, columns,
-        new HadoopConf(input.sparkSession().sparkContext().hadoopConfiguration()));
+        new HadoopConf(input.sparkSession().sparkContext().hadoopConfiguration()), concepts);
     return input.mapPartitions(new PartitionSegmenter(settings, loads),
         Encoders.row(ResultSchema.ROW));
   }
@@ -105,6 +114,7 @@ public final class SparkSegmenter {
     private String bytesColumn = "content";
     private String promptsColumn = "prompts";
     private LongAccumulator modelLoads;
+    private JobSettings.Concepts concepts = new JobSettings.Concepts(List.of(), 0.5);
 
     private Builder(String checkpoint) {
       this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
@@ -167,6 +177,23 @@ public final class SparkSegmenter {
       pathColumn = path;
       bytesColumn = bytes;
       promptsColumn = prompts;
+      return this;
+    }
+
+    /**
+     * Concept mode (SAM 3): the phrases asked of every row that has no concept cases of its own,
+     * and the score above which an instance is kept (the reference's 0.5 by default).
+     */
+    public Builder concepts(List<String> phrases, double threshold) {
+      if (!(threshold >= 0 && threshold <= 1)) {
+        throw new IllegalArgumentException("threshold must lie in [0, 1], got " + threshold);
+      }
+      for (String p : phrases) {
+        if (p == null || p.isBlank()) {
+          throw new IllegalArgumentException("a concept phrase is empty");
+        }
+      }
+      concepts = new JobSettings.Concepts(phrases, threshold);
       return this;
     }
 

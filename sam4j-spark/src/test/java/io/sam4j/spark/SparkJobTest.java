@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sam4j.cli.Main;
+import io.sam4j.fixtures.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -103,11 +104,49 @@ class SparkJobTest {
   }
 
   @Test
+  void conceptModeWritesWhatSegmentTextWrites() throws Exception {
+    Path images = dir.resolve("images");
+    Files.createDirectories(images);
+    Files.copy(Fixtures.root().resolve("images/dog.jpg"), images.resolve("dog.jpg"));
+    Files.write(images.resolve("broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2});
+    Path model = Fixtures.root().resolve("sam3_fixture.pt");
+    Path spec = Fixtures.root().resolve("sam3_fixture.spec.json");
+    Path out = dir.resolve("out");
+    StringWriter stderr = new StringWriter();
+    int code = SparkJob.run(new PrintWriter(new StringWriter()), new PrintWriter(stderr, true),
+        "--master", "local[2]", "--model", model.toString(), "--spec", spec.toString(),
+        "--input", images.toString(), "--mode", "concept", "--text", "a dog", "--text", "grass",
+        "--threshold", "0.6", "--out", out.toString(), "--json");
+    assertEquals(0, code, stderr.toString());
+    Path cliOut = dir.resolve("cli");
+    StringWriter err = new StringWriter();
+    int c = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "segment",
+        "--model", model.toString(), "--spec", spec.toString(), "--image",
+        images.resolve("dog.jpg").toString(), "--text", "a dog", "--text", "grass",
+        "--threshold", "0.6", "--out", cliOut.toString());
+    assertEquals(0, c, err.toString());
+    JsonNode expected = JSON.readTree(cliOut.resolve("dog.json").toFile());
+    JsonNode got = JSON.readTree(out.resolve("json/dog.json").toFile());
+    assertTrue(expected.get("instances").size() > 1, expected.toString());
+    for (JsonNode in : expected.get("instances")) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) in).remove("file");
+    }
+    for (JsonNode in : got.get("instances")) {
+      String label = in.get("label").asText();
+      assertEquals(label, ((com.fasterxml.jackson.databind.node.ObjectNode) in).remove("case")
+          .asText(), "a phrase's case is named after it");
+    }
+    assertEquals(expected, got);
+    assertTrue(JSON.readTree(out.resolve("json/broken.json").toFile()).get("error").asText()
+        .contains("broken.jpg"));
+  }
+
+  @Test
   void badArgumentsFailBeforeSparkStarts() {
     StringWriter stderr = new StringWriter();
     int code = SparkJob.run(new PrintWriter(new StringWriter()), new PrintWriter(stderr, true),
         "--model", "x.pt", "--input", "in", "--mode", "segment", "--out", "o");
     assertEquals(1, code);
-    assertTrue(stderr.toString().contains("everything, prompts, embed"), stderr.toString());
+    assertTrue(stderr.toString().contains("everything, prompts, embed, concept"), stderr.toString());
   }
 }
