@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sam4j.SamModel;
 import io.sam4j.checkpoint.Npy;
 import io.sam4j.fixtures.Fixtures;
-import io.sam4j.fixtures.HoleFillTies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * library API. Its records hold parallel lists per frame ({@code obj_ids}, {@code masks},
  * {@code pred_masks}, {@code object_score_logits}); an add step's {@code out} is one record.
  * Every object output: low-res logits within 1e-3 relative L2 where saved (hole-filling ties
- * apart, at most 2 per frame: {@link HoleFillTies}), masks at least 99.9%
+ * apart, at most 2 per frame: {@link io.sam4j.fixtures.HoleFillTies}), masks at least 99.9%
  * identical, object scores within 1e-3 * max(1, |ref|); the memory-attention outputs of s02
  * frames 1 (one memory frame, not pooled), 2 (two, pooled) and 7 (seven plus pointers) within
  * 1e-3 relative L2, and frame 0's stored memory and pointer after s02.
@@ -37,83 +36,44 @@ class EfficientTamVideoParityTest {
     JsonNode steps = JSON.readTree(dir.resolve("steps.json").toFile());
     JsonNode memStats = steps.get("memory_stats");
     List<TrackingEngine.AttentionRecord> attention = new ArrayList<>();
-    double worstLogits = 0;
-    double worstMask = 0;
-    double worstAttention = 0;
-    int compared = 0;
+    double[] worstAttention = {0};
+    int[] attentionFiles = {0};
     try (SamModel model = SamModel.load(root.resolve("efficienttam_fixture.pt"),
             root.resolve("efficienttam_fixture.yaml"));
          FolderFrameSource frames = FolderFrameSource.open(root.resolve("video/bedroom"));
          VideoTracker tracker = model.newTracker(frames)) {
       tracker.engine().attentionTap = attention::add;
-      JsonNode list = steps.get("steps");
-      for (int i = 0; i < list.size(); i++) {
-        JsonNode step = list.get(i);
-        attention.clear();
-        List<FrameResult> out = VideoTrackerParityTest.run(tracker, step, dir);
-        List<JsonNode> ref = new ArrayList<>();
-        if (step.path("out").isArray()) {
-          step.get("out").forEach(ref::add);
-        } else if (step.path("out").isObject()) {
-          ref.add(step.get("out"));
-        }
-        assertEquals(ref.size(), out.size(), "step " + i + " frame outputs");
-        for (int k = 0; k < ref.size(); k++) {
-          JsonNode rf = ref.get(k);
-          FrameResult r = out.get(k);
-          String where = "step " + i + " frame " + rf.get("frame_idx").asInt();
-          assertEquals(rf.get("frame_idx").asInt(), r.frameIdx(), where);
-          List<Integer> ids = new ArrayList<>();
-          rf.get("obj_ids").forEach(n -> ids.add(n.asInt()));
-          assertEquals(ids, r.objectIds(), where + " obj_ids");
-          for (int j = 0; j < ids.size(); j++) {
-            int id = ids.get(j);
-            ObjectResult o = r.object(id);
-            String w = where + " obj " + id;
-            double refScore = rf.get("object_score_logits").get(j).asDouble();
-            assertEquals(refScore, o.objectScoreLogits(), 1e-3 * Math.max(1, Math.abs(refScore)),
-                w + " object score");
-            JsonNode pm = rf.get("pred_masks").get(j);
-            if (pm != null && !pm.isNull()) {
-              HoleFillTies.Result c = HoleFillTies.compare(o.lowResLogits(),
-                  Npy.read(dir.resolve(pm.asText())).toFloatArray());
-              worstLogits = Math.max(worstLogits, c.relL2());
-              assertTrue(c.ties() <= 2, w + ": " + c.ties() + " hole-filling ties");
-              assertTrue(c.relL2() <= 1e-3, w + " low-res logits rel L2 " + c.relL2());
-            }
-            double same = VideoTrackerParityTest.agreement(o.mask(),
-                dir.resolve(rf.get("masks").get(j).asText()));
-            worstMask = Math.max(worstMask, 1 - same);
-            assertTrue(same >= 0.999, w + " mask agreement " + same);
-            compared++;
-            String key = "memory_attention_out_s" + String.format("%02d", i) + "_f" + r.frameIdx()
-                + "_o" + id;
-            if (memStats.has(key)) {
-              TrackingEngine.AttentionRecord a = attention.stream()
-                  .filter(x -> x.frame() == r.frameIdx() && x.objId() == id)
-                  .reduce((x, y) -> y).orElseThrow();
-              float[] ours = seqFirst(a.output(), 32, 1024);
-              Path file = dir.resolve("s02_f" + r.frameIdx() + "_o" + id
-                  + "_memory_attention_out.npy");
-              if (Files.exists(file)) {
-                double rel = Fixtures.relL2(ours, Npy.read(file).toFloatArray());
-                System.out.printf("%s memory attention (%d memory frames, %d pointers): rel L2"
-                    + " %.2e%n", w, a.memoryFrames(), a.pointers(), rel);
-                worstAttention = Math.max(worstAttention, rel);
-                assertTrue(rel <= 1e-3, w + " memory attention rel L2 " + rel);
-              }
-              Fixtures.assertStats(w + " memory attention", ours, memStats.get(key), 1e-3);
-            }
+      StepReplay replay = new StepReplay(tracker, dir, 2);
+      replay.replay(steps, (i, r, o, ref, w) -> {
+        String key = "memory_attention_out_s" + String.format("%02d", i) + "_f" + r.frameIdx()
+            + "_o" + ref.objId();
+        if (memStats.has(key)) {
+          TrackingEngine.AttentionRecord a = attention.stream()
+              .filter(x -> x.frame() == r.frameIdx() && x.objId() == ref.objId())
+              .reduce((x, y) -> y).orElseThrow();
+          float[] ours = StepReplay.seqFirst(a.output(), 32, 1024);
+          Path file = dir.resolve("s02_f" + r.frameIdx() + "_o" + ref.objId()
+              + "_memory_attention_out.npy");
+          if (Files.exists(file)) {
+            double rel = Fixtures.relL2(ours, Npy.read(file).toFloatArray());
+            System.out.printf("%s memory attention (%d memory frames, %d pointers): rel L2"
+                + " %.2e%n", w, a.memoryFrames(), a.pointers(), rel);
+            worstAttention[0] = Math.max(worstAttention[0], rel);
+            attentionFiles[0]++;
+            assertTrue(rel <= 1e-3, w + " memory attention rel L2 " + rel);
           }
+          Fixtures.assertStats(w + " memory attention", ours, memStats.get(key), 1e-3);
         }
+      }, i -> {
+        attention.clear();
         if (i == 2) {
           checkFrame0Memory(tracker, memStats.get("frame0_obj1_after_s02"), dir);
         }
-      }
+      });
+      assertEquals(3, attentionFiles[0], "memory attention outputs of s02 frames 1, 2 and 7");
+      System.out.printf("%s, worst memory attention rel L2 %.2e%n",
+          replay.summary("EfficientTAM"), worstAttention[0]);
     }
-    System.out.printf("EfficientTAM: compared %d object outputs: worst logits rel L2 %.2e, worst"
-        + " mask disagreement %.2e, worst memory attention rel L2 %.2e%n", compared, worstLogits,
-        worstMask, worstAttention);
   }
 
   /**
@@ -191,17 +151,6 @@ class EfficientTamVideoParityTest {
     float[] out = new float[v.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = v.get(i);
-    }
-    return out;
-  }
-
-  /** [1, C, N] channel-first to [N, C] seq-first. */
-  static float[] seqFirst(float[] nchw, int c, int n) {
-    float[] out = new float[nchw.length];
-    for (int ch = 0; ch < c; ch++) {
-      for (int t = 0; t < n; t++) {
-        out[t * c + ch] = nchw[ch * n + t];
-      }
     }
     return out;
   }
