@@ -8,6 +8,7 @@ import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import io.sam4j.io.AtomicFiles;
 import io.sam4j.mask.Rle;
+import io.sam4j.modeling.sam3.ConceptJson;
 import io.sam4j.modeling.sam3.ConceptPrompt;
 import io.sam4j.modeling.sam3.ConceptResult;
 import io.sam4j.modeling.sam3.Sam3Model;

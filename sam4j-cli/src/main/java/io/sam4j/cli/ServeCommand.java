@@ -2,11 +2,16 @@ package io.sam4j.cli;
 
 import io.sam4j.SamException;
 import io.sam4j.SamModel;
+import io.sam4j.checkpoint.CheckpointReader;
+import io.sam4j.modeling.sam3.Sam3Detector;
+import io.sam4j.modeling.sam3.Sam3Model;
 import io.sam4j.runtime.RuntimeOptions;
+import io.sam4j.server.ConceptModel;
 import io.sam4j.server.SamServer;
 import io.sam4j.server.ServedModel;
 import io.sam4j.server.ServerConfig;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,8 +31,10 @@ import picocli.CommandLine.Spec;
     description = {
         "Serve a JSON API under /v1 (docs/API.md) and a page to segment images in the browser.",
         "Localhost only unless --token is given; every /v1 call then needs 'Authorization: Bearer T'.",
-        "Example:",
-        "  sam4j serve --model mobile_sam --port 8080     then open http://127.0.0.1:8080/"})
+        "A SAM 3 checkpoint (sam3.pt) answers concept prompts: POST /v1/images/{id}/concepts.",
+        "Examples:",
+        "  sam4j serve --model mobile_sam --port 8080     then open http://127.0.0.1:8080/",
+        "  sam4j serve --model mobile_sam --model sam3.pt --port 8080"})
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
@@ -89,6 +96,7 @@ final class ServeCommand implements Callable<Integer> {
     Path specFile = spec != null ? spec : configFile;
     Set<String> names = new HashSet<>();
     List<ServedModel> served = new ArrayList<>();
+    List<ConceptModel> concepts = new ArrayList<>();
     try {
       for (String m : models) {
         Path file = ModelOptions.resolve(m, err);
@@ -98,19 +106,29 @@ final class ServeCommand implements Callable<Integer> {
               + " named '" + name + "'; rename one of the files");
         }
         long t0 = System.nanoTime();
-        SamModel model = SamModel.load(file, specFile, new RuntimeOptions(threads.threads, true,
-            RuntimeOptions.Precision.FP32));
-        served.add(ServedModel.of(name, model));
-        err.printf("loaded %s (%s) in %.1f s%n", name, model.name(),
+        RuntimeOptions options = new RuntimeOptions(threads.threads, true,
+            RuntimeOptions.Precision.FP32);
+        String architecture;
+        if (Files.isRegularFile(file)
+            && Sam3Detector.isSam3(CheckpointReader.read(file))) {
+          concepts.add(new ConceptModel(name, Sam3Model.load(file, spec, options)));
+          architecture = "sam3";
+        } else {
+          SamModel model = SamModel.load(file, specFile, options);
+          served.add(ServedModel.of(name, model));
+          architecture = model.name();
+        }
+        err.printf("loaded %s (%s) in %.1f s%n", name, architecture,
             (System.nanoTime() - t0) / 1e9);
       }
-      try (SamServer server = SamServer.start(served, config)) {
+      try (SamServer server = SamServer.start(served, concepts, config)) {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         commandSpec.commandLine().getOut().println("sam4j serving on " + server.uri());
         server.awaitStop();
       }
     } finally {
       served.forEach(s -> s.model().close());
+      concepts.forEach(c -> c.model().close());
     }
     return 0;
   }

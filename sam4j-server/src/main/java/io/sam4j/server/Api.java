@@ -32,14 +32,24 @@ final class Api {
   private final Map<String, long[]> progress = new ConcurrentHashMap<>();
   private final PredictorPool predictors;
   private final VideoApi video;
+  private final ConceptApi concepts;
 
   Api(List<ServedModel> served, ServerConfig config) {
+    this(served, List.of(), config);
+  }
+
+  Api(List<ServedModel> served, List<ConceptModel> conceptModels, ServerConfig config) {
     for (ServedModel m : served) {
       if (models.putIfAbsent(m.name(), m) != null) {
         throw new IllegalArgumentException("two models are named " + m.name());
       }
     }
-    if (models.isEmpty()) {
+    for (ConceptModel m : conceptModels) {
+      if (models.containsKey(m.name())) {
+        throw new IllegalArgumentException("two models are named " + m.name());
+      }
+    }
+    if (models.isEmpty() && conceptModels.isEmpty()) {
       throw new IllegalArgumentException("the server needs at least one model");
     }
     this.config = config;
@@ -47,6 +57,7 @@ final class Api {
     this.predictors = new PredictorPool(Math.max(4, config.threads()));
     this.heavy = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
     this.video = new VideoApi(models, config, heavy);
+    this.concepts = new ConceptApi(conceptModels, store, config, heavy);
   }
 
   void handle(HttpExchange ex, String rawPath) throws IOException {
@@ -74,6 +85,10 @@ final class Api {
         case "predict" -> {
           allow(ex, "POST");
           Http.send(ex, 200, predict(ex, id));
+        }
+        case "concepts" -> {
+          allow(ex, "POST");
+          Http.send(ex, 200, concepts.concepts(ex, id));
         }
         case "everything" -> {
           allow(ex, "POST");
@@ -118,6 +133,12 @@ final class Api {
           .put("video", m.model().sam2Spec().isPresent());
       families.add(m.family());
     }
+    for (ConceptModel m : concepts.models()) {
+      arr.addObject().put("name", m.name()).put("family", "sam3")
+          .put("architecture", "sam3").put("image_size", m.model().spec().imageSize())
+          .put("video", false).put("concepts", true);
+      families.add("sam3");
+    }
     ArrayNode f = root.putArray("families");
     families.forEach(f::add);
     return root;
@@ -125,6 +146,10 @@ final class Api {
 
   private ServedModel model(HttpExchange ex) {
     String name = Http.query(ex).get("model");
+    if (models.isEmpty()) {
+      throw ApiException.notFound("this server has only SAM 3 models: ask them with POST"
+          + " /v1/images/{id}/concepts (see docs/API.md)");
+    }
     if (name == null) {
       return models.values().iterator().next();
     }
@@ -137,7 +162,10 @@ final class Api {
   }
 
   private ObjectNode upload(HttpExchange ex) throws IOException {
-    ServedModel m = model(ex);
+    String named = Http.query(ex).get("model");
+    boolean concept = models.isEmpty() || (named != null && concepts.serves(named));
+    ServedModel m = concept ? null : model(ex);
+    ConceptModel cm = concept ? concepts.model(named) : null;
     String type = ex.getRequestHeaders().getFirst("Content-Type");
     if (type != null && type.startsWith("multipart/")) {
       throw new ApiException(415, "send the image file's bytes as the body (curl -H 'Content-Type:"
@@ -151,10 +179,14 @@ final class Api {
     RgbImage img = store.image(id);
     long t0 = System.nanoTime();
     if (!"false".equals(Http.query(ex).get("encode"))) {
-      encode(m, id);
+      if (concept) {
+        concepts.encode(cm, id);
+      } else {
+        encode(m, id);
+      }
     }
     return Http.JSON.createObjectNode().put("id", id).put("width", img.width())
-        .put("height", img.height()).put("model", m.name())
+        .put("height", img.height()).put("model", concept ? cm.name() : m.name())
         .put("encode_ms", (System.nanoTime() - t0) / 1e6);
   }
 

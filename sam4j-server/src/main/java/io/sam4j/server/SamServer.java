@@ -52,11 +52,12 @@ public final class SamServer implements AutoCloseable {
    */
   static final String MAX_REQUEST_SECONDS = "120";
 
-  private SamServer(List<ServedModel> models, ServerConfig config) throws IOException {
+  private SamServer(List<ServedModel> models, List<ConceptModel> concepts, ServerConfig config)
+      throws IOException {
     if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
       System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
     }
-    this.api = new Api(models, config);
+    this.api = new Api(models, concepts, config);
     this.tokenHash = config.token() == null ? null : sha256(config.token());
     this.http = HttpServer.create(
         new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 128);
@@ -95,8 +96,19 @@ public final class SamServer implements AutoCloseable {
    * @throws SamException IO when the address cannot be bound (in use, not local)
    */
   public static SamServer start(List<ServedModel> models, ServerConfig config) {
+    return start(models, List.of(), config);
+  }
+
+  /**
+   * Starts a server that also answers SAM 3 concept prompts ({@code /v1/images/{id}/concepts})
+   * with {@code concepts}; either list may be empty, not both.
+   *
+   * @throws SamException IO when the address cannot be bound (in use, not local)
+   */
+  public static SamServer start(List<ServedModel> models, List<ConceptModel> concepts,
+      ServerConfig config) {
     try {
-      return new SamServer(models, config);
+      return new SamServer(models, concepts, config);
     } catch (IOException e) {
       throw new SamException(SamException.Kind.IO, "cannot listen on " + config.host() + ":"
           + config.port() + ": " + e.getMessage() + " (is the port in use? --port 0 picks a free"

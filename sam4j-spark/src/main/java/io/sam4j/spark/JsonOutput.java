@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sam4j.SamException;
 import io.sam4j.amg.AmgConfig;
 import io.sam4j.amg.RecordsJson;
-import io.sam4j.cli.ConceptJson;
+import io.sam4j.modeling.sam3.ConceptJson;
 import io.sam4j.mask.CocoRle;
 import java.io.IOException;
 import java.io.OutputStream;

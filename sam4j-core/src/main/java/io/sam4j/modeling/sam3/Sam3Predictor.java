@@ -60,6 +60,22 @@ public final class Sam3Predictor {
     width = w;
   }
 
+  /** Bytes of the encoded image this predictor holds (0 before {@link #setImage}). */
+  public long imageStateBytes() {
+    long n = 0;
+    if (levels != null) {
+      for (FloatTensor t : levels.values()) {
+        n += 4L * t.data().length;
+      }
+    }
+    return n;
+  }
+
+  /** The photo's size the outputs are scaled to, {height, width}; null before an image. */
+  public int[] imageSize() {
+    return levels == null ? null : new int[] {height, width};
+  }
+
   /** {@link #predict(ConceptPrompt, double)} at the spec's confidence threshold (0.5). */
   public ConceptResult predict(ConceptPrompt prompt) {
     return predict(prompt, model.spec().processor().confidenceThreshold());

@@ -1,4 +1,4 @@
-package io.sam4j.cli;
+package io.sam4j.modeling.sam3;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,9 +6,10 @@ import io.sam4j.mask.CocoRle;
 import io.sam4j.mask.Rle;
 
 /**
- * One SAM 3 instance in the JSON form that {@code sam4j segment --text} and {@code sam4j spark-job
- * --mode concept} write: {@code {"id", "label", "prompt", "query", "score", "bbox" (XYWH, from the
- * predicted box), "box_xyxy", "area", "segmentation" (COCO RLE, compressed string)}}.
+ * One SAM 3 instance in the JSON form that {@code sam4j segment --text}, {@code sam4j spark-job
+ * --mode concept} and the server write: {@code {"id", "label", "prompt", "query", "score",
+ * "bbox" (XYWH, from the predicted box), "box_xyxy", "area", "segmentation" (COCO RLE,
+ * compressed string)}}.
  */
 public final class ConceptJson {
   private ConceptJson() {}
