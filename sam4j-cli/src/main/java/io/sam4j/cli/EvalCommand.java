@@ -52,11 +52,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--coco", required = true, paramLabel = "JSON", description = "COCO instances file")
-  Path coco;
-
-  @Option(names = "--images", required = true, paramLabel = "DIR", description = "Image folder")
-  Path images;
+  @Mixin CocoSetOptions set;
 
   @Option(names = "--prompt", defaultValue = "box", paramLabel = "KIND",
       description = "Prompt derivation (default: ${DEFAULT-VALUE})")
@@ -65,10 +61,6 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--clicks", defaultValue = "0", paramLabel = "N",
       description = "Refinement clicks after the first prompt (default: ${DEFAULT-VALUE})")
   int clicks;
-
-  @Option(names = "--max-instances", defaultValue = "0", paramLabel = "N",
-      description = "Evaluate at most N annotations (default: all)")
-  int maxInstances;
 
   @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
       description = "Seed of the random clicks and points (default: ${DEFAULT-VALUE})")
@@ -89,21 +81,22 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter err = commandSpec.commandLine().getErr();
     PrintWriter o = commandSpec.commandLine().getOut();
     PromptKind kind = PromptKind.parse(prompt);
-    if (clicks < 0 || maxInstances < 0) {
-      throw new SamException(SamException.Kind.BAD_INPUT, "--clicks and --max-instances must be >= 0");
+    if (clicks < 0) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "--clicks must be >= 0");
     }
-    CocoDataset ds = CocoDataset.read(coco);
-    Evaluation ev = new Evaluation(ds, images, kind, clicks, maxInstances, seed, gtRoundTrip);
+    CocoDataset ds = set.read();
+    Evaluation ev = new Evaluation(ds, set.images, kind, clicks, set.maxInstances, seed,
+        gtRoundTrip);
     ev.checkInputs(); // missing images and malformed annotations fail before any model work
     Files.createDirectories(out);
     AtomicFiles.removeStaleTemporaries(out, 1);
     Path journal = out.resolve("progress.jsonl");
     ObjectMapper om = new ObjectMapper();
     ObjectNode settings = om.createObjectNode();
-    settings.put("coco", coco.toAbsolutePath().normalize().toString());
+    settings.put("coco", set.coco.toAbsolutePath().normalize().toString());
     settings.put("prompt", kind.id());
     settings.put("clicks", clicks);
-    settings.put("max_instances", maxInstances);
+    settings.put("max_instances", set.maxInstances);
     settings.put("seed", seed);
     settings.put("gt_roundtrip", gtRoundTrip);
     WorstInstances worst = new WorstInstances(WORST);
@@ -128,7 +121,7 @@ final class EvalCommand implements Callable<Integer> {
     if (clicks > 0) {
       ClickChart.write(r, out.resolve("miou_per_click.png"));
     }
-    worst.write(ds, images, out.resolve("worst"));
+    worst.write(ds, set.images, out.resolve("worst"));
     printTable(o, r, ds);
     int computed = r.instances().size() - before;
     o.printf(Locale.ROOT, "%d annotations evaluated in %.1f s after loading (%.2f annotations/s)%n", computed, seconds,

@@ -53,11 +53,7 @@ final class RobustnessCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--coco", required = true, paramLabel = "JSON", description = "COCO instances file")
-  Path coco;
-
-  @Option(names = "--images", required = true, paramLabel = "DIR", description = "Image folder")
-  Path images;
+  @Mixin CocoSetOptions set;
 
   @Option(names = "--corruptions", defaultValue = "all", paramLabel = "all|A,B",
       description = "Corruptions (default: every available one, occlusion included)")
@@ -70,10 +66,6 @@ final class RobustnessCommand implements Callable<Integer> {
   @Option(names = "--prompt", defaultValue = "box", paramLabel = "KIND",
       description = "Prompt derivation as in 'sam4j eval' (default: ${DEFAULT-VALUE})")
   String prompt;
-
-  @Option(names = "--max-instances", defaultValue = "0", paramLabel = "N",
-      description = "Evaluate at most N annotations (default: all)")
-  int maxInstances;
 
   @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
       description = "Seed of the random corruptions and points (default: ${DEFAULT-VALUE})")
@@ -98,11 +90,8 @@ final class RobustnessCommand implements Callable<Integer> {
     List<Corruption> cs = parseCorruptions(corruptions, frost != null);
     List<Integer> sev = parseSeverities(severities);
     PromptKind kind = PromptKind.parse(prompt);
-    if (maxInstances < 0) {
-      throw new SamException(SamException.Kind.BAD_INPUT, "--max-instances must be >= 0");
-    }
-    CocoDataset ds = CocoDataset.read(coco);
-    Evaluation ev = new Evaluation(ds, images, kind, 0, maxInstances, seed, false);
+    CocoDataset ds = set.read();
+    Evaluation ev = new Evaluation(ds, set.images, kind, 0, set.maxInstances, seed, false);
     ev.checkInputs();
     Files.createDirectories(out);
     AtomicFiles.removeStaleTemporaries(out, 1);
@@ -110,9 +99,9 @@ final class RobustnessCommand implements Callable<Integer> {
     ObjectNode settings = om.createObjectNode();
     settings.put("model", model.model);
     settings.put("precision", model.precision);
-    settings.put("coco", coco.toAbsolutePath().normalize().toString());
+    settings.put("coco", set.coco.toAbsolutePath().normalize().toString());
     settings.put("prompt", kind.id());
-    settings.put("max_instances", maxInstances);
+    settings.put("max_instances", set.maxInstances);
     settings.put("seed", seed);
     Robustness.RobustnessResult r;
     long start;
@@ -159,7 +148,7 @@ final class RobustnessCommand implements Callable<Integer> {
     RobustnessReport.heatmap(r, sev, out.resolve("heatmap.png"));
     CocoDataset.CocoAnnotation firstAnn = ev.selected().get(0);
     CocoDataset.CocoImage first = ds.images().get(firstAnn.imageId());
-    RgbImage example = Images.read(images.resolve(first.fileName()));
+    RgbImage example = Images.read(set.images.resolve(first.fileName()));
     int mid = sev.get(sev.size() / 2);
     List<String> examples = new ArrayList<>();
     for (Corruption c : cs) {
