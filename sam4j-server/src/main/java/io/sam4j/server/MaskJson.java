@@ -23,9 +23,9 @@ final class MaskJson {
 
   /**
    * {@code {"masks": [{"iou", "rle": {"size", "counts"}, "area", "bbox", ["png"], ["logits"]}],
-   * "best"}} in the library's order.
+   * "best"}} in the library's order ({@code rle} left out when not asked for: the binary form).
    */
-  static ObjectNode prediction(Prediction p, boolean png, boolean logits) {
+  static ObjectNode prediction(Prediction p, boolean png, boolean logits, boolean withRle) {
     ObjectNode out = NODES.objectNode();
     ArrayNode masks = out.putArray("masks");
     for (int i = 0; i < p.size(); i++) {
@@ -33,7 +33,9 @@ final class MaskJson {
       Rle rle = Rle.encode(m);
       ObjectNode o = masks.addObject();
       o.put("iou", p.iouPredictions()[i]);
-      o.set("rle", CocoRle.toJson(rle, true));
+      if (withRle) {
+        o.set("rle", CocoRle.toJson(rle, true));
+      }
       o.put("area", rle.area());
       ArrayNode bbox = o.putArray("bbox");
       for (int v : rle.bbox()) {
