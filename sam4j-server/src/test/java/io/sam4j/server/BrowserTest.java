@@ -186,12 +186,16 @@ class BrowserTest {
         }
       }
       double[] total = column(rows, "total");
+      double[] decoder = column(rows, "decoder");
+      double[] rest = new double[total.length];
+      Arrays.setAll(rest, i -> total[i] - decoder[i]);
       out.append(String.format(Locale.ROOT, "click-to-mask latency in the browser, %s answers"
-          + " (ms, embedding cached, %d clicks): median %.1f, min %.1f; medians: request to"
+          + " (ms, embedding cached, %d clicks): median %.1f, min %.1f; without the decoder:"
+          + " median %.1f, min %.1f; medians: request to"
           + " answer headers %.1f (server: reading the request %.1f, decoder %.1f, writing the"
           + " answer %.1f), body %.1f, decode %.1f, draw %.1f; all %s%n", form,
-          rows.size(), median(total), Arrays.stream(total).min().orElse(0),
-          median(column(rows, "wait")), median(column(rows, "request")),
+          rows.size(), median(total), Arrays.stream(total).min().orElse(0), median(rest),
+          Arrays.stream(rest).min().orElse(0), median(column(rows, "wait")), median(column(rows, "request")),
           median(column(rows, "decoder")), median(column(rows, "answer")),
           median(column(rows, "body")), median(column(rows, "decode")),
           median(column(rows, "draw")), Arrays.toString(total)));
