@@ -55,7 +55,7 @@ public final class SamServer implements AutoCloseable {
   /**
    * The JDK's server writes an answer's headers and its body separately; with Nagle's algorithm
    * on, the body then waits for the client's delayed ACK of the headers (40 ms on Linux) on every
-   * kept-alive connection, twice a 20 ms decode. The JDK reads {@code sun.net.httpserver.nodelay}
+   * kept-alive connection, twice the 20 ms decode. The JDK reads {@code sun.net.httpserver.nodelay}
    * once, as {@link #MAX_REQUEST_SECONDS}; an explicit {@code -Dsun.net.httpserver.nodelay} wins.
    */
   static final String NO_DELAY = "true";
