@@ -249,7 +249,10 @@ final class Api {
     if (bits) {
       List<Mask> masks = new ArrayList<>();
       preds.forEach(pr -> masks.addAll(pr.masks()));
-      answer = MaskBits.answer(out, masks);
+      List<ObjectNode> meta = new ArrayList<>();
+      Iterable<JsonNode> answers = objs == null ? List.of(out) : out.get("objects");
+      answers.forEach(o -> o.get("masks").forEach(mk -> meta.add((ObjectNode) mk)));
+      answer = MaskBits.answer(out, meta, masks);
     } else {
       answer = Http.JSON.writeValueAsBytes(out);
     }

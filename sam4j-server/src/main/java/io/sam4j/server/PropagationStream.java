@@ -28,7 +28,8 @@ final class PropagationStream {
       throw ApiException.badRequest("propagate takes {\"start_frame\", \"reverse\","
           + " \"max_frames\"}, each optional");
     }
-    Integer start = body.hasNonNull("start_frame") ? VideoApi.frameOf(s, body.get("start_frame")) : null;
+    Integer start = body.hasNonNull("start_frame")
+        ? VideoApi.frameOf(s, body.get("start_frame")) : null;
     JsonNode mf = body.get("max_frames");
     if (mf != null && !mf.isNull() && (!mf.isIntegralNumber() || mf.asInt() < 0)) {
       throw ApiException.badRequest("\"max_frames\" must be a non-negative integer");

@@ -97,7 +97,8 @@ class PredictAnswerTest {
         }
       }
     }
-    HttpResponse<byte[]> bad = predict("{\"points\": [[5, 5]], \"labels\": [1], \"format\": \"x\"}");
+    HttpResponse<byte[]> bad = predict("{\"points\": [[5, 5]], \"labels\": [1],"
+        + " \"format\": \"x\"}");
     assertEquals(400, bad.statusCode());
     assertTrue(new String(bad.body(), StandardCharsets.UTF_8).contains("\\\"bits\\\""));
   }

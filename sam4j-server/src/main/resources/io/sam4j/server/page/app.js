@@ -275,7 +275,8 @@ async function exportAs(format) {
   (S.everythingRecords || []).forEach((r, i) =>
     objects.push({ name: "everything " + (i + 1), rle: r.segmentation }));
   try {
-    const body = await api("/v1/images/" + S.imageId + "/export", json("POST", { objects, format }));
+    const body = await api("/v1/images/" + S.imageId + "/export",
+      json("POST", { objects, format }));
     S.lastExport = body;
     if (format === "coco") {
       download("sam4j-coco.json", new Blob([JSON.stringify(body)], { type: "application/json" }));
