@@ -11,12 +11,14 @@ import io.sam4j.amg.AmgConfig;
 import io.sam4j.amg.RecordsJson;
 import io.sam4j.image.RgbImage;
 import io.sam4j.prompt.Prompt;
+import io.sam4j.result.Mask;
 import io.sam4j.result.MaskRecord;
 import io.sam4j.result.Prediction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -84,7 +86,7 @@ final class Api {
       switch (seg[3]) {
         case "predict" -> {
           allow(ex, "POST");
-          Http.send(ex, 200, predict(ex, id));
+          predict(ex, id);
         }
         case "concepts" -> {
           allow(ex, "POST");
@@ -215,7 +217,12 @@ final class Api {
     }
   }
 
-  private ObjectNode predict(HttpExchange ex, String id) throws IOException {
+  /**
+   * Answers a predict as JSON or, with {@code "format": "bits"}, in {@link MaskBits}' binary form;
+   * the {@code Server-Timing} header gives the decoder's and the answer's encoding milliseconds.
+   */
+  private void predict(HttpExchange ex, String id) throws IOException {
+    long start = System.nanoTime();
     ServedModel m = model(ex);
     RgbImage img = store.image(id);
     JsonNode body = Http.jsonBody(ex, config.maxUploadBytes());
@@ -224,6 +231,12 @@ final class Api {
     }
     boolean png = body.path("png").asBoolean(false);
     boolean logits = body.path("logits").asBoolean(false);
+    String format = body.path("format").asText("json");
+    if (!format.equals("json") && !format.equals("bits")) {
+      throw ApiException.badRequest("predict \"format\" must be \"json\" (COCO RLE) or \"bits\""
+          + " (bit-packed binary), got '" + format + "'");
+    }
+    boolean bits = format.equals("bits");
     JsonNode objs = body.get("objects");
     List<Prompt> prompts = new ArrayList<>();
     int side = m.model().lowResSize();
@@ -237,7 +250,7 @@ final class Api {
       }
     } else {
       ObjectNode single = body.deepCopy();
-      single.remove(List.of("png", "logits"));
+      single.remove(List.of("png", "logits", "format"));
       prompts.add(PromptJson.parse(single, "the prompt", img.width(), img.height(), side));
     }
     String key = m.name() + "/" + id;
@@ -251,18 +264,34 @@ final class Api {
       throw e;
     }
     predictors.release(key, p);
-    double ms = (System.nanoTime() - t0) / 1e6;
+    long t1 = System.nanoTime();
+    double ms = (t1 - t0) / 1e6;
     ObjectNode out;
     if (objs == null) {
-      out = MaskJson.prediction(preds.get(0), png, logits);
+      out = MaskJson.prediction(preds.get(0), png, logits, !bits);
     } else {
       out = Http.JSON.createObjectNode();
       ArrayNode arr = out.putArray("objects");
       for (Prediction pr : preds) {
-        arr.add(MaskJson.prediction(pr, png, logits));
+        arr.add(MaskJson.prediction(pr, png, logits, !bits));
       }
     }
-    return out.put("decoder_ms", ms);
+    out.put("decoder_ms", ms);
+    byte[] answer;
+    if (bits) {
+      List<Mask> masks = new ArrayList<>();
+      preds.forEach(pr -> masks.addAll(pr.masks()));
+      List<ObjectNode> meta = new ArrayList<>();
+      Iterable<JsonNode> answers = objs == null ? List.of(out) : out.get("objects");
+      answers.forEach(o -> o.get("masks").forEach(mk -> meta.add((ObjectNode) mk)));
+      answer = MaskBits.answer(out, meta, masks);
+    } else {
+      answer = Http.JSON.writeValueAsBytes(out);
+    }
+    ex.getResponseHeaders().set("Server-Timing", String.format(Locale.ROOT,
+        "request;dur=%.1f, decoder;dur=%.1f, answer;dur=%.1f", (t0 - start) / 1e6, ms,
+        (System.nanoTime() - t1) / 1e6));
+    Http.send(ex, 200, bits ? MaskBits.TYPE : Http.JSON_TYPE, answer);
   }
 
   private ObjectNode everything(HttpExchange ex, String id) throws IOException {

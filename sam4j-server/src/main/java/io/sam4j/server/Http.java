@@ -16,6 +16,7 @@ import java.util.Map;
 /** Small helpers over {@link HttpExchange}: bounded bodies, JSON answers, query parameters. */
 final class Http {
   static final ObjectMapper JSON = new ObjectMapper();
+  static final String JSON_TYPE = "application/json; charset=utf-8";
   /** Bodies up to this much over the limit are read and discarded so the 413 reaches the client. */
   private static final long DRAIN_LIMIT = 64L << 20;
 
@@ -77,7 +78,7 @@ final class Http {
 
   /** Sends a JSON answer. */
   static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-    send(ex, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
+    send(ex, status, JSON_TYPE, JSON.writeValueAsBytes(body));
   }
 
   /** Sends an answer with the given type. */

@@ -23,21 +23,24 @@ final class MaskJson {
 
   /**
    * {@code {"masks": [{"iou", "rle": {"size", "counts"}, "area", "bbox", ["png"], ["logits"]}],
-   * "best"}} in the library's order.
+   * "best"}} in the library's order; without {@code withRle} (the binary form) {@code rle},
+   * {@code area} and {@code bbox} are left to {@link MaskBits}.
    */
-  static ObjectNode prediction(Prediction p, boolean png, boolean logits) {
+  static ObjectNode prediction(Prediction p, boolean png, boolean logits, boolean withRle) {
     ObjectNode out = NODES.objectNode();
     ArrayNode masks = out.putArray("masks");
     for (int i = 0; i < p.size(); i++) {
       Mask m = p.masks().get(i);
-      Rle rle = Rle.encode(m);
       ObjectNode o = masks.addObject();
       o.put("iou", p.iouPredictions()[i]);
-      o.set("rle", CocoRle.toJson(rle, true));
-      o.put("area", rle.area());
-      ArrayNode bbox = o.putArray("bbox");
-      for (int v : rle.bbox()) {
-        bbox.add(v);
+      if (withRle) {
+        Rle rle = Rle.encode(m);
+        o.set("rle", CocoRle.toJson(rle, true));
+        o.put("area", rle.area());
+        ArrayNode bbox = o.putArray("bbox");
+        for (int v : rle.bbox()) {
+          bbox.add(v);
+        }
       }
       if (png) {
         o.put("png", Base64.getEncoder().encodeToString(maskPng(m)));

@@ -17,7 +17,8 @@ final class StaticPage {
       "/app.js", new String[] {"app.js", "text/javascript; charset=utf-8"},
       "/video.html", new String[] {"video.html", "text/html; charset=utf-8"},
       "/video.js", new String[] {"video.js", "text/javascript; charset=utf-8"},
-      "/rle.js", new String[] {"rle.js", "text/javascript; charset=utf-8"},
+      "/common.js", new String[] {"common.js", "text/javascript; charset=utf-8"},
+      "/masks.js", new String[] {"masks.js", "text/javascript; charset=utf-8"},
       "/app.css", new String[] {"app.css", "text/css; charset=utf-8"});
 
   private StaticPage() {}

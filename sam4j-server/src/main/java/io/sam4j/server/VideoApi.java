@@ -10,12 +10,9 @@ import io.sam4j.video.FrameResult;
 import io.sam4j.video.ObjectResult;
 import io.sam4j.video.Propagation;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The video routes under {@code /v1/videos} and {@code /v1/sessions} (docs/API.md): uploads,
@@ -85,7 +82,7 @@ final class VideoApi implements AutoCloseable {
         }
       }
     } else if (n == 4 && seg[3].equals("propagate") && is(ex, "POST")) {
-      propagate(ex, s, Http.jsonBody(ex, config.maxUploadBytes()));
+      PropagationStream.run(ex, s, Http.jsonBody(ex, config.maxUploadBytes()), heavy);
     } else if (n == 4 && seg[3].equals("propagation") && is(ex, "DELETE")) {
       Propagation p = s.running;
       if (p != null) {
@@ -99,6 +96,9 @@ final class VideoApi implements AutoCloseable {
       int obj = index(seg[4], "object id");
       JsonNode body = Http.jsonBody(ex, config.maxUploadBytes());
       Http.send(ex, 200, prompt(s, obj, body));
+    } else if (n == 6 && seg[3].equals("objects") && seg[5].equals("mask")
+        && is(ex, "POST")) {
+      Http.send(ex, 200, mask(ex, s, index(seg[4], "object id")));
     } else if (n == 5 && seg[3].equals("objects") && is(ex, "DELETE")) {
       int obj = index(seg[4], "object id");
       VideoSessions.lock(s);
@@ -220,7 +220,7 @@ final class VideoApi implements AutoCloseable {
     }
   }
 
-  private int frameOf(VideoSessions.Session s, JsonNode n) {
+  static int frameOf(VideoSessions.Session s, JsonNode n) {
     if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
       throw ApiException.badRequest("\"frame\" must be a frame index (an integer)");
     }
@@ -243,6 +243,28 @@ final class VideoApi implements AutoCloseable {
     try {
       FrameResult r = s.tracker.addPrompt(frame, obj, p.points(), p.box(), p.clearOld(), true);
       return frame(r);
+    } finally {
+      s.lock.unlock();
+    }
+  }
+
+  /** {@code add_new_mask}: a PNG of the frame's size, its non-black pixels the object. */
+  private ObjectNode mask(HttpExchange ex, VideoSessions.Session s, int obj) throws IOException {
+    String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+    if (!type.startsWith("image/png")) {
+      throw new ApiException(415, "send the mask as a PNG's bytes with Content-Type: image/png,"
+          + " not '" + type + "'");
+    }
+    String f = Http.query(ex).get("frame");
+    if (f == null) {
+      throw ApiException.badRequest("say which frame the mask is for: ?frame=N");
+    }
+    int frame = frameOf(s, Http.JSON.getNodeFactory().numberNode(index(f, "frame")));
+    boolean[] mask = MaskPng.read(nonEmpty(Http.body(ex, config.maxUploadBytes())),
+        s.frames.width(), s.frames.height());
+    VideoSessions.lock(s);
+    try {
+      return frame(s.tracker.addMask(frame, obj, mask, s.frames.width(), s.frames.height()));
     } finally {
       s.lock.unlock();
     }
@@ -294,93 +316,6 @@ final class VideoApi implements AutoCloseable {
       }
     }
     return o;
-  }
-
-  private void propagate(HttpExchange ex, VideoSessions.Session s, JsonNode body)
-      throws IOException {
-    if (!body.isObject()) {
-      throw ApiException.badRequest("propagate takes {\"start_frame\", \"reverse\","
-          + " \"max_frames\"}, each optional");
-    }
-    Integer start = body.hasNonNull("start_frame") ? frameOf(s, body.get("start_frame")) : null;
-    JsonNode mf = body.get("max_frames");
-    if (mf != null && !mf.isNull() && (!mf.isIntegralNumber() || mf.asInt() < 0)) {
-      throw ApiException.badRequest("\"max_frames\" must be a non-negative integer");
-    }
-    Integer max = mf == null || mf.isNull() ? null : mf.asInt();
-    boolean reverse = body.path("reverse").asBoolean(false);
-    VideoSessions.lock(s);
-    Propagation p;
-    try {
-      p = s.tracker.propagate(start, reverse, max); // refusals (no prompts) answer 400 here
-    } catch (RuntimeException e) {
-      s.lock.unlock();
-      throw e;
-    }
-    s.running = p;
-    long t0 = System.nanoTime();
-    int done = 0;
-    int total = p.frames().size();
-    OutputStream out;
-    String error = null;
-    try {
-      ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-      ex.getResponseHeaders().set("Cache-Control", "no-store");
-      ex.getResponseHeaders().set("X-Accel-Buffering", "no");
-      ex.sendResponseHeaders(200, 0);
-      out = ex.getResponseBody();
-      ObjectNode first = Http.JSON.createObjectNode().put("total", total);
-      ArrayNode order = first.putArray("frames");
-      p.frames().forEach(order::add);
-      event(out, "start", first);
-      try {
-        while (p.hasNext()) {
-          acquire();
-          FrameResult r;
-          try {
-            r = p.next();
-          } finally {
-            heavy.release();
-          }
-          done++;
-          s.touch();
-          event(out, "frame", frame(r).put("done", done).put("total", total));
-        }
-      } catch (io.sam4j.SamException | ApiException e) {
-        error = e.getMessage();
-      }
-    } finally {
-      p.cancel(); // a client that went away stops the tracking
-      s.running = null;
-      s.touch();
-      s.lock.unlock();
-    }
-    // the session is free before the stream ends, so a client may go on at once
-    if (error != null) {
-      event(out, "error", Http.JSON.createObjectNode().put("error", error));
-    }
-    double sec = (System.nanoTime() - t0) / 1e9;
-    event(out, "done", Http.JSON.createObjectNode().put("frames", done)
-        .put("cancelled", done < total).put("elapsed_ms", sec * 1e3)
-        .put("fps", done / Math.max(sec, 1e-9)));
-    out.close();
-  }
-
-  private static void event(OutputStream out, String name, JsonNode data) throws IOException {
-    out.write(("event: " + name + "\ndata: " + Http.JSON.writeValueAsString(data) + "\n\n")
-        .getBytes(StandardCharsets.UTF_8));
-    out.flush();
-  }
-
-  private void acquire() {
-    try {
-      if (!heavy.tryAcquire(60, TimeUnit.SECONDS)) {
-        throw new ApiException(503, "the server is busy; propagation stopped, start it again");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "interrupted");
-    }
   }
 
   @Override

@@ -178,6 +178,63 @@ class VideoApiTest {
     assertEquals(404, call(server, "GET", "/v1/sessions/" + session, null).statusCode());
   }
 
+  private static HttpResponse<String> postMask(String session, int obj, String query,
+      String type, byte[] body) throws Exception {
+    return TestServers.send(TestServers.request(server, "/v1/sessions/" + session + "/objects/"
+        + obj + "/mask" + query).header("Content-Type", type)
+        .POST(BodyPublishers.ofByteArray(body)));
+  }
+
+  @Test
+  void aMaskPngPromptsAsTheLibrarysAddMask() throws Exception {
+    String session = ok(call(server, "POST", "/v1/sessions", "{\"video\":\"" + video + "\"}"))
+        .get("id").asText();
+    int w = 960;
+    int h = 540;
+    byte[] px = new byte[w * h];
+    boolean[] mask = new boolean[w * h];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        double u = (x - 300) / 150.0;
+        double v = (y - 350) / 120.0;
+        mask[y * w + x] = u * u + v * v <= 1 || (x >= 700 && x < 760 && y >= 100 && y < 400);
+        px[y * w + x] = (byte) (mask[y * w + x] ? 1 : 0);
+      }
+    }
+    byte[] png = MaskJson.maskPng(io.sam4j.result.Mask.fromBytes(px, w, h));
+    try (FolderFrameSource frames = FolderFrameSource.open(TestServers.clip());
+         VideoTracker lib = TestServers.sam21().newTracker(frames)) {
+      FrameResult want = lib.addMask(2, 3, mask, w, h);
+      assertSameFrame(want, ok(postMask(session, 3, "?frame=2", "image/png", png)));
+      assertTrue(want.object(3).mask().area() > 1000, "an empty mask proves little");
+      List<Object[]> events = propagate(server, session, "{\"max_frames\": 1}");
+      List<FrameResult> expected = new ArrayList<>();
+      lib.propagate(null, false, 1, expected::add);
+      assertEquals(2, expected.size());
+      for (int i = 0; i < 2; i++) {
+        assertSameFrame(expected.get(i), (JsonNode) events.get(i + 1)[1]);
+      }
+    }
+    byte[] small = MaskJson.maskPng(io.sam4j.result.Mask.fromBytes(new byte[100 * 50], 100, 50));
+    byte[] jpeg = Files.readAllBytes(TestServers.clip().resolve("00000.jpg"));
+    int[][] cases = {
+        {400, postMask(session, 3, "?frame=2", "image/png", small).statusCode()},
+        {400, postMask(session, 3, "?frame=2", "image/png", jpeg).statusCode()},
+        {400, postMask(session, 3, "?frame=2", "image/png", "not a png".getBytes()).statusCode()},
+        {400, postMask(session, 3, "?frame=2", "image/png", new byte[0]).statusCode()},
+        {400, postMask(session, 3, "", "image/png", png).statusCode()},
+        {400, postMask(session, 3, "?frame=99", "image/png", png).statusCode()},
+        {415, postMask(session, 3, "?frame=2", "application/json", png).statusCode()},
+    };
+    for (int i = 0; i < cases.length; i++) {
+      assertEquals(cases[i][0], cases[i][1], "bad mask case " + i);
+    }
+    HttpResponse<String> r = postMask(session, 3, "?frame=2", "image/png", small);
+    assertTrue(r.body().contains("960x540"), r.body());
+    assertEquals(200, call(server, "GET", "/v1/health", null).statusCode());
+    ok(call(server, "DELETE", "/v1/sessions/" + session, null));
+  }
+
   @Test
   void framesAreServedAndAppended() throws Exception {
     HttpResponse<byte[]> r = TestServers.CLIENT.send(TestServers.request(server, "/v1/videos/"
@@ -237,6 +294,42 @@ class VideoApiTest {
     HttpResponse<String> bad = TestServers.send(TestServers.request(server, "/v1/videos")
         .header("Content-Type", "video/mp4").POST(BodyPublishers.ofString("not a video")));
     assertEquals(400, bad.statusCode(), bad.body());
+  }
+
+  /**
+   * An MP4 over the upload limit is refused from its size alone: its Content-Length, or, sent in
+   * chunks without one, as soon as the bytes read pass the limit, before the body has even ended
+   * (so before FFmpeg could see a frame); a body under the limit reaches FFmpeg (a truncated file:
+   * 400).
+   */
+  @Test
+  void anOversizedMp4IsRefusedBeforeItIsDecoded() throws Exception {
+    byte[] mp4 = Files.readAllBytes(java.nio.file.Path.of("..", "sam4j-core", "src", "test",
+        "resources", "video", "bedroom-x264.mp4"));
+    try (SamServer s = TestServers.startVideo(ServerConfig.defaults().withLimits(100_000, 2))) {
+      HttpResponse<String> declared = TestServers.send(TestServers.request(s, "/v1/videos")
+          .header("Content-Type", "video/mp4").POST(BodyPublishers.ofByteArray(mp4)));
+      assertEquals(413, declared.statusCode(), declared.body());
+      try (java.net.Socket sock = new java.net.Socket("127.0.0.1", s.port())) {
+        sock.setSoTimeout(30_000);
+        java.io.OutputStream out = sock.getOutputStream();
+        int part = 120_000; // over the limit, short of the file: the body never ends
+        out.write(("POST /v1/videos HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: video/mp4\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(part) + "\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(mp4, 0, part);
+        out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        String status = new String(sock.getInputStream().readNBytes(12),
+            java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals("HTTP/1.1 413", status);
+      }
+      assertEquals(200, call(s, "GET", "/v1/health", null).statusCode());
+      byte[] head = java.util.Arrays.copyOf(mp4, 90_000); // under the limit: read, then refused
+      HttpResponse<String> cut = TestServers.send(TestServers.request(s, "/v1/videos")
+          .header("Content-Type", "video/mp4").POST(BodyPublishers.ofByteArray(head)));
+      assertEquals(400, cut.statusCode(), cut.body()); // by FFmpeg, as a truncated file
+    }
   }
 
   private static byte[] zip(String name, byte[] content) throws Exception {

@@ -1,28 +1,19 @@
-"use strict";
-// The sam4j page: plain JavaScript, no build step. The state is window.sam4j (tests read it).
-const $ = (id) => document.getElementById(id);
-const COLORS = [[30, 144, 255], [255, 99, 71], [50, 205, 50], [255, 215, 0], [186, 85, 211],
-  [0, 206, 209], [255, 140, 0], [199, 21, 133]];
+// The sam4j page: plain JavaScript modules, no build step. The state is window.sam4j (tests read
+// it). Clicks ask for bit-packed masks ("format": "bits") and paint them without decoding RLE;
+// S.format = "json" switches to the COCO RLE answers (the test compares both).
+import { $, COLORS, api, call, json, download, renderObjectList, drawPoints, Overlay }
+  from "./common.js";
+import { RleMask, readBits } from "./masks.js";
+
 const S = window.sam4j = {
   imageId: null, width: 0, height: 0, model: null, objects: [], current: -1,
-  everything: null, hover: null, busy: false, latencies: [], lastPrompt: null, lastExport: null,
-  token: new URLSearchParams(location.hash.slice(1)).get("token"),
+  everything: null, hover: null, busy: false, latencies: [], timings: [], lastPrompt: null,
+  lastExport: null, format: "bits",
 };
 
-async function api(path, options = {}) {
-  const headers = Object.assign({}, options.headers || {});
-  if (S.token) headers.Authorization = "Bearer " + S.token;
-  const res = await fetch(path, Object.assign({}, options, { headers }));
-  const body = await res.json().catch(() => ({ error: "answer is not JSON" }));
-  if (res.status === 401 && !options.retried) {
-    S.token = prompt("This server needs its token:");
-    if (S.token) return api(path, Object.assign({}, options, { retried: true }));
-  }
-  if (!res.ok) throw new Error(body.error || res.statusText);
-  return body;
-}
 const status = (text) => { $("status").textContent = text; };
 const modelQuery = () => (S.model ? "?model=" + encodeURIComponent(S.model) : "");
+let overlay = null, clicks = 0, hoverAbort = null;
 
 async function loadModels() {
   const body = await api("/v1/models");
@@ -53,7 +44,7 @@ async function openImage(file) {
 function newObject() {
   const n = S.objects.length;
   S.objects.push({ name: "object " + (n + 1), color: COLORS[n % COLORS.length], points: [],
-    box: null, masks: [], chosen: 0, undo: [], redo: [] });
+    box: null, masks: [], chosen: 0, undo: [], redo: [], seq: 0 });
   S.current = n;
   render();
 }
@@ -85,70 +76,93 @@ function promptOf(o, extra) {
   return p;
 }
 
+/**
+ * One predict: masks (each with its iou) and the best index. Marks the times in t: headers
+ * (answer started), body (all bytes in), decoded (masks ready to paint).
+ */
+async function fetchMasks(prompt, t, signal) {
+  const bits = S.format === "bits";
+  const res = await call("/v1/images/" + S.imageId + "/predict" + modelQuery(),
+    json("POST", bits ? Object.assign({ format: "bits" }, prompt) : prompt, { signal }));
+  t.headers = performance.now();
+  t.server = {}; // "request;dur=0.4, decoder;dur=21.0, answer;dur=1.2" -> {request: 0.4, ...}
+  for (const m of (res.headers.get("Server-Timing") || "").matchAll(/(\w+);dur=([\d.]+)/g)) {
+    t.server[m[1]] = Number(m[2]);
+  }
+  if (!res.ok) {
+    throw new Error((await res.json().catch(() => ({}))).error || res.statusText);
+  }
+  let head, masks;
+  if (bits) {
+    const r = readBits(await res.arrayBuffer());
+    t.body = performance.now();
+    head = r.header;
+    masks = r.masks.map((m, i) => Object.assign(m, { iou: head.masks[i].iou }));
+  } else {
+    head = await res.json();
+    t.body = performance.now();
+    masks = head.masks.map((m) => Object.assign(new RleMask(m.rle), { iou: m.iou }));
+    masks.forEach((m) => m.bits);
+  }
+  t.decoded = performance.now();
+  return { masks, best: head.best, decoderMs: head.decoder_ms };
+}
+
 async function predict() {
   const o = cur();
+  if (hoverAbort) hoverAbort.abort();
+  S.hover = null;
   if (!o.points.length && !o.box) { o.masks = []; render(); return; }
   const p = promptOf(o);
-  const t0 = performance.now();
-  S.busy = true;
+  const t = { start: performance.now() };
+  const mine = ++o.seq;
+  clicks++;
   try {
-    const body = await api("/v1/images/" + S.imageId + "/predict" + modelQuery(),
-      { method: "POST", body: JSON.stringify(p), headers: { "Content-Type": "application/json" } });
-    o.masks = body.masks.map((m) => ({ iou: m.iou, rle: m.rle, bits: Rle.decode(m.rle) }));
-    o.chosen = body.best;
+    const r = await fetchMasks(p, t);
+    if (mine !== o.seq) return; // a later edit of this object answers
+    o.masks = r.masks;
+    o.chosen = r.best;
     S.lastPrompt = p;
     render();
-    const ms = performance.now() - t0;
+    const ms = performance.now() - t.start;
     S.latencies.push(ms);
+    S.timings.push({ total: ms, wait: t.headers - t.start, body: t.body - t.headers,
+      decode: t.decoded - t.body, draw: t.start + ms - t.decoded, server: t.server });
     $("latency").textContent = "click to mask " + ms.toFixed(0) + " ms (decoder "
-      + body.decoder_ms.toFixed(0) + " ms)";
+      + r.decoderMs.toFixed(0) + " ms)";
   } catch (e) {
     status("Predict failed: " + e.message);
   } finally {
-    S.busy = false;
+    clicks--;
   }
 }
 
+// the mask under the pointer; one at a time, never while a click waits, dropped by a click
 async function hoverPreview(pt) {
-  if (S.busy || !$("hover").checked || !S.imageId) return;
+  if (S.busy || clicks || !$("hover").checked || !S.imageId) return;
   S.busy = true;
+  hoverAbort = new AbortController();
   try {
-    const body = await api("/v1/images/" + S.imageId + "/predict" + modelQuery(), {
-      method: "POST", body: JSON.stringify(promptOf(cur(), Object.assign({ label: 1 }, pt))),
-      headers: { "Content-Type": "application/json" } });
-    S.hover = Rle.decode(body.masks[body.best].rle);
-    render();
-  } catch (e) { S.hover = null; } finally { S.busy = false; }
-}
-
-function paint(img, bits, color, alpha) {
-  const d = img.data;
-  for (let i = 0; i < bits.length; i++) {
-    if (bits[i]) {
-      d[4 * i] = color[0]; d[4 * i + 1] = color[1]; d[4 * i + 2] = color[2]; d[4 * i + 3] = alpha;
-    }
-  }
+    const r = await fetchMasks(promptOf(cur(), Object.assign({ label: 1 }, pt)), {},
+      hoverAbort.signal);
+    if (!clicks) { S.hover = r.masks[r.best]; render(); }
+  } catch (e) { S.hover = null; } finally { S.busy = false; hoverAbort = null; }
 }
 
 function render() {
-  const c = $("overlay"), g = c.getContext("2d");
-  g.clearRect(0, 0, c.width, c.height);
-  if (!S.imageId) return;
-  const img = g.createImageData(c.width, c.height);
-  if (S.everything) S.everything.forEach((b, i) => paint(img, b, COLORS[i % COLORS.length], 110));
+  const c = $("overlay");
+  overlay = overlay || new Overlay(c);
+  if (!S.imageId) { overlay.g.clearRect(0, 0, c.width, c.height); return; }
+  overlay.begin();
+  (S.everything || []).forEach((m, i) => overlay.paint(m, COLORS[i % COLORS.length], 110));
   S.objects.forEach((o) => {
-    if (o.masks.length) paint(img, o.masks[o.chosen].bits, o.color, 140);
+    if (o.masks.length) overlay.paint(o.masks[o.chosen], o.color, 140);
   });
-  if (S.hover) paint(img, S.hover, [255, 255, 255], 90);
-  g.putImageData(img, 0, 0);
-  const o = cur();
+  if (S.hover) overlay.paint(S.hover, [255, 255, 255], 90);
+  overlay.end();
+  const o = cur(), g = overlay.g;
   if (o) {
-    const r = Math.max(3, c.width / 200);
-    for (const p of o.points) {
-      g.beginPath(); g.arc(p.x, p.y, r, 0, 2 * Math.PI);
-      g.fillStyle = p.label ? "#0c0" : "#e00"; g.fill();
-      g.lineWidth = r / 3; g.strokeStyle = "#fff"; g.stroke();
-    }
+    drawPoints(g, o.points, c.width);
     const box = o.dragBox || o.box;
     if (box) {
       g.lineWidth = Math.max(2, c.width / 400); g.strokeStyle = "#0f0";
@@ -169,30 +183,16 @@ function renderLists() {
     b.onclick = () => { o.chosen = i; render(); };
     cand.appendChild(b);
   });
-  const list = $("objects");
-  list.replaceChildren();
-  S.objects.forEach((ob, i) => {
-    const li = document.createElement("li");
-    li.className = i === S.current ? "current" : "";
-    const sw = document.createElement("span");
-    sw.className = "swatch";
-    sw.style.background = "rgb(" + ob.color.join(",") + ")";
-    const name = document.createElement("input");
-    name.value = ob.name;
-    name.onchange = () => { ob.name = name.value; };
-    name.onfocus = () => { if (S.current !== i) { S.current = i; render(); } };
-    const del = document.createElement("button");
-    del.textContent = "✕";
-    del.title = "Delete this object";
-    del.onclick = () => {
+  renderObjectList($("objects"), S.objects, S.current, {
+    select: (i) => { S.current = i; render(); },
+    remove: (i) => {
       S.objects.splice(i, 1);
       if (i < S.current) S.current--;
       if (!S.objects.length) newObject();
       S.current = Math.min(S.current, S.objects.length - 1);
       render();
-    };
-    li.append(sw, name, del);
-    list.appendChild(li);
+    },
+    removeTitle: "Delete this object",
   });
 }
 
@@ -207,7 +207,11 @@ let down = null;
 function wireCanvas() {
   const c = $("overlay");
   c.addEventListener("contextmenu", (ev) => ev.preventDefault());
-  c.addEventListener("mousedown", (ev) => { if (S.imageId) down = imagePoint(ev); });
+  c.addEventListener("mousedown", (ev) => {
+    if (!S.imageId) return;
+    down = imagePoint(ev);
+    if (hoverAbort) hoverAbort.abort(); // the click goes first
+  });
   c.addEventListener("mousemove", (ev) => {
     if (!S.imageId) return;
     const p = imagePoint(ev);
@@ -252,8 +256,8 @@ async function everything() {
   }, 300);
   try {
     const body = await api("/v1/images/" + S.imageId + "/everything" + modelQuery(),
-      { method: "POST", body: JSON.stringify(opts), headers: { "Content-Type": "application/json" } });
-    S.everything = body.records.map((r) => Rle.decode(r.segmentation));
+      json("POST", opts));
+    S.everything = body.records.map((r) => new RleMask(r.segmentation));
     S.everythingRecords = body.records;
     status(body.records.length + " masks in " + Math.round(body.elapsed_ms) + " ms.");
     render();
@@ -265,22 +269,14 @@ async function everything() {
   }
 }
 
-function download(name, blob) {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
-
 async function exportAs(format) {
   const objects = S.objects.filter((o) => o.masks.length)
     .map((o) => ({ name: o.name, rle: o.masks[o.chosen].rle }));
   (S.everythingRecords || []).forEach((r, i) =>
     objects.push({ name: "everything " + (i + 1), rle: r.segmentation }));
   try {
-    const body = await api("/v1/images/" + S.imageId + "/export", { method: "POST",
-      body: JSON.stringify({ objects, format }), headers: { "Content-Type": "application/json" } });
+    const body = await api("/v1/images/" + S.imageId + "/export",
+      json("POST", { objects, format }));
     S.lastExport = body;
     if (format === "coco") {
       download("sam4j-coco.json", new Blob([JSON.stringify(body)], { type: "application/json" }));

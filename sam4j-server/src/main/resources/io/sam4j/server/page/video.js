@@ -1,37 +1,17 @@
-"use strict";
-// The sam4j video page: plain JavaScript, no build step. The state is window.sam4jVideo (tests
-// read it). Masks per frame come from prompts and from the propagation stream (Server-Sent Events
-// read from a fetch body, since EventSource cannot POST).
-const $ = (id) => document.getElementById(id);
-const COLORS = [[30, 144, 255], [255, 99, 71], [50, 205, 50], [255, 215, 0], [186, 85, 211],
-  [0, 206, 209], [255, 140, 0], [199, 21, 133]];
+// The sam4j video page: plain JavaScript modules, no build step. The state is window.sam4jVideo
+// (tests read it). Masks per frame come from prompts and from the propagation stream
+// (Server-Sent Events read from a fetch body, since EventSource cannot POST).
+import { $, COLORS, api, call, json, download, renderObjectList, drawPoints, Overlay }
+  from "./common.js";
+import { RleMask } from "./masks.js";
+
 const V = window.sam4jVideo = {
   videoId: null, session: null, frames: 0, width: 0, height: 0, frame: 0, objects: [],
   current: -1, prompts: {}, masks: {}, propagating: false, lastCorrection: null, propagated: 0,
   progress: null, lastPropagation: null, lastExport: null, bitmaps: {}, playing: null,
-  token: new URLSearchParams(location.hash.slice(1)).get("token"),
 };
 const status = (text) => { $("status").textContent = text; };
-
-async function call(path, options = {}) {
-  const headers = Object.assign({}, options.headers || {});
-  if (V.token) headers.Authorization = "Bearer " + V.token;
-  const res = await fetch(path, Object.assign({}, options, { headers }));
-  if (res.status === 401 && !options.retried) {
-    V.token = prompt("This server needs its token:");
-    if (V.token) return call(path, Object.assign({}, options, { retried: true }));
-  }
-  return res;
-}
-async function api(path, options = {}) {
-  const res = await call(path, options);
-  const body = await res.json().catch(() => ({ error: "answer is not JSON" }));
-  if (!res.ok) throw new Error(body.error || res.statusText);
-  return body;
-}
-const json = (method, body) => ({ method,
-  body: body === undefined ? undefined : JSON.stringify(body),
-  headers: { "Content-Type": "application/json" } });
+let overlay = null;
 
 async function loadModels() {
   const body = await api("/v1/models");
@@ -109,7 +89,7 @@ function newObject() {
 function store(f) {
   const m = V.masks[f.frame] = V.masks[f.frame] || {};
   for (const o of f.objects) {
-    m[o.id] = o.rle ? { rle: o.rle, score: o.score, bits: Rle.decode(o.rle) } : null;
+    m[o.id] = o.rle ? Object.assign(new RleMask(o.rle), { score: o.score }) : null;
   }
 }
 
@@ -180,51 +160,20 @@ function onEvent(name, data) {
 }
 
 function render() {
-  const c = $("overlay"), g = c.getContext("2d");
-  g.clearRect(0, 0, c.width, c.height);
-  if (!V.session) return;
-  const img = g.createImageData(c.width, c.height);
+  const c = $("overlay");
+  overlay = overlay || new Overlay(c);
+  if (!V.session) { overlay.g.clearRect(0, 0, c.width, c.height); return; }
+  overlay.begin();
   const m = V.masks[V.frame] || {};
   for (const o of V.objects) {
-    const r = m[o.id];
-    if (!r) continue;
-    const d = img.data, bits = r.bits;
-    for (let i = 0; i < bits.length; i++) {
-      if (!bits[i]) continue;
-      d[4 * i] = o.color[0]; d[4 * i + 1] = o.color[1]; d[4 * i + 2] = o.color[2]; d[4 * i + 3] = 140;
-    }
+    if (m[o.id]) overlay.paint(m[o.id], o.color, 140);
   }
-  g.putImageData(img, 0, 0);
-  const rad = Math.max(3, c.width / 200);
-  for (const o of V.objects) {
-    for (const p of V.prompts[o.id + "@" + V.frame] || []) {
-      g.beginPath(); g.arc(p.x, p.y, rad, 0, 2 * Math.PI);
-      g.fillStyle = p.label ? "#0c0" : "#e00"; g.fill();
-      g.lineWidth = rad / 3; g.strokeStyle = "#fff"; g.stroke();
-    }
-  }
-  renderList();
-}
-
-function renderList() {
-  const list = $("objects");
-  list.replaceChildren();
-  V.objects.forEach((ob, i) => {
-    const li = document.createElement("li");
-    li.className = i === V.current ? "current" : "";
-    const sw = document.createElement("span");
-    sw.className = "swatch";
-    sw.style.background = "rgb(" + ob.color.join(",") + ")";
-    const name = document.createElement("input");
-    name.value = ob.name;
-    name.onchange = () => { ob.name = name.value; };
-    name.onfocus = () => { if (V.current !== i) { V.current = i; render(); } };
-    const del = document.createElement("button");
-    del.textContent = "✕";
-    del.title = "Remove this object from every frame";
-    del.onclick = () => removeObject(i).catch((e) => status(e.message));
-    li.append(sw, name, del);
-    list.appendChild(li);
+  overlay.end();
+  for (const o of V.objects) drawPoints(overlay.g, V.prompts[o.id + "@" + V.frame] || [], c.width);
+  renderObjectList($("objects"), V.objects, V.current, {
+    select: (i) => { V.current = i; render(); },
+    remove: (i) => removeObject(i).catch((e) => status(e.message)),
+    removeTitle: "Remove this object from every frame",
   });
 }
 
@@ -261,14 +210,6 @@ function play() {
   }
   $("play").textContent = "Pause";
   V.playing = setInterval(() => show((V.frame + 1) % Math.max(1, V.frames)), 100);
-}
-
-function download(name, blob) {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 function exportJson() {
