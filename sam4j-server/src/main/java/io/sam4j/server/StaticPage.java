@@ -19,6 +19,7 @@ final class StaticPage {
       "/video.js", new String[] {"video.js", "text/javascript; charset=utf-8"},
       "/common.js", new String[] {"common.js", "text/javascript; charset=utf-8"},
       "/masks.js", new String[] {"masks.js", "text/javascript; charset=utf-8"},
+      "/concepts.js", new String[] {"concepts.js", "text/javascript; charset=utf-8"},
       "/app.css", new String[] {"app.css", "text/css; charset=utf-8"});
 
   private StaticPage() {}

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,38 +33,26 @@ class BrowserTest {
 
   @Test
   void thePageSegmentsAnImageEndToEnd() throws Exception {
-    Path chrome = Chromium.binary();
-    if (chrome == null) {
-      assertTrue(!"true".equals(System.getenv("CI")), "CI must install chromium (.ci/run does)");
-      Assumptions.abort("no chromium on the PATH (apt-get install chromium)");
-    }
+    Path chrome = Chromium.binaryOrSkip();
     Path dog = TestServers.image("dog.jpg");
     RgbImage image = Images.read(dog);
     Files.createDirectories(SHOTS);
     try (SamServer server = TestServers.start(ServerConfig.defaults());
          Chromium b = new Chromium(chrome, Path.of("target"));
          SamPredictor lib = TestServers.mobileSam().newPredictor()) {
-      try {
-        b.send("Page.setDownloadBehavior", Chromium.params().put("behavior", "deny"));
-      } catch (java.io.IOException e) {
-        // older protocol: downloads land in the temporary profile
-      }
+      b.denyDownloads();
       b.send("Page.navigate", Chromium.params().put("url", server.uri().toString()));
       b.waitFor("document.readyState === 'complete' && window.sam4j"
           + " && document.getElementById('model').options.length > 0", 20_000);
       b.screenshot(SHOTS.resolve("01-page.png"));
 
       // open the image through the file picker
-      int root = b.send("DOM.getDocument", null).get("root").get("nodeId").asInt();
-      int input = b.send("DOM.querySelector", Chromium.params().put("nodeId", root)
-          .put("selector", "#file")).get("nodeId").asInt();
-      b.send("DOM.setFileInputFiles", Chromium.params().put("nodeId", input)
-          .set("files", Http.JSON.createArrayNode().add(dog.toAbsolutePath().toString())));
+      b.setInputFiles("#file", dog);
       b.waitFor("sam4j.imageId && sam4j.objects.length === 1", 60_000);
       lib.setImage(image);
 
       // click a point: a mask appears on the canvas, the library's for that point
-      double[] at = client(b, 500, 375);
+      double[] at = b.client("sam4j", 500, 375);
       b.mouse("mouseMoved", at[0], at[1], "none", 0, 0);
       b.mouse("mousePressed", at[0], at[1], "left", 1, 0);
       b.mouse("mouseReleased", at[0], at[1], "left", 0, 0);
@@ -105,7 +92,7 @@ class BrowserTest {
       // binary answer (the page's default) and the JSON + RLE one
       for (int i = 0; i < 16; i++) {
         b.eval("sam4j.format = '" + (i % 2 == 0 ? "bits" : "json") + "'");
-        double[] q = client(b, 150 + 40 * i, 120 + 20 * i);
+        double[] q = b.client("sam4j", 150 + 40 * i, 120 + 20 * i);
         int shift = i % 3 == 1 ? 8 : 0;
         b.mouse("mousePressed", q[0], q[1], "left", 1, shift);
         b.mouse("mouseReleased", q[0], q[1], "left", 0, shift);
@@ -120,12 +107,7 @@ class BrowserTest {
 
       // a new object by a dragged box
       b.eval("document.getElementById('new-object').click()");
-      double[] p0 = client(b, 100, 80);
-      double[] p1 = client(b, 600, 450);
-      b.mouse("mousePressed", p0[0], p0[1], "left", 1, 0);
-      b.mouse("mouseMoved", (p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2, "left", 1, 0);
-      b.mouse("mouseMoved", p1[0], p1[1], "left", 1, 0);
-      b.mouse("mouseReleased", p1[0], p1[1], "left", 0, 0);
+      b.drag(b.client("sam4j", 100, 80), b.client("sam4j", 600, 450), 0);
       b.waitFor("sam4j.objects[1].masks.length === 1", 20_000);
       b.screenshot(SHOTS.resolve("03-box.png"));
       JsonNode box = b.eval("sam4j.objects[1].box");
@@ -224,14 +206,6 @@ class BrowserTest {
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  /** Page coordinates of an image pixel on the overlay canvas. */
-  private static double[] client(Chromium b, double x, double y) throws Exception {
-    JsonNode r = b.eval("(() => { const r = document.getElementById('overlay')"
-        + ".getBoundingClientRect(); return [r.left, r.top, r.width / sam4j.width,"
-        + " r.height / sam4j.height]; })()");
-    return new double[] {r.get(0).asDouble() + (x + 0.5) * r.get(2).asDouble(),
-        r.get(1).asDouble() + (y + 0.5) * r.get(3).asDouble()};
-  }
 
   /** The mask the page shows for an object (its chosen candidate). */
   private static Mask pageMask(Chromium b, int object) throws Exception {

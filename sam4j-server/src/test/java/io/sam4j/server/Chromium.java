@@ -1,6 +1,7 @@
 package io.sam4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A headless Chromium driven over the DevTools protocol with the JDK's WebSocket client (no
@@ -52,6 +55,20 @@ final class Chromium implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * The browser binary for a browser test; without one the test is skipped, except in CI
+   * (CI=true), where it fails.
+   */
+  static Path binaryOrSkip() {
+    Path chrome = binary();
+    if (chrome == null) {
+      Assertions.assertNotEquals("true", System.getenv("CI"),
+          "CI must install chromium (.ci/run does)");
+      Assumptions.abort("no chromium on the PATH (apt-get install chromium)");
+    }
+    return chrome;
   }
 
   Chromium(Path binary, Path workDir) throws IOException, InterruptedException {
@@ -146,6 +163,39 @@ final class Chromium implements AutoCloseable {
     return Http.JSON.createObjectNode();
   }
 
+  /** Downloads are refused (an older protocol lets them land in the temporary profile). */
+  void denyDownloads() throws Exception {
+    try {
+      send("Page.setDownloadBehavior", params().put("behavior", "deny"));
+    } catch (IOException e) {
+      // older protocol: downloads land in the temporary profile
+    }
+  }
+
+  /** Picks files in the page's file input, as the file picker does. */
+  void setInputFiles(String selector, Path... files) throws Exception {
+    int root = send("DOM.getDocument", null).get("root").get("nodeId").asInt();
+    int input = send("DOM.querySelector", params().put("nodeId", root).put("selector", selector))
+        .get("nodeId").asInt();
+    ArrayNode paths = Http.JSON.createArrayNode();
+    for (Path f : files) {
+      paths.add(f.toAbsolutePath().toString());
+    }
+    send("DOM.setFileInputFiles", params().put("nodeId", input).set("files", paths));
+  }
+
+  /**
+   * Page coordinates of the centre of image pixel (x, y) on the #overlay canvas; {@code state}
+   * is the page's state object, which holds the image's width and height.
+   */
+  double[] client(String state, double x, double y) throws Exception {
+    JsonNode r = eval("(() => { const r = document.getElementById('overlay')"
+        + ".getBoundingClientRect(); return [r.left, r.top, r.width / " + state + ".width,"
+        + " r.height / " + state + ".height]; })()");
+    return new double[] {r.get(0).asDouble() + (x + 0.5) * r.get(2).asDouble(),
+        r.get(1).asDouble() + (y + 0.5) * r.get(3).asDouble()};
+  }
+
   /** Evaluates a JavaScript expression (promises awaited) and returns its JSON value. */
   JsonNode eval(String expression) throws Exception {
     JsonNode r = send("Runtime.evaluate", params().put("expression", expression)
@@ -174,6 +224,14 @@ final class Chromium implements AutoCloseable {
     send("Input.dispatchMouseEvent", params().put("type", type).put("x", x).put("y", y)
         .put("button", button).put("buttons", buttons).put("clickCount", 1)
         .put("modifiers", modifiers));
+  }
+
+  /** A left-button drag between page coordinates, through the midpoint (8 = Shift held). */
+  void drag(double[] from, double[] to, int modifiers) throws Exception {
+    mouse("mousePressed", from[0], from[1], "left", 1, modifiers);
+    mouse("mouseMoved", (from[0] + to[0]) / 2, (from[1] + to[1]) / 2, "left", 1, modifiers);
+    mouse("mouseMoved", to[0], to[1], "left", 1, modifiers);
+    mouse("mouseReleased", to[0], to[1], "left", 0, modifiers);
   }
 
   /** Saves a PNG screenshot of the page. */

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,11 +29,7 @@ class VideoBrowserTest {
 
   @Test
   void thePageTracksAnObjectThroughTheClip() throws Exception {
-    Path chrome = Chromium.binary();
-    if (chrome == null) {
-      assertTrue(!"true".equals(System.getenv("CI")), "CI must install chromium (.ci/run does)");
-      Assumptions.abort("no chromium on the PATH (apt-get install chromium)");
-    }
+    Path chrome = Chromium.binaryOrSkip();
     Files.createDirectories(SHOTS);
     Path zip = Path.of("target", "bedroom-frames.zip").toAbsolutePath();
     Files.write(zip, TestServers.clipZip());
@@ -42,25 +37,17 @@ class VideoBrowserTest {
          Chromium b = new Chromium(chrome, Path.of("target"));
          FolderFrameSource frames = FolderFrameSource.open(TestServers.clip());
          VideoTracker lib = TestServers.sam21().newTracker(frames)) {
-      try {
-        b.send("Page.setDownloadBehavior", Chromium.params().put("behavior", "deny"));
-      } catch (java.io.IOException e) {
-        // older protocol: downloads land in the temporary profile
-      }
+      b.denyDownloads();
       b.send("Page.navigate", Chromium.params().put("url", server.uri() + "video.html"));
       b.waitFor("document.readyState === 'complete' && window.sam4jVideo"
           + " && document.getElementById('model').options.length > 0", 20_000);
 
-      int root = b.send("DOM.getDocument", null).get("root").get("nodeId").asInt();
-      int input = b.send("DOM.querySelector", Chromium.params().put("nodeId", root)
-          .put("selector", "#video-file")).get("nodeId").asInt();
-      b.send("DOM.setFileInputFiles", Chromium.params().put("nodeId", input)
-          .set("files", Http.JSON.createArrayNode().add(zip.toString())));
+      b.setInputFiles("#video-file", zip);
       b.waitFor("sam4jVideo.session && sam4jVideo.frames === 8 && sam4jVideo.bitmaps[0]", 60_000);
       b.screenshot(SHOTS.resolve("video-01-opened.png"));
 
       // click the object on frame 0: the library's mask for that click
-      double[] at = client(b, 210, 350);
+      double[] at = b.client("sam4jVideo", 210, 350);
       b.mouse("mousePressed", at[0], at[1], "left", 1, 0);
       b.mouse("mouseReleased", at[0], at[1], "left", 0, 0);
       b.waitFor("sam4jVideo.masks[0] && sam4jVideo.masks[0][1]", 60_000);
@@ -97,7 +84,7 @@ class VideoBrowserTest {
       assertEquals(expected.get(4).object(1).mask().area(), painted);
 
       // correct frame 4 with a background click (Shift): the library's corrected mask
-      double[] neg = client(b, 130, 450);
+      double[] neg = b.client("sam4jVideo", 130, 450);
       b.mouse("mousePressed", neg[0], neg[1], "left", 1, 8);
       b.mouse("mouseReleased", neg[0], neg[1], "left", 0, 8);
       b.waitFor("sam4jVideo.prompts['1@4'] && sam4jVideo.lastCorrection === 4", 60_000);
@@ -131,14 +118,6 @@ class VideoBrowserTest {
     }
   }
 
-  /** Page coordinates of a video pixel on the overlay canvas. */
-  private static double[] client(Chromium b, double x, double y) throws Exception {
-    JsonNode r = b.eval("(() => { const r = document.getElementById('overlay')"
-        + ".getBoundingClientRect(); return [r.left, r.top, r.width / sam4jVideo.width,"
-        + " r.height / sam4jVideo.height]; })()");
-    return new double[] {r.get(0).asDouble() + (x + 0.5) * r.get(2).asDouble(),
-        r.get(1).asDouble() + (y + 0.5) * r.get(3).asDouble()};
-  }
 
   /** The RLE the page holds for object 1 on a frame. */
   private static Rle pageRle(Chromium b, int frame) throws Exception {

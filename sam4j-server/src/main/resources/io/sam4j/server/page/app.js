@@ -1,30 +1,45 @@
 // The sam4j page: plain JavaScript modules, no build step. The state is window.sam4j (tests read
 // it). Clicks ask for bit-packed masks ("format": "bits") and paint them without decoding RLE;
-// S.format = "json" switches to the COCO RLE answers (the test compares both).
-import { $, COLORS, api, call, json, download, renderObjectList, drawPoints, Overlay }
+// S.format = "json" switches to the COCO RLE answers (the test compares both). A SAM 3 model
+// ("concepts": true in /v1/models) swaps the click tools for the concept panel (concepts.js).
+import { $, COLORS, api, call, json, download, renderObjectList, drawPoints, drawBox, Overlay }
   from "./common.js";
 import { RleMask, readBits } from "./masks.js";
+import { conceptPanel } from "./concepts.js";
 
 const S = window.sam4j = {
   imageId: null, width: 0, height: 0, model: null, objects: [], current: -1,
   everything: null, hover: null, busy: false, latencies: [], timings: [], lastPrompt: null,
-  lastExport: null, format: "bits",
+  lastExport: null, format: "bits", models: [], conceptMode: false,
+  query: () => (S.model ? "?model=" + encodeURIComponent(S.model) : ""),
 };
 
 const status = (text) => { $("status").textContent = text; };
-const modelQuery = () => (S.model ? "?model=" + encodeURIComponent(S.model) : "");
-let overlay = null, clicks = 0, hoverAbort = null;
+const modelQuery = S.query;
+let overlay = null, clicks = 0, hoverAbort = null, dragBox = null;
+const concept = S.concept = conceptPanel(S, { status, render });
 
 async function loadModels() {
   const body = await api("/v1/models");
+  S.models = body.models;
   for (const m of body.models) {
     const o = document.createElement("option");
     o.value = m.name;
     o.textContent = m.name + " (" + m.family + ")";
     $("model").appendChild(o);
   }
-  S.model = body.models[0].name;
+  setModel(body.models[0].name);
 }
+
+// a concept model (SAM 3) shows the concept panel instead of the click tools
+function setModel(name) {
+  S.model = name;
+  S.conceptMode = S.models.some((m) => m.name === name && m.concepts);
+  document.body.classList.toggle("concept", S.conceptMode);
+  render();
+}
+const hint = () => (S.conceptMode ? "Type a phrase (or drag example boxes) and Find."
+  : "Click on an object.");
 
 async function openImage(file) {
   status("Uploading and encoding " + file.name + "...");
@@ -34,11 +49,15 @@ async function openImage(file) {
   });
   Object.assign(S, { imageId: body.id, width: body.width, height: body.height, objects: [],
     current: -1, everything: null, hover: null });
-  for (const c of [$("image"), $("overlay")]) { c.width = body.width; c.height = body.height; }
+  concept.reset();
+  for (const c of [$("image"), $("overlay"), $("marks")]) {
+    c.width = body.width;
+    c.height = body.height;
+  }
   $("image").getContext("2d").drawImage(bitmap, 0, 0, body.width, body.height);
   $("drop-hint").hidden = true;
   newObject();
-  status("Encoded in " + Math.round(body.encode_ms) + " ms. Click on an object.");
+  status("Encoded in " + Math.round(body.encode_ms) + " ms. " + hint());
 }
 
 function newObject() {
@@ -59,7 +78,7 @@ function edit(change) {
 }
 function undoRedo(from, to) {
   const o = cur();
-  if (!o || !o[from].length) return;
+  if (!o || !o[from].length || S.conceptMode) return;
   o[to].push({ points: o.points.slice(), box: o.box });
   Object.assign(o, o[from].pop());
   predict();
@@ -139,7 +158,7 @@ async function predict() {
 
 // the mask under the pointer; one at a time, never while a click waits, dropped by a click
 async function hoverPreview(pt) {
-  if (S.busy || clicks || !$("hover").checked || !S.imageId) return;
+  if (S.busy || clicks || !$("hover").checked || !S.imageId || S.conceptMode) return;
   S.busy = true;
   hoverAbort = new AbortController();
   try {
@@ -149,25 +168,33 @@ async function hoverPreview(pt) {
   } catch (e) { S.hover = null; } finally { S.busy = false; hoverAbort = null; }
 }
 
+// masks on #overlay (nothing else, so its pixels are the masks), points and boxes on #marks
 function render() {
-  const c = $("overlay");
+  const c = $("overlay"), g = $("marks").getContext("2d");
   overlay = overlay || new Overlay(c);
+  g.clearRect(0, 0, c.width, c.height);
   if (!S.imageId) { overlay.g.clearRect(0, 0, c.width, c.height); return; }
   overlay.begin();
-  (S.everything || []).forEach((m, i) => overlay.paint(m, COLORS[i % COLORS.length], 110));
-  S.objects.forEach((o) => {
-    if (o.masks.length) overlay.paint(o.masks[o.chosen], o.color, 140);
-  });
-  if (S.hover) overlay.paint(S.hover, [255, 255, 255], 90);
+  if (S.conceptMode) {
+    concept.paint(overlay);
+  } else {
+    (S.everything || []).forEach((m, i) => overlay.paint(m, COLORS[i % COLORS.length], 110));
+    S.objects.forEach((o) => {
+      if (o.masks.length) overlay.paint(o.masks[o.chosen], o.color, 140);
+    });
+    if (S.hover) overlay.paint(S.hover, [255, 255, 255], 90);
+  }
   overlay.end();
-  const o = cur(), g = overlay.g;
+  if (S.conceptMode) {
+    concept.drawMarks(g, c.width, dragBox);
+    concept.renderList();
+    return;
+  }
+  const o = cur();
   if (o) {
     drawPoints(g, o.points, c.width);
-    const box = o.dragBox || o.box;
-    if (box) {
-      g.lineWidth = Math.max(2, c.width / 400); g.strokeStyle = "#0f0";
-      g.strokeRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
-    }
+    const box = dragBox || o.box;
+    if (box) drawBox(g, box, "#0f0", c.width);
   }
   renderLists();
 }
@@ -218,21 +245,24 @@ function wireCanvas() {
     if (!down) { hoverPreview(p); return; }
     const w = Math.abs(p.x - down.x), h = Math.abs(p.y - down.y);
     if (w + h > 6 * S.width / c.getBoundingClientRect().width) {
-      cur().dragBox = [Math.min(down.x, p.x), Math.min(down.y, p.y), Math.max(down.x, p.x),
+      dragBox = [Math.min(down.x, p.x), Math.min(down.y, p.y), Math.max(down.x, p.x),
         Math.max(down.y, p.y)];
       render();
     }
   });
   c.addEventListener("mouseleave", () => {
-    if (down) { down = null; delete cur().dragBox; render(); }
+    if (down) { down = null; dragBox = null; render(); }
   });
   c.addEventListener("mouseup", (ev) => {
     if (!down) return;
-    const start = down, box = cur().dragBox;
+    const start = down, box = dragBox;
     down = null;
-    delete cur().dragBox;
+    dragBox = null;
     S.hover = null;
-    if (box) {
+    if (S.conceptMode) {
+      if (box) concept.addBox(box, ev.button === 2 || ev.shiftKey);
+      else render();
+    } else if (box) {
       edit((o) => { o.box = box; });
     } else {
       const label = ev.button === 2 || ev.shiftKey ? 0 : 1;
@@ -269,14 +299,18 @@ async function everything() {
   }
 }
 
+// the objects and everything's records, or the concept panel's visible instances (with scores)
 async function exportAs(format) {
-  const objects = S.objects.filter((o) => o.masks.length)
+  const objects = S.conceptMode ? concept.exportObjects() : S.objects.filter((o) => o.masks.length)
     .map((o) => ({ name: o.name, rle: o.masks[o.chosen].rle }));
-  (S.everythingRecords || []).forEach((r, i) =>
+  (S.conceptMode ? [] : S.everythingRecords || []).forEach((r, i) =>
     objects.push({ name: "everything " + (i + 1), rle: r.segmentation }));
   try {
     const body = await api("/v1/images/" + S.imageId + "/export",
-      json("POST", { objects, format }));
+      json("POST", { objects: objects.map((o) => ({ name: o.name, rle: o.rle })), format }));
+    (body.annotations || []).forEach((a, i) => {
+      if (objects[i].score !== undefined) a.score = objects[i].score;
+    });
     S.lastExport = body;
     if (format === "coco") {
       download("sam4j-coco.json", new Blob([JSON.stringify(body)], { type: "application/json" }));
@@ -303,7 +337,7 @@ function wire() {
     const f = ev.dataTransfer.files[0];
     if (f) openImage(f).catch((e) => status(e.message));
   });
-  $("model").addEventListener("change", (ev) => { S.model = ev.target.value; });
+  $("model").addEventListener("change", (ev) => setModel(ev.target.value));
   $("new-object").onclick = () => S.imageId && newObject();
   $("undo").onclick = () => undoRedo("undo", "redo");
   $("redo").onclick = () => undoRedo("redo", "undo");
@@ -315,6 +349,7 @@ function wire() {
     if (ev.ctrlKey && ev.key === "y") undoRedo("redo", "undo");
   });
   wireCanvas();
-  loadModels().then(() => status("Open an image."), (e) => status("Server: " + e.message));
+  loadModels().then(() => status("Open an image. " + hint()),
+    (e) => status("Server: " + e.message));
 }
 wire();

@@ -5,6 +5,14 @@ export const $ = (id) => document.getElementById(id);
 export const COLORS = [[30, 144, 255], [255, 99, 71], [50, 205, 50], [255, 215, 0],
   [186, 85, 211], [0, 206, 209], [255, 140, 0], [199, 21, 133]];
 
+/** The i-th of many distinct colours: hues a golden angle apart, every other one darker. */
+export function colorAt(i) {
+  const h = ((210 + i * 137.508) % 360) / 60, x = 1 - Math.abs((h % 2) - 1);
+  const rgb = [[1, x, 0], [x, 1, 0], [0, 1, x], [0, x, 1], [x, 0, 1], [1, 0, x]][Math.floor(h)];
+  const top = i % 2 ? 190 : 255;
+  return rgb.map((v) => Math.round(30 + (top - 30) * v));
+}
+
 /** The token from the page's address (#token=T), asked for again on a 401. */
 export const auth = { token: new URLSearchParams(location.hash.slice(1)).get("token") };
 
@@ -41,8 +49,11 @@ export function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-/** Fills the list with the objects: colour swatch, editable name, delete button. */
-export function renderObjectList(list, objects, current, { select, remove, removeTitle }) {
+/**
+ * Fills the list with the objects: colour swatch, editable name, delete button; with toggle, a
+ * show/hide box first (ob.hidden); an object with a score shows it after the name.
+ */
+export function renderObjectList(list, objects, current, { select, remove, removeTitle, toggle }) {
   list.replaceChildren();
   objects.forEach((ob, i) => {
     const li = document.createElement("li");
@@ -58,7 +69,21 @@ export function renderObjectList(list, objects, current, { select, remove, remov
     del.textContent = "✕";
     del.title = removeTitle;
     del.onclick = () => remove(i);
-    li.append(sw, name, del);
+    if (toggle) {
+      const shown = document.createElement("input");
+      shown.type = "checkbox";
+      shown.checked = !ob.hidden;
+      shown.title = "Show (and export) this one";
+      shown.onchange = () => toggle(i, shown.checked);
+      li.append(shown);
+    }
+    li.append(sw, name);
+    if (ob.score !== undefined) {
+      const sc = document.createElement("span");
+      sc.textContent = ob.score.toFixed(2);
+      li.append(sc);
+    }
+    li.append(del);
     list.appendChild(li);
   });
 }
@@ -71,6 +96,22 @@ export function drawPoints(g, points, width) {
     g.fillStyle = p.label ? "#0c0" : "#e00"; g.fill();
     g.lineWidth = r / 3; g.strokeStyle = "#fff"; g.stroke();
   }
+}
+
+/** A box [x0, y0, x1, y1] in image pixels, with an optional label on a tab above it. */
+export function drawBox(g, box, css, width, { dash = [], label = null } = {}) {
+  const lw = Math.max(2, width / 400);
+  g.save();
+  g.lineWidth = lw; g.strokeStyle = css; g.setLineDash(dash.map((d) => d * lw));
+  g.strokeRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+  if (label) {
+    const size = Math.max(11, Math.round(width / 70));
+    g.font = size + "px system-ui, sans-serif";
+    const y = box[1] >= size + 4 ? box[1] - size - 4 : box[1];
+    g.fillStyle = css; g.fillRect(box[0], y, g.measureText(label).width + 6, size + 4);
+    g.fillStyle = "#fff"; g.textBaseline = "top"; g.fillText(label, box[0] + 3, y + 2);
+  }
+  g.restore();
 }
 
 /**
