@@ -240,6 +240,23 @@ public final class VideoTracker implements AutoCloseable {
     return engine.storedHeapBytes();
   }
 
+  /**
+   * Milliseconds spent per stage since the session opened or {@link #resetStageTimes}:
+   * {@code encoder}, {@code memory_attention}, {@code decoder} (with the object pointer),
+   * {@code memory_encoder}, {@code output} (hole filling, resize to the video's size), in that
+   * order; for measuring where tracking time goes.
+   */
+  public java.util.Map<String, Double> stageMillis() {
+    check();
+    return java.util.Collections.unmodifiableMap(engine.clock.millis());
+  }
+
+  /** Sets the stage times of {@link #stageMillis} back to zero. */
+  public void resetStageTimes() {
+    check();
+    engine.clock.reset();
+  }
+
   /** The state machine (tests). */
   TrackingEngine engine() {
     return engine;
