@@ -47,7 +47,7 @@ public final class SyntheticTrackerWeights {
     w.memoryEncoder(t.memoryEncoder());
     w.memoryAttention(t);
     w.embeddings(t);
-    if (spec.model().has("spatial_perceiver")) {
+    if (spec.model().path("spatial_perceiver").isObject()) {
       w.perceiver(EdgeTamVideo.perceiver(spec.model()),
           spec.model().path("spatial_perceiver").path("ff_mult").asInt(4));
     }
