@@ -200,13 +200,25 @@ final class TrackingEngine implements AutoCloseable {
       System.arraycopy(ptrs.get(i).ptr(), 0, ptr, i * c, c);
       pos[i] = ptrs.get(i).pos();
     }
-    float[] out = clock.time(StageClock.Stage.MEMORY_ATTENTION,
-        () -> model.attend(f, memory, slot, ptr, pos));
+    float[] out = clock.time(StageClock.Stage.MEMORY_ATTENTION, () -> {
+      if (tokensOf != f) {
+        tokens = model.attentionFrameTokens(f);
+        tokensOf = f;
+      }
+      return model.attend(tokens, memory, slot, ptr, pos);
+    });
     if (attentionTap != null) {
       attentionTap.accept(new AttentionRecord(frame, obj.objId, feats.size(), ptrs.size(), out));
     }
     return out;
   }
+
+  /**
+   * The frame part of the memory attention ({@link VideoModel#attentionFrameTokens}) of the
+   * features {@code tokensOf}, kept while the objects of that frame are run.
+   */
+  private float[] tokens;
+  private FrameFeatures tokensOf;
 
   /** One memory attention, for tests and diagnostics. */
   record AttentionRecord(int frame, int objId, int memoryFrames, int pointers, float[] output) {}

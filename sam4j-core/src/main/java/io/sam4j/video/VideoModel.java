@@ -37,6 +37,7 @@ public final class VideoModel implements AutoCloseable {
   private final float[] noObjPtr;
   private InferenceSession memoryEncoder;
   private InferenceSession memoryAttention;
+  private InferenceSession memoryAttentionFrame;
   private InferenceSession objPtr;
   private InferenceSession maskDownsample;
   private boolean closed;
@@ -272,12 +273,26 @@ public final class VideoModel implements AutoCloseable {
   private volatile long[] memoryShape;
 
   /**
-   * The memory attention: the frame's features conditioned on F memories [F * mem * e * e] with
-   * their temporal slots and P pointers [P * C] with their normalised temporal positions.
+   * The part of the memory attention that sees only the frame (the same for every object):
+   * the frame's tokens after the first layer's self-attention, [e*e * C].
+   */
+  float[] attentionFrameTokens(FrameFeatures f) {
+    int c = spec.hiddenDim();
+    int e = spec.embeddingSize();
+    return memoryAttentionFrameSession().run(Map.of(MemoryGraphs.VISION_FEATURES,
+        new FloatTensor(f.visionFeatures(), new long[] {1, c, e, e})))
+        .get(MemoryGraphs.FRAME_TOKENS).data();
+  }
+
+  /**
+   * The memory attention of one object: the frame's tokens ({@link #attentionFrameTokens})
+   * conditioned on F memories [F * mem * e * e] with their temporal slots and P pointers [P * C]
+   * with their normalised temporal positions.
    *
    * @return [C * e * e]
    */
-  float[] attend(FrameFeatures f, float[] memories, float[] slots, float[] ptrs, float[] ptrPos) {
+  float[] attend(float[] frameTokens, float[] memories, float[] slots, float[] ptrs,
+      float[] ptrPos) {
     int c = spec.hiddenDim();
     int e = spec.embeddingSize();
     long[] entry = memoryShape;
@@ -285,7 +300,7 @@ public final class VideoModel implements AutoCloseable {
     shape[0] = slots.length;
     System.arraycopy(entry, 0, shape, 1, entry.length);
     Map<String, FloatTensor> in = new LinkedHashMap<>();
-    in.put(MemoryGraphs.VISION_FEATURES, new FloatTensor(f.visionFeatures(), new long[] {1, c, e, e}));
+    in.put(MemoryGraphs.FRAME_TOKENS, new FloatTensor(frameTokens, new long[] {1, (long) e * e, c}));
     in.put(MemoryGraphs.MEMORY, new FloatTensor(memories, shape));
     in.put(MemoryGraphs.MEMORY_TPOS_SLOT, new FloatTensor(slots, new long[] {slots.length}));
     in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(ptrs, new long[] {ptrPos.length, c}));
@@ -309,6 +324,15 @@ public final class VideoModel implements AutoCloseable {
           .memoryAttention().build(weights, tracker, visionPos()), options);
     }
     return memoryAttention;
+  }
+
+  private synchronized InferenceSession memoryAttentionFrameSession() {
+    check();
+    if (memoryAttentionFrame == null) {
+      memoryAttentionFrame = InferenceSession.create("memory attention (frame)", architecture
+          .memoryAttention().frame(weights, tracker, visionPos()), options);
+    }
+    return memoryAttentionFrame;
   }
 
   private synchronized InferenceSession objPtrSession() {
@@ -345,8 +369,8 @@ public final class VideoModel implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
-    for (InferenceSession s : new InferenceSession[] {memoryEncoder, memoryAttention, objPtr,
-        maskDownsample}) {
+    for (InferenceSession s : new InferenceSession[] {memoryEncoder, memoryAttention,
+        memoryAttentionFrame, objPtr, maskDownsample}) {
       if (s != null) {
         s.close();
       }

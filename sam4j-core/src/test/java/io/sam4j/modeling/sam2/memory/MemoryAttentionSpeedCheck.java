@@ -4,7 +4,9 @@ import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.modeling.nn.RandomWeights;
 import io.sam4j.modeling.sam2.Sam2Config;
+import io.sam4j.graph.OnnxModel;
 import io.sam4j.runtime.FloatTensor;
+import io.sam4j.runtime.Profiling;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;
 import java.util.HashMap;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Times SAM 2.1-t's memory attention at its official size with random weights and a full bank
- * (7 memories, 16 pointers): {@code -Dsam4j.speed=true} only (tens of seconds on two cores).
+ * (7 memories, 16 pointers): its exact GFLOP per object, the MatMul peak and the time per operator
+ * type; {@code -Dsam4j.speed=true} only (tens of seconds on two cores).
  */
 @EnabledIfSystemProperty(named = "sam4j.speed", matches = "true")
 class MemoryAttentionSpeedCheck {
@@ -56,34 +59,31 @@ class MemoryAttentionSpeedCheck {
     StateDict sd = new StateDict(m, "random");
     int e = spec.featureSize();
     float[] pos = RandomWeights.uniform(rnd, 0, c, e, e).toFloatArray();
-    long t0 = System.nanoTime();
-    try (InferenceSession s = InferenceSession.create("memory attention",
-        MemoryGraphs.memoryAttention(sd, spec, pos, CrossAttention.Factory.ROPE),
-        RuntimeOptions.defaults())) {
-      System.out.printf("build + session %.0f ms%n", (System.nanoTime() - t0) / 1e6);
-      Map<String, FloatTensor> in = new HashMap<>();
-      in.put(MemoryGraphs.VISION_FEATURES, new FloatTensor(RandomWeights.uniform(rnd, 0, 1, c, e,
-          e).toFloatArray(), new long[] {1, c, e, e}));
-      in.put(MemoryGraphs.MEMORY, new FloatTensor(RandomWeights.uniform(rnd, 0, 7, mem, e, e)
-          .toFloatArray(), new long[] {7, mem, e, e}));
-      in.put(MemoryGraphs.MEMORY_TPOS_SLOT, new FloatTensor(new float[] {6, 0, 1, 2, 3, 4, 5},
-          new long[] {7}));
-      in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(RandomWeights.uniform(rnd, 0, 16, c)
-          .toFloatArray(), new long[] {16, c}));
-      float[] tp = new float[16];
-      for (int i = 0; i < 16; i++) {
-        tp[i] = i / 15f;
-      }
-      in.put(MemoryGraphs.OBJ_PTR_TPOS, new FloatTensor(tp, new long[] {16}));
-      for (int run = 0; run < 2; run++) {
-        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long cpu = os.getProcessCpuTime();
-        long t = System.nanoTime();
-        s.run(in);
-        System.out.printf("run %d: %.0f ms wall, %.0f ms cpu%n", run, (System.nanoTime() - t) / 1e6,
-            (os.getProcessCpuTime() - cpu) / 1e6);
-      }
+    Map<String, FloatTensor> frameIn = Map.of(MemoryGraphs.VISION_FEATURES, new FloatTensor(
+        RandomWeights.uniform(rnd, 0, 1, c, e, e).toFloatArray(), new long[] {1, c, e, e}));
+    float[] tokens;
+    try (InferenceSession f = InferenceSession.create("frame",
+        MemoryGraphs.memoryAttentionFrame(sd, spec, pos), RuntimeOptions.defaults())) {
+      tokens = f.run(frameIn).get(MemoryGraphs.FRAME_TOKENS).data();
     }
+    Map<String, FloatTensor> in = new HashMap<>();
+    in.put(MemoryGraphs.FRAME_TOKENS, new FloatTensor(tokens, new long[] {1, (long) e * e, c}));
+    in.put(MemoryGraphs.MEMORY, new FloatTensor(RandomWeights.uniform(rnd, 0, 7, mem, e, e)
+        .toFloatArray(), new long[] {7, mem, e, e}));
+    in.put(MemoryGraphs.MEMORY_TPOS_SLOT, new FloatTensor(new float[] {6, 0, 1, 2, 3, 4, 5},
+        new long[] {7}));
+    in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(RandomWeights.uniform(rnd, 0, 16, c)
+        .toFloatArray(), new long[] {16, c}));
+    float[] tp = new float[16];
+    for (int i = 0; i < 16; i++) {
+      tp[i] = i / 15f;
+    }
+    in.put(MemoryGraphs.OBJ_PTR_TPOS, new FloatTensor(tp, new long[] {16}));
+    OnnxModel graph = MemoryGraphs.memoryAttention(sd, spec, pos, CrossAttention.Factory.ROPE);
+    int threads = RuntimeOptions.defaults().effectiveThreads();
+    System.out.printf("GFLOP per object %.1f, MatMul peak %.1f GFLOP/s%n",
+        Profiling.flops(graph, in, threads) / 1e9, Profiling.matmulGflops(2048, threads, 3));
+    Profiling.opTimes(graph, in, threads, 1).forEach((op, ms) ->
+        System.out.printf("  %-28s %8.1f ms%n", op, ms));
   }
 }
