@@ -171,44 +171,17 @@ final class TrackingEngine implements AutoCloseable {
     if (obj.cond.isEmpty()) {
       throw new IllegalStateException("object " + obj.objId + " has no conditioning frame");
     }
-    List<Map<Integer, FrameOutput>> sel = MemorySelection.closestCond(frame, obj.cond,
-        spec.maxCondFramesInAttn());
-    List<MemorySelection.Memory> mems = MemorySelection.memories(spec, obj, frame, reverse,
-        sel.get(0), sel.get(1));
-    List<MemorySelection.Pointer> ptrs = MemorySelection.pointers(spec, obj, frame, reverse,
-        numFrames(), sel.get(0), sel.get(1));
-    List<float[]> feats = new ArrayList<>();
-    List<Integer> slots = new ArrayList<>();
-    for (MemorySelection.Memory m : mems) {
-      float[] v = m.out().maskmem() == null ? null : store.get(m.out().maskmem());
-      if (v != null) {
-        feats.add(v);
-        slots.add(m.slot());
-      }
-    }
-    int per = feats.isEmpty() ? 0 : feats.get(0).length;
-    float[] memory = new float[per * feats.size()];
-    float[] slot = new float[feats.size()];
-    for (int i = 0; i < feats.size(); i++) {
-      System.arraycopy(feats.get(i), 0, memory, i * per, per);
-      slot[i] = slots.get(i);
-    }
-    int c = spec.hiddenDim();
-    float[] ptr = new float[ptrs.size() * c];
-    float[] pos = new float[ptrs.size()];
-    for (int i = 0; i < ptrs.size(); i++) {
-      System.arraycopy(ptrs.get(i).ptr(), 0, ptr, i * c, c);
-      pos[i] = ptrs.get(i).pos();
-    }
+    AttentionInputs in = AttentionInputs.gather(spec, obj, frame, reverse, numFrames(), store);
     float[] out = clock.time(StageClock.Stage.MEMORY_ATTENTION, () -> {
       if (tokensOf != f) {
         tokens = model.attentionFrameTokens(f);
         tokensOf = f;
       }
-      return model.attend(tokens, memory, slot, ptr, pos);
+      return model.attend(tokens, in);
     });
     if (attentionTap != null) {
-      attentionTap.accept(new AttentionRecord(frame, obj.objId, feats.size(), ptrs.size(), out));
+      attentionTap.accept(new AttentionRecord(frame, obj.objId, in.memoryFrames(),
+          in.pointerCount(), out));
     }
     return out;
   }
@@ -238,7 +211,6 @@ final class TrackingEngine implements AutoCloseable {
     return f;
   }
 
-  /** {@code _consolidate_temp_output_across_obj} at video resolution. */
   /** An object's result from its stored logits (null: no output on the frame). */
   ObjectResult result(int objId, float[] logits, float score) {
     return clock.time(StageClock.Stage.OUTPUT, () -> results.of(objId, logits, score));
@@ -424,5 +396,7 @@ final class TrackingEngine implements AutoCloseable {
   public void close() {
     store.close();
     features.clear();
+    tokens = null;
+    tokensOf = null;
   }
 }

@@ -286,13 +286,13 @@ public final class VideoModel implements AutoCloseable {
 
   /**
    * The memory attention of one object: the frame's tokens ({@link #attentionFrameTokens})
-   * conditioned on F memories [F * mem * e * e] with their temporal slots and P pointers [P * C]
-   * with their normalised temporal positions.
+   * conditioned on its memories and pointers.
    *
    * @return [C * e * e]
    */
-  float[] attend(float[] frameTokens, float[] memories, float[] slots, float[] ptrs,
-      float[] ptrPos) {
+  float[] attend(float[] frameTokens, AttentionInputs inputs) {
+    float[] slots = inputs.slots();
+    float[] ptrPos = inputs.pointerPos();
     int c = spec.hiddenDim();
     int e = spec.embeddingSize();
     long[] entry = memoryShape;
@@ -301,9 +301,10 @@ public final class VideoModel implements AutoCloseable {
     System.arraycopy(entry, 0, shape, 1, entry.length);
     Map<String, FloatTensor> in = new LinkedHashMap<>();
     in.put(MemoryGraphs.FRAME_TOKENS, new FloatTensor(frameTokens, new long[] {1, (long) e * e, c}));
-    in.put(MemoryGraphs.MEMORY, new FloatTensor(memories, shape));
+    in.put(MemoryGraphs.MEMORY, new FloatTensor(inputs.memory(), shape));
     in.put(MemoryGraphs.MEMORY_TPOS_SLOT, new FloatTensor(slots, new long[] {slots.length}));
-    in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(ptrs, new long[] {ptrPos.length, c}));
+    in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(inputs.pointers(), new long[] {ptrPos.length,
+        c}));
     in.put(MemoryGraphs.OBJ_PTR_TPOS, new FloatTensor(ptrPos, new long[] {ptrPos.length}));
     return memoryAttentionSession().run(in).get(MemoryGraphs.PIX_FEAT_WITH_MEM).data();
   }
