@@ -106,6 +106,7 @@ final class VideoSyntheticBench {
       ProgressListener progress) {
     int frames = clip.frameCount();
     double[] ms = new double[frames - FULL_BANK];
+    double[] cpu = new double[frames - FULL_BANK];
     try (VideoTracker t = model.newTracker(clip)) {
       for (int i = 0; i < objects; i++) {
         t.addBox(0, i + 1, box(i));
@@ -116,10 +117,12 @@ final class VideoSyntheticBench {
           if (f == FULL_BANK) {
             t.resetStageTimes();
           }
+          long c0 = cpuNanos();
           long t0 = System.nanoTime();
           p.next();
           if (f >= FULL_BANK) {
             ms[f - FULL_BANK] = (System.nanoTime() - t0) / 1e6;
+            cpu[f - FULL_BANK] = (cpuNanos() - c0) / 1e6;
           }
           progress.update(f);
         }
@@ -138,6 +141,14 @@ final class VideoSyntheticBench {
         stages.put(e.getKey(), e.getValue() / ms.length);
       }
       o.put("memory_attention_share", t.stageMillis().get("memory_attention") / total);
+      double cpuTotal = Arrays.stream(cpu).sum();
+      Arrays.sort(cpu);
+      BenchCommand.stats(o.putObject("cpu_ms_per_frame"), cpu);
+      ObjectNode cpuStages = o.putObject("stage_cpu_ms_per_frame");
+      for (Map.Entry<String, Double> e : t.stageCpuMillis().entrySet()) {
+        cpuStages.put(e.getKey(), e.getValue() / cpu.length);
+      }
+      o.put("memory_attention_cpu_share", t.stageCpuMillis().get("memory_attention") / cpuTotal);
       return BenchCommand.median(ms);
     }
   }
@@ -147,6 +158,13 @@ final class VideoSyntheticBench {
     double x0 = 80 + 240 * (i % 3);
     double y0 = 60 + 120 * (i / 3 % 2);
     return new Box(x0, y0, x0 + WIDTH / 4.0, y0 + HEIGHT / 3.0);
+  }
+
+  /** This process's CPU time in nanoseconds (all threads; 0 where the JVM does not say). */
+  static long cpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os
+        ? Math.max(0, os.getProcessCpuTime()) : 0;
   }
 
   /** The system load average over the last minute (-1 where unknown). */

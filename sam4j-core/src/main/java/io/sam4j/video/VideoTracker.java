@@ -251,7 +251,16 @@ public final class VideoTracker implements AutoCloseable {
     return java.util.Collections.unmodifiableMap(engine.clock.millis());
   }
 
-  /** Sets the stage times of {@link #stageMillis} back to zero. */
+  /**
+   * Process CPU milliseconds per stage (all threads, ONNX Runtime's included), keys as
+   * {@link #stageMillis}: the cost of each stage where other work shares the machine.
+   */
+  public java.util.Map<String, Double> stageCpuMillis() {
+    check();
+    return java.util.Collections.unmodifiableMap(engine.clock.cpuMillis());
+  }
+
+  /** Sets the stage times of {@link #stageMillis} and {@link #stageCpuMillis} back to zero. */
   public void resetStageTimes() {
     check();
     engine.clock.reset();
