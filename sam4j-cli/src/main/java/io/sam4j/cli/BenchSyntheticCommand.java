@@ -54,7 +54,8 @@ import picocli.CommandLine.Spec;
         "memory_attention_share (of the timed frames' wall time), cpu_ms_per_frame,",
         "stage_cpu_ms_per_frame, memory_attention_cpu_share (the same in process CPU time, all",
         "threads: what the work costs when other programs share the cores), ratio_to_one_object},",
-        "matmul_peak_gflops_per_s, load_average (the system's, at the end), peak_rss_mb.",
+        "matmul_peak_gflops_per_s, matmul_gflops_per_cpu_s (the same 2048^3 MatMul per second",
+        "of process CPU time), load_average (the system's, at the end), peak_rss_mb.",
         "Example (about 1-3 minutes for hiera_t on two cores):",
         "  sam4j bench-synthetic --arch hiera_t --video --objects 1,3 --frames 10 --json",
         "  {\"arch\":\"hiera_t\", ..., \"objects\":{\"1\":{\"ms_per_frame\":{\"median\":4100.0, ...},",
@@ -215,6 +216,8 @@ final class BenchSyntheticCommand implements Callable<Integer> {
       VideoSyntheticBench.run(model, frames, counts, out, progress);
     }
     out.put("matmul_peak_gflops_per_s", VideoSyntheticBench.matmulPeak(
+        options.effectiveThreads()));
+    out.put("matmul_gflops_per_cpu_s", VideoSyntheticBench.matmulPerCpuSecond(
         options.effectiveThreads()));
     out.put("load_average", VideoSyntheticBench.loadAverage());
     out.put("peak_rss_mb", BenchCommand.peakRssMb());

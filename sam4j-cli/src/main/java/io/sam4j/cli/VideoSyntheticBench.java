@@ -14,6 +14,11 @@ import io.sam4j.modeling.sam2.SyntheticSam2;
 import io.sam4j.modeling.sam2.memory.SyntheticTrackerWeights;
 import io.sam4j.prompt.Box;
 import io.sam4j.registry.ProgressListener;
+import io.sam4j.graph.ElemType;
+import io.sam4j.graph.GraphBuilder;
+import io.sam4j.graph.Value;
+import io.sam4j.runtime.FloatTensor;
+import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.Profiling;
 import io.sam4j.runtime.RuntimeOptions;
 import io.sam4j.video.FrameSource;
@@ -175,6 +180,36 @@ final class VideoSyntheticBench {
   /** ONNX Runtime's 2048^3 MatMul in GFLOP/s, as the encoder bench measures it. */
   static double matmulPeak(int threads) {
     return Profiling.matmulGflops(2048, threads, 5);
+  }
+
+  /**
+   * The same MatMul in GFLOP per second of process CPU time (five runs after a warm-up): the
+   * yardstick for {@code cpu_ms_per_frame} on a shared machine, where wall time also measures
+   * the other programs.
+   */
+  static double matmulPerCpuSecond(int threads) {
+    int n = 2048;
+    GraphBuilder g = new GraphBuilder("matmul_cpu");
+    Value a = g.input("a", ElemType.FLOAT, n, n);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    float[] w = new float[n * n];
+    float[] x = new float[n * n];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) r.nextDouble(-0.5, 0.5);
+      x[i] = (float) r.nextDouble(-0.5, 0.5);
+    }
+    g.output("c", g.op("MatMul", a, g.weight("b", w, n, n)));
+    Map<String, FloatTensor> in = Map.of("a", new FloatTensor(x, new long[] {n, n}));
+    try (InferenceSession s = InferenceSession.create("matmul", g.build(),
+        new RuntimeOptions(threads, true))) {
+      s.run(in);
+      int runs = 5;
+      long c0 = cpuNanos();
+      for (int i = 0; i < runs; i++) {
+        s.run(in);
+      }
+      return runs * 2.0 * n * n * n / ((cpuNanos() - c0) / 1e9) / 1e9;
+    }
   }
 
   /**
