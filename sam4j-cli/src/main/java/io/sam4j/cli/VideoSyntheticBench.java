@@ -99,7 +99,7 @@ final class VideoSyntheticBench {
     if (medians.containsKey(1)) {
       for (Map.Entry<Integer, Double> e : medians.entrySet()) {
         if (e.getKey() != 1) {
-          all.with(Integer.toString(e.getKey())).put("ratio_to_one_object",
+          ((ObjectNode) all.get(Integer.toString(e.getKey()))).put("ratio_to_one_object",
               e.getValue() / medians.get(1));
         }
       }
