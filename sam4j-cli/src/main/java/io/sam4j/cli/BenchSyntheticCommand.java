@@ -11,6 +11,7 @@ import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;
 import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -41,7 +42,24 @@ import picocli.CommandLine.Spec;
         "(SAM4J_JAVA_OPTS=-Xmx12g for bin/sam4j). sam3 adds prompt_ms and prompt_gflops for the",
         "per-prompt graph (geometry and fusion encoders, decoder, scoring, segmentation head).",
         "Example:",
-        "  sam4j bench-synthetic --arch hiera_t --runs 3 --json"})
+        "  sam4j bench-synthetic --arch hiera_t --runs 3 --json",
+        "",
+        "With --video (hiera_t, hiera_s, efficienttam_ti, efficienttam_ti_512, edgetam): the whole",
+        "video model at its official size with random weights tracks a generated 960x540 clip of",
+        "--frames frames, one box per object on frame 0, for each count of --objects. Frames 7 on",
+        "(the memory bank full) are timed. JSON members: model, arch, threads, frames,",
+        "video_width, video_height, first_timed_frame (7), model_build_ms, objects.<count>",
+        "{ms_per_frame {median, min, max}, ms_per_frame_each [...], stage_ms_per_frame {encoder,",
+        "memory_attention, decoder, memory_encoder, output} (mean over the timed frames),",
+        "memory_attention_share (of the timed frames' wall time), cpu_ms_per_frame,",
+        "stage_cpu_ms_per_frame, memory_attention_cpu_share (the same in process CPU time, all",
+        "threads: what the work costs when other programs share the cores), ratio_to_one_object},",
+        "matmul_peak_gflops_per_s, matmul_gflops_per_cpu_s (the same 2048^3 MatMul per second",
+        "of process CPU time), load_average (the system's, at the end), peak_rss_mb.",
+        "Example (about 1-3 minutes for hiera_t on two cores):",
+        "  sam4j bench-synthetic --arch hiera_t --video --objects 1,3 --frames 10 --json",
+        "  {\"arch\":\"hiera_t\", ..., \"objects\":{\"1\":{\"ms_per_frame\":{\"median\":4100.0, ...},",
+        "   ..., \"memory_attention_share\":0.5}, \"3\":{..., \"ratio_to_one_object\":2.0}}, ...}"})
 final class BenchSyntheticCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
@@ -64,6 +82,19 @@ final class BenchSyntheticCommand implements Callable<Integer> {
       description = "Timed runs after one warm-up (default ${DEFAULT-VALUE})")
   int runs;
 
+  @Option(names = "--video",
+      description = "Time video tracking with the whole model instead of the encoder alone")
+  boolean video;
+
+  @Option(names = "--objects", split = ",", defaultValue = "1,3", paramLabel = "N,N",
+      description = "--video: the object counts to track (default ${DEFAULT-VALUE})")
+  List<Integer> objects;
+
+  @Option(names = "--frames", defaultValue = "10", paramLabel = "N",
+      description = "--video: frames of the clip (default ${DEFAULT-VALUE}; frames 7 on are"
+          + " timed, so at least 8)")
+  int frames;
+
   @Mixin ThreadsOption threads;
 
   @Option(names = "--json", description = "Print one JSON object (the only output format)")
@@ -72,6 +103,9 @@ final class BenchSyntheticCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Cli.requireAtLeastOne(commandSpec.commandLine(), "--runs", runs);
+    if (video) {
+      return video();
+    }
     SyntheticEncoders.Arch a;
     io.sam4j.modeling.sam3.Sam3Spec sam3 = null;
     try {
@@ -145,6 +179,47 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     if (sam3 != null) {
       Sam3Bench.prompt(out, sam3, runs, threads.threads, progress);
     }
+    out.put("peak_rss_mb", BenchCommand.peakRssMb());
+    Cli.printJson(commandSpec.commandLine(), out);
+    return 0;
+  }
+
+  /** {@code --video}: see {@link VideoSyntheticBench}. */
+  private int video() throws Exception {
+    int[] counts;
+    try {
+      if (depth != null || spec != null) {
+        throw new IllegalArgumentException("--depth and --spec do not apply with --video");
+      }
+      if (frames <= VideoSyntheticBench.FULL_BANK) {
+        throw new IllegalArgumentException("--frames must be at least "
+            + (VideoSyntheticBench.FULL_BANK + 1) + " (frames " + VideoSyntheticBench.FULL_BANK
+            + " on are timed), got " + frames);
+      }
+      counts = VideoSyntheticBench.objectCounts(objects);
+      if (!VideoSyntheticBench.CONFIGS.containsKey(arch)) {
+        VideoSyntheticBench.model(arch, null);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
+    }
+    RuntimeOptions options = new RuntimeOptions(threads.threads, true);
+    ProgressListener progress = Cli.countProgress(commandSpec.commandLine().getErr(), "frames",
+        true);
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    out.put("arch", arch);
+    out.put("threads", options.effectiveThreads());
+    long t0 = System.nanoTime();
+    try (io.sam4j.SamModel model = VideoSyntheticBench.model(arch, options)) {
+      out.put("model", model.name() + " (random weights)");
+      out.put("model_build_ms", (System.nanoTime() - t0) / 1e6);
+      VideoSyntheticBench.run(model, frames, counts, out, progress);
+    }
+    out.put("matmul_peak_gflops_per_s", VideoSyntheticBench.matmulPeak(
+        options.effectiveThreads()));
+    out.put("matmul_gflops_per_cpu_s", VideoSyntheticBench.matmulPerCpuSecond(
+        options.effectiveThreads()));
+    out.put("load_average", VideoSyntheticBench.loadAverage());
     out.put("peak_rss_mb", BenchCommand.peakRssMb());
     Cli.printJson(commandSpec.commandLine(), out);
     return 0;

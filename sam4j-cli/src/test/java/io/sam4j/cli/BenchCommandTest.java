@@ -130,6 +130,32 @@ class BenchCommandTest {
   }
 
   @Test
+  void syntheticVideoChecksItsArguments() {
+    CliRunner arch = CliRunner.run("bench-synthetic", "--arch", "vit_b", "--video");
+    assertEquals(2, arch.exitCode);
+    assertTrue(arch.err.contains("--video takes --arch hiera_t, hiera_s, efficienttam_ti,"
+        + " efficienttam_ti_512, edgetam; got 'vit_b'"), arch.err);
+    CliRunner frames = CliRunner.run("bench-synthetic", "--arch", "edgetam", "--video",
+        "--frames", "7");
+    assertEquals(2, frames.exitCode);
+    assertTrue(frames.err.contains("--frames must be at least 8 (frames 7 on are timed), got 7"),
+        frames.err);
+    CliRunner objects = CliRunner.run("bench-synthetic", "--arch", "edgetam", "--video",
+        "--objects", "1,0");
+    assertEquals(2, objects.exitCode);
+    assertTrue(objects.err.contains("--objects takes counts from 1 to 6, got 0"), objects.err);
+    CliRunner depth = CliRunner.run("bench-synthetic", "--arch", "hiera_t", "--video", "--depth",
+        "1");
+    assertEquals(2, depth.exitCode);
+    assertTrue(depth.err.contains("--depth and --spec do not apply with --video"), depth.err);
+    CliRunner help = CliRunner.run("bench-synthetic", "--help");
+    for (String member : new String[] {"memory_attention_share", "ratio_to_one_object",
+        "stage_ms_per_frame", "matmul_peak_gflops_per_s", "load_average"}) {
+      assertTrue(help.out.contains(member), member + " not documented in --help");
+    }
+  }
+
+  @Test
   void sam3WithTheFixtureSpecTimesEncoderAndPrompt() throws Exception {
     CliRunner r = CliRunner.run("bench-synthetic", "--arch", "sam3", "--spec",
         io.sam4j.fixtures.Fixtures.root().resolve("sam3_fixture.spec.json"), "--runs", "1",

@@ -31,6 +31,8 @@ final class TrackingEngine implements AutoCloseable {
   boolean trackingStarted;
   /** The older predictor's rules (EdgeTAM), or null for the December 2024 predictor's. */
   private final BatchedLegacyPredictor legacy;
+  /** Wall time per stage. */
+  final StageClock clock = new StageClock();
 
   TrackingEngine(VideoModel model, FrameSource frames, TrackerOptions options) {
     this.model = model;
@@ -125,7 +127,7 @@ final class TrackingEngine implements AutoCloseable {
     FrameFeatures f = features(frame);
     DecoderResult res;
     if (mask != null && spec.useMaskInputAsOutputWithoutSam()) {
-      res = model.maskAsOutput(f, mask);
+      res = clock.time(StageClock.Stage.DECODER, () -> model.maskAsOutput(f, mask));
     } else {
       float[] image = conditioned(obj, frame, isInit, reverse, f);
       float[] maskIn = prevLogits;
@@ -139,15 +141,20 @@ final class TrackingEngine implements AutoCloseable {
           && spec.multimaskMinPtNum() <= numPts && numPts <= spec.multimaskMaxPtNum();
       float[] coords = pts == null ? new float[4] : pts.paddedCoords();
       int[] labels = pts == null ? new int[] {-1, -1} : pts.paddedLabels();
-      res = model.decode(f, image, coords, labels, maskIn, multimask);
+      float[] dense = maskIn;
+      res = clock.time(StageClock.Stage.DECODER,
+          () -> model.decode(f, image, coords, labels, dense, multimask));
     }
     MemoryStore.Ref mem = null;
     if (runMemEncoder && spec.numMaskmem() > 0) {
       boolean binarize = spec.binarizeMaskFromPtsForMemEnc() && pts != null;
-      mem = store.putBf16(model.encodeMemory(f, res.lowRes(), binarize, res.objectScore()));
+      DecoderResult r = res;
+      mem = store.putBf16(clock.time(StageClock.Stage.MEMORY_ENCODER,
+          () -> model.encodeMemory(f, r.lowRes(), binarize, r.objectScore())));
     }
-    float[] pred = spec.fillHoleArea() > 0
-        ? HoleFilling.fill(res.lowRes(), spec.lowResSize(), spec.fillHoleArea()) : res.lowRes();
+    float[] low = res.lowRes();
+    float[] pred = spec.fillHoleArea() > 0 ? clock.time(StageClock.Stage.OUTPUT,
+        () -> HoleFilling.fill(low, spec.lowResSize(), spec.fillHoleArea())) : low;
     lastPredMasks = pred;
     return new FrameOutput(mem, store.putFloats(pred), res.objPtr(), res.objectScore());
   }
@@ -164,41 +171,27 @@ final class TrackingEngine implements AutoCloseable {
     if (obj.cond.isEmpty()) {
       throw new IllegalStateException("object " + obj.objId + " has no conditioning frame");
     }
-    List<Map<Integer, FrameOutput>> sel = MemorySelection.closestCond(frame, obj.cond,
-        spec.maxCondFramesInAttn());
-    List<MemorySelection.Memory> mems = MemorySelection.memories(spec, obj, frame, reverse,
-        sel.get(0), sel.get(1));
-    List<MemorySelection.Pointer> ptrs = MemorySelection.pointers(spec, obj, frame, reverse,
-        numFrames(), sel.get(0), sel.get(1));
-    List<float[]> feats = new ArrayList<>();
-    List<Integer> slots = new ArrayList<>();
-    for (MemorySelection.Memory m : mems) {
-      float[] v = m.out().maskmem() == null ? null : store.get(m.out().maskmem());
-      if (v != null) {
-        feats.add(v);
-        slots.add(m.slot());
+    AttentionInputs in = AttentionInputs.gather(spec, obj, frame, reverse, numFrames(), store);
+    float[] out = clock.time(StageClock.Stage.MEMORY_ATTENTION, () -> {
+      if (tokensOf != f) {
+        tokens = model.attentionFrameTokens(f);
+        tokensOf = f;
       }
-    }
-    int per = feats.isEmpty() ? 0 : feats.get(0).length;
-    float[] memory = new float[per * feats.size()];
-    float[] slot = new float[feats.size()];
-    for (int i = 0; i < feats.size(); i++) {
-      System.arraycopy(feats.get(i), 0, memory, i * per, per);
-      slot[i] = slots.get(i);
-    }
-    int c = spec.hiddenDim();
-    float[] ptr = new float[ptrs.size() * c];
-    float[] pos = new float[ptrs.size()];
-    for (int i = 0; i < ptrs.size(); i++) {
-      System.arraycopy(ptrs.get(i).ptr(), 0, ptr, i * c, c);
-      pos[i] = ptrs.get(i).pos();
-    }
-    float[] out = model.attend(f, memory, slot, ptr, pos);
+      return model.attend(tokens, in);
+    });
     if (attentionTap != null) {
-      attentionTap.accept(new AttentionRecord(frame, obj.objId, feats.size(), ptrs.size(), out));
+      attentionTap.accept(new AttentionRecord(frame, obj.objId, in.memoryFrames(),
+          in.pointerCount(), out));
     }
     return out;
   }
+
+  /**
+   * The frame part of the memory attention ({@link VideoModel#attentionFrameTokens}) of the
+   * features {@code tokensOf}, kept while the objects of that frame are run.
+   */
+  private float[] tokens;
+  private FrameFeatures tokensOf;
 
   /** One memory attention, for tests and diagnostics. */
   record AttentionRecord(int frame, int objId, int memoryFrames, int pointers, float[] output) {}
@@ -209,7 +202,7 @@ final class TrackingEngine implements AutoCloseable {
   FrameFeatures features(int frame) {
     FrameFeatures f = features.get(frame);
     if (f == null) {
-      f = model.encode(frame, frames.frame(frame));
+      f = clock.time(StageClock.Stage.ENCODER, () -> model.encode(frame, frames.frame(frame)));
       features.put(frame, f);
       while (features.size() > cachedFrames) {
         features.remove(features.keySet().iterator().next());
@@ -218,10 +211,9 @@ final class TrackingEngine implements AutoCloseable {
     return f;
   }
 
-  /** {@code _consolidate_temp_output_across_obj} at video resolution. */
   /** An object's result from its stored logits (null: no output on the frame). */
   ObjectResult result(int objId, float[] logits, float score) {
-    return results.of(objId, logits, score);
+    return clock.time(StageClock.Stage.OUTPUT, () -> results.of(objId, logits, score));
   }
 
   FrameResult consolidated(int frame, boolean isCond) {
@@ -305,7 +297,7 @@ final class TrackingEngine implements AutoCloseable {
         replace(obj.nonCond, frame, o);
       }
       obj.framesTracked.put(frame, reverse);
-      out.add(results.of(obj.objId, pred, score));
+      out.add(result(obj.objId, pred, score));
     }
     return new FrameResult(frame, out);
   }
@@ -404,5 +396,7 @@ final class TrackingEngine implements AutoCloseable {
   public void close() {
     store.close();
     features.clear();
+    tokens = null;
+    tokensOf = null;
   }
 }

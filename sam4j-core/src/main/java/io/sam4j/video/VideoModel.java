@@ -37,6 +37,7 @@ public final class VideoModel implements AutoCloseable {
   private final float[] noObjPtr;
   private InferenceSession memoryEncoder;
   private InferenceSession memoryAttention;
+  private InferenceSession memoryAttentionFrame;
   private InferenceSession objPtr;
   private InferenceSession maskDownsample;
   private boolean closed;
@@ -272,12 +273,26 @@ public final class VideoModel implements AutoCloseable {
   private volatile long[] memoryShape;
 
   /**
-   * The memory attention: the frame's features conditioned on F memories [F * mem * e * e] with
-   * their temporal slots and P pointers [P * C] with their normalised temporal positions.
+   * The part of the memory attention that sees only the frame (the same for every object):
+   * the frame's tokens after the first layer's self-attention, [e*e * C].
+   */
+  float[] attentionFrameTokens(FrameFeatures f) {
+    int c = spec.hiddenDim();
+    int e = spec.embeddingSize();
+    return memoryAttentionFrameSession().run(Map.of(MemoryGraphs.VISION_FEATURES,
+        new FloatTensor(f.visionFeatures(), new long[] {1, c, e, e})))
+        .get(MemoryGraphs.FRAME_TOKENS).data();
+  }
+
+  /**
+   * The memory attention of one object: the frame's tokens ({@link #attentionFrameTokens})
+   * conditioned on its memories and pointers.
    *
    * @return [C * e * e]
    */
-  float[] attend(FrameFeatures f, float[] memories, float[] slots, float[] ptrs, float[] ptrPos) {
+  float[] attend(float[] frameTokens, AttentionInputs inputs) {
+    float[] slots = inputs.slots();
+    float[] ptrPos = inputs.pointerPos();
     int c = spec.hiddenDim();
     int e = spec.embeddingSize();
     long[] entry = memoryShape;
@@ -285,10 +300,11 @@ public final class VideoModel implements AutoCloseable {
     shape[0] = slots.length;
     System.arraycopy(entry, 0, shape, 1, entry.length);
     Map<String, FloatTensor> in = new LinkedHashMap<>();
-    in.put(MemoryGraphs.VISION_FEATURES, new FloatTensor(f.visionFeatures(), new long[] {1, c, e, e}));
-    in.put(MemoryGraphs.MEMORY, new FloatTensor(memories, shape));
+    in.put(MemoryGraphs.FRAME_TOKENS, new FloatTensor(frameTokens, new long[] {1, (long) e * e, c}));
+    in.put(MemoryGraphs.MEMORY, new FloatTensor(inputs.memory(), shape));
     in.put(MemoryGraphs.MEMORY_TPOS_SLOT, new FloatTensor(slots, new long[] {slots.length}));
-    in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(ptrs, new long[] {ptrPos.length, c}));
+    in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(inputs.pointers(), new long[] {ptrPos.length,
+        c}));
     in.put(MemoryGraphs.OBJ_PTR_TPOS, new FloatTensor(ptrPos, new long[] {ptrPos.length}));
     return memoryAttentionSession().run(in).get(MemoryGraphs.PIX_FEAT_WITH_MEM).data();
   }
@@ -309,6 +325,15 @@ public final class VideoModel implements AutoCloseable {
           .memoryAttention().build(weights, tracker, visionPos()), options);
     }
     return memoryAttention;
+  }
+
+  private synchronized InferenceSession memoryAttentionFrameSession() {
+    check();
+    if (memoryAttentionFrame == null) {
+      memoryAttentionFrame = InferenceSession.create("memory attention (frame)", architecture
+          .memoryAttention().frame(weights, tracker, visionPos()), options);
+    }
+    return memoryAttentionFrame;
   }
 
   private synchronized InferenceSession objPtrSession() {
@@ -345,8 +370,8 @@ public final class VideoModel implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
-    for (InferenceSession s : new InferenceSession[] {memoryEncoder, memoryAttention, objPtr,
-        maskDownsample}) {
+    for (InferenceSession s : new InferenceSession[] {memoryEncoder, memoryAttention,
+        memoryAttentionFrame, objPtr, maskDownsample}) {
       if (s != null) {
         s.close();
       }

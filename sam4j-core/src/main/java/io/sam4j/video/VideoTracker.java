@@ -240,6 +240,32 @@ public final class VideoTracker implements AutoCloseable {
     return engine.storedHeapBytes();
   }
 
+  /**
+   * Milliseconds spent per stage since the session opened or {@link #resetStageTimes}:
+   * {@code encoder}, {@code memory_attention}, {@code decoder} (with the object pointer),
+   * {@code memory_encoder}, {@code output} (hole filling, resize to the video's size), in that
+   * order; for measuring where tracking time goes.
+   */
+  public java.util.Map<String, Double> stageMillis() {
+    check();
+    return java.util.Collections.unmodifiableMap(engine.clock.millis());
+  }
+
+  /**
+   * Process CPU milliseconds per stage (all threads, ONNX Runtime's included), keys as
+   * {@link #stageMillis}: the cost of each stage where other work shares the machine.
+   */
+  public java.util.Map<String, Double> stageCpuMillis() {
+    check();
+    return java.util.Collections.unmodifiableMap(engine.clock.cpuMillis());
+  }
+
+  /** Sets the stage times of {@link #stageMillis} and {@link #stageCpuMillis} back to zero. */
+  public void resetStageTimes() {
+    check();
+    engine.clock.reset();
+  }
+
   /** The state machine (tests). */
   TrackingEngine engine() {
     return engine;

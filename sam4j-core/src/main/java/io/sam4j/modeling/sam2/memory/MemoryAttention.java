@@ -37,12 +37,29 @@ public final class MemoryAttention {
    */
   public Value build(Value curr, Value currPos, Value memory, Value memoryPos, Value extra,
       Value extraPos) {
+    return attend(frameTokens(curr, currPos), currPos, memory, memoryPos, extra, extraPos);
+  }
+
+  /**
+   * What depends on the current frame alone, the same for every object: the input position
+   * term and the first layer's self-attention residual.
+   *
+   * @return [1, N, C], the input of {@link #attend}
+   */
+  public Value frameTokens(Value curr, Value currPos) {
     Value out = curr;
     if (spec.posEncAtInput()) {
       out = nn.add(out, nn.mul(currPos, nn.g.scalar(0.1f)));
     }
-    for (MemoryAttentionLayer layer : layers) {
-      out = layer.build(out, currPos, memory, memoryPos, extra, extraPos);
+    return layers[0].selfAttend(out, currPos);
+  }
+
+  /** The rest of the layers and {@code norm}, from {@link #frameTokens}. */
+  public Value attend(Value frameTokens, Value currPos, Value memory, Value memoryPos,
+      Value extra, Value extraPos) {
+    Value out = layers[0].crossAttend(frameTokens, currPos, memory, memoryPos, extra, extraPos);
+    for (int i = 1; i < layers.length; i++) {
+      out = layers[i].build(out, currPos, memory, memoryPos, extra, extraPos);
     }
     return nn.layerNorm(P + ".norm", out, 1e-5f);
   }

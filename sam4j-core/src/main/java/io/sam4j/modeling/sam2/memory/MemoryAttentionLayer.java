@@ -39,13 +39,24 @@ public final class MemoryAttentionLayer {
    */
   public Value build(Value tgt, Value queryPos, Value memory, Value memoryPos, Value extra,
       Value extraPos) {
-    GraphBuilder g = nn.g;
-    try (GraphBuilder.Scope s = g.scope(prefix)) {
+    return crossAttend(selfAttend(tgt, queryPos), queryPos, memory, memoryPos, extra, extraPos);
+  }
+
+  /** The first residual: {@code tgt + self_attn(norm1(tgt))}, which sees only the frame. */
+  public Value selfAttend(Value tgt, Value queryPos) {
+    try (GraphBuilder.Scope s = nn.g.scope(prefix)) {
       Value t2 = nn.layerNorm(prefix + ".norm1", tgt, 1e-5f);
       Value qk = spec.posEncAtAttn() ? nn.add(t2, queryPos) : t2;
-      tgt = nn.add(tgt, selfAttn.selfAttention(qk, qk, t2));
+      return nn.add(tgt, selfAttn.selfAttention(qk, qk, t2));
+    }
+  }
 
-      t2 = nn.layerNorm(prefix + ".norm2", tgt, 1e-5f);
+  /** The cross-attention and feed-forward residuals, after {@link #selfAttend}. */
+  public Value crossAttend(Value tgt, Value queryPos, Value memory, Value memoryPos, Value extra,
+      Value extraPos) {
+    GraphBuilder g = nn.g;
+    try (GraphBuilder.Scope s = g.scope(prefix)) {
+      Value t2 = nn.layerNorm(prefix + ".norm2", tgt, 1e-5f);
       Value q = spec.posEncAtCrossAttnQueries() ? nn.add(t2, queryPos) : t2;
       Value km = spec.posEncAtCrossAttnKeys() ? nn.add(memory, memoryPos) : memory;
       Value ke = spec.posEncAtCrossAttnKeys() ? nn.add(extra, extraPos) : extra;

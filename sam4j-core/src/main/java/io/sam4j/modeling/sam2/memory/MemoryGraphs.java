@@ -15,6 +15,8 @@ import io.sam4j.modeling.sam2.Sam2Graphs;
  * <ul>
  *   <li>{@link #memoryEncoder}: {@code SAM2Base._encode_new_memory} (memory encoder, no-object
  *       embedding, then the family's {@link MemoryCompressor}).
+ *   <li>{@link #memoryAttentionFrame}: its first part, which sees only the frame (shared by
+ *       the objects).
  *   <li>{@link #memoryAttention}: {@code _prepare_memory_conditioned_features} from the memories
  *       already selected: memory tokens and their spatial plus temporal encodings, object pointers
  *       split into mem-wide tokens with their temporal encodings, then {@link MemoryAttention}.
@@ -34,6 +36,11 @@ public final class MemoryGraphs {
   /** Memory encoder output: [B, mem, e, e] in float32 (the predictor stores it as bfloat16). */
   public static final String MASKMEM_FEATURES = "maskmem_features";
 
+  /**
+   * Memory attention input: [1, N, C] the frame's tokens after the first layer's self-attention
+   * (N = e*e), the output of {@link #memoryAttentionFrame}, the same for every object.
+   */
+  public static final String FRAME_TOKENS = "frame_tokens";
   /** Memory attention input: the selected memories stacked, [F, mem, e, e] for SAM 2, F >= 1. */
   public static final String MEMORY = "memory";
   /** Memory attention input: [F] index into {@code maskmem_tpos_enc} of each memory, as floats. */
@@ -56,6 +63,29 @@ public final class MemoryGraphs {
   public static final String MASK_DOWNSAMPLED = "mask_downsampled";
 
   private MemoryGraphs() {}
+
+  /**
+   * The part of the memory attention that sees only the current frame ({@link
+   * MemoryAttention#frameTokens}): {@link #VISION_FEATURES} [1, C, e, e] to {@link #FRAME_TOKENS}
+   * [1, e*e, C]. Run once per frame and shared by the objects' {@link #memoryAttention}.
+   *
+   * @param visionPos the position encoding of the top-level features [C, e, e] (the neck's)
+   */
+  public static OnnxModel memoryAttentionFrame(StateDict sd, TrackerSpec spec,
+      float[] visionPos) {
+    GraphBuilder g = new GraphBuilder("sam4j_sam2_memory_attention_frame");
+    Layers nn = new Layers(g, sd);
+    int c = spec.hiddenDim();
+    int e = spec.featureSize();
+    long hw = (long) e * e;
+    Value feats = g.input(VISION_FEATURES, ElemType.FLOAT, 1, c, e, e);
+    Value curr = nn.transpose(nn.reshape(feats, 1, c, hw), 0, 2, 1);
+    Value currPos = nn.transpose(g.weight("vision_pos_enc.top", visionPos, 1, c, hw), 0, 2, 1);
+    MemoryAttention ma = new MemoryAttention(nn, spec.memoryAttention(), e,
+        (l, prefix, s, grid) -> null);
+    g.output(FRAME_TOKENS, ma.frameTokens(curr, currPos));
+    return g.build();
+  }
 
   /** The memory encoder graph; {@code compressor} runs after it (SAM 2: none). */
   public static OnnxModel memoryEncoder(StateDict sd, TrackerSpec spec,
@@ -96,7 +126,7 @@ public final class MemoryGraphs {
   }
 
   /**
-   * The memory attention graph.
+   * The memory attention graph of one object, from the frame's {@link #FRAME_TOKENS}.
    *
    * @param visionPos the position encoding of the top-level features [C, e, e] (the neck's)
    * @param cross the layers' cross-attention
@@ -120,14 +150,13 @@ public final class MemoryGraphs {
     int e = spec.featureSize();
     long hw = (long) e * e;
     long tokens = compressor.tokens(e);
-    Value feats = g.input(VISION_FEATURES, ElemType.FLOAT, 1, c, e, e);
+    Value frame = g.input(FRAME_TOKENS, ElemType.FLOAT, 1, hw, c);
     Value memory = tokens == hw ? g.input(MEMORY, ElemType.FLOAT, "frames", m, e, e)
         : g.input(MEMORY, ElemType.FLOAT, "frames", m, tokens);
     Value slots = g.input(MEMORY_TPOS_SLOT, ElemType.FLOAT, "frames");
     Value ptrs = g.input(OBJ_PTRS, ElemType.FLOAT, "pointers", c);
     Value ptrPos = g.input(OBJ_PTR_TPOS, ElemType.FLOAT, "pointers");
 
-    Value curr = nn.transpose(nn.reshape(feats, 1, c, hw), 0, 2, 1);
     Value currPos = nn.transpose(g.weight("vision_pos_enc.top", visionPos, 1, c, hw), 0, 2, 1);
     // memories: [F, mem, e, e] -> [1, F*HW, mem]; position = maskmem_pos_enc + tpos[slot]
     Value memTokens = nn.reshape(nn.transpose(nn.reshape(memory, -1, m, tokens), 0, 2, 1), 1, -1,
@@ -153,7 +182,7 @@ public final class MemoryGraphs {
       ptrPosTokens = g.op("Mul", ptrTokens, g.scalar(0f));
     }
     Value out = new MemoryAttention(nn, spec.memoryAttention(), e, cross)
-        .build(curr, currPos, memTokens, memPos, ptrTokens, ptrPosTokens);
+        .attend(frame, currPos, memTokens, memPos, ptrTokens, ptrPosTokens);
     g.output(PIX_FEAT_WITH_MEM, nn.reshape(nn.transpose(out, 0, 2, 1), 1, c, e, e));
     return g.build();
   }
