@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps every layer float32 but exposes, as extra graph outputs, each linear layer's input and each
- * convolution's input and output: what calibration measures. Remembers the linear layers' shapes.
+ * Keeps every layer float32 but exposes, as extra graph outputs, each linear layer's input, each
+ * convolution's input and output and each GELU's input: what calibration measures. Remembers the linear layers' shapes.
  */
 final class CaptureRewriter implements LayerRewriter {
   /** A linear layer seen while building: name, [out, in]. */
@@ -20,10 +20,16 @@ final class CaptureRewriter implements LayerRewriter {
 
   private final Map<String, LinearLayer> linears = new LinkedHashMap<>();
   private final List<String> taps = new ArrayList<>();
+  private int gelus;
 
   /** The tap of a layer's input. */
   static String inputTap(String layer) {
     return "calib_in:" + layer;
+  }
+
+  /** The tap of the input of the {@code index}-th GELU built (from 0, in graph order). */
+  static String geluTap(int index) {
+    return "calib_in:gelu#" + index;
   }
 
   /** The tap of a convolution's output. */
@@ -62,6 +68,12 @@ final class CaptureRewriter implements LayerRewriter {
         .attrInts("pads", (long) pad, pad, pad, pad).attr("group", (long) groups).out();
     tap(g, outputTap(name), y);
     return y;
+  }
+
+  @Override
+  public Value gelu(GraphBuilder g, Value x) {
+    tap(g, geluTap(gelus++), x);
+    return null;
   }
 
   private void tap(GraphBuilder g, String tap, Value v) {
