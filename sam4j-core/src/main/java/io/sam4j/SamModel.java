@@ -107,6 +107,15 @@ public final class SamModel implements AutoCloseable {
       throw new SamException(SamException.Kind.BAD_INPUT, dir + " is a quantized model directory,"
           + " which holds its own spec: give it no --spec or --config");
     }
+    if (io.sam4j.quant.QuantizedModelDir.isSam2(dir)) {
+      io.sam4j.quant.QuantizedModelDir.Sam2Contents c =
+          io.sam4j.quant.QuantizedModelDir.readSam2(dir);
+      long read = System.nanoTime() - t0;
+      long[] nanos = new long[2];
+      Sam2Backend b = Sam2Backend.build(c.weights(), c.spec(), options, c.encoder(), nanos);
+      return new SamModel(null, c.spec(), b,
+          new LoadTimings(read / 1e6, nanos[0] / 1e6, nanos[1] / 1e6));
+    }
     io.sam4j.quant.QuantizedModelDir.Contents c = io.sam4j.quant.QuantizedModelDir.read(dir);
     long read = System.nanoTime() - t0;
     long[] nanos = new long[2];

@@ -32,6 +32,9 @@ import picocli.CommandLine.Spec;
         "  --bits 4, --bits 2  blockwise weights of every linear layer (MatMulNBits); --method",
         "            calibrated chooses each block's clipping to minimise the layer's output error",
         "            on the captured activations (Q-SAM2), minmax keeps each block's full range.",
+        "SAM 2-family models (SAM 2 / 2.1, EfficientTAM; give --config for a non-official file)",
+        "get blockwise weights (MatMulNBits) of the image encoder's linear layers at every --bits;",
+        "their directories run images and video; EdgeTAM's convolutional encoder is refused.",
         "DIR holds image_encoder.onnx, weights.safetensors (decoder, float32), quantization.json",
         "(what was done, with which images), report.json and report.png (agreement with float32",
         "on held-out images, encoder time in the same run, size, memory). The report is printed.",
@@ -39,6 +42,8 @@ import picocli.CommandLine.Spec;
         "  sam4j quantize --model mobile_sam.pt --calibration photos/ --bits 8 --out mobile_sam-int8",
         "  sam4j quantize --model mobile_sam.pt --calibration photos/ --bits 4 --method calibrated \\",
         "      --out mobile_sam-w4",
+        "  sam4j quantize --model sam2.1_hiera_tiny.pt --calibration photos/ --bits 4 \\",
+        "      --out sam2.1-tiny-w4",
         "  sam4j predict --model mobile_sam-w4 --image dog.jpg --prompts cases.json --out out/"})
 final class QuantizeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
@@ -113,6 +118,10 @@ final class QuantizeCommand implements Callable<Integer> {
         + " embedding rel. L2 %.4f%n", a.path("mask_iou_mean").asDouble(),
         a.path("mask_iou_points").asDouble(), a.path("mask_iou_boxes").asDouble(),
         a.path("embedding_rel_l2").asDouble()));
+    if (a.has("low_res_logits_rel_l2")) {
+      b.append(String.format(Locale.ROOT, "    low-res logits rel. L2 %.4f%n",
+          a.path("low_res_logits_rel_l2").asDouble()));
+    }
     b.append(String.format(Locale.ROOT, "    encoder %.0f ms against %.0f ms float32 (%.2fx),"
         + " same run%n", t.path("quantized").asDouble(), t.path("fp32").asDouble(),
         t.path("speedup").asDouble()));

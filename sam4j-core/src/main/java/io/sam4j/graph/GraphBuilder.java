@@ -283,21 +283,32 @@ public final class GraphBuilder {
   public OnnxModel build(long inlineLimit) {
     boolean inlineAll = initializerBytes() <= inlineLimit;
     String dataFile = name + ".weights";
+    // nodes whose outputs nothing reads (a dequantization a quantized successor bypasses) and
+    // weights no node reads (a position encoding made for a tap nobody asked for) are left out:
+    // ONNX Runtime would run the first and warn about the second
+    java.util.Set<String> read = new java.util.HashSet<>(outputNames);
+    renamed.forEach((v, o) -> {
+      if (outputNames.contains(o)) {
+        read.add(v);
+      }
+    });
+    java.util.ArrayDeque<Node> kept = new java.util.ArrayDeque<>();
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      Node n = nodes.get(i);
+      if (n.out().stream().anyMatch(read::contains)) {
+        kept.addFirst(n);
+        n.in().forEach(v -> {
+          if (v != null) {
+            read.add(v.name());
+          }
+        });
+      }
+    }
     ProtoMessage graph = new ProtoMessage();
-    nodes.forEach(n -> graph.message(1, n.proto(renamed)));
+    kept.forEach(n -> graph.message(1, n.proto(renamed)));
     graph.string(2, name);
     List<OnnxModel.External> external = new ArrayList<>();
     long offset = 0;
-    // weights no node reads (a position encoding made for a tap nobody asked for) are left out:
-    // ONNX Runtime would warn about each and drop it anyway
-    java.util.Set<String> read = new java.util.HashSet<>(outputNames);
-    for (Node n : nodes) {
-      n.in().forEach(v -> {
-        if (v != null) {
-          read.add(v.name());
-        }
-      });
-    }
     for (Initializer init : initializers) {
       if (!read.contains(init.name())) {
         continue;

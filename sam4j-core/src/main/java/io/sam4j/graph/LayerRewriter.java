@@ -26,4 +26,14 @@ public interface LayerRewriter {
    */
   Value conv(GraphBuilder g, String name, Value x, float[] w, long[] shape, Value bias, int stride,
       int pad, int groups);
+
+  /**
+   * {@code nn.GELU()} of {@code x}. Rewriters that keep activations quantized between layers
+   * write it on integers; the default keeps the float32 form.
+   *
+   * @return the activation, or null for the float32 form
+   */
+  default Value gelu(GraphBuilder g, Value x) {
+    return null;
+  }
 }

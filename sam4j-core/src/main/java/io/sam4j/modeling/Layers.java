@@ -74,6 +74,25 @@ public final class Layers {
   }
 
   /**
+   * {@code x @ w^T + bias} for a weight {@code w} [out, in] and bias initializer (or null) that
+   * are not checkpoint entries as such (rows of one, say), through the rewriter when there is
+   * one; {@code name} names the layer and its initializers.
+   */
+  public Value linearFrom(String name, Value x, Tensor w, Value bias) {
+    int out = w.dim(0);
+    int in = w.dim(1);
+    if (g.rewriter() != null) {
+      Value y = g.rewriter().linear(g, name, x, w.toFloatArray(), out, in, bias);
+      if (y != null) {
+        return y;
+      }
+    }
+    Value y = g.op("MatMul", x, g.lazyWeight(name + ".weight.T", new long[] {in, out},
+        () -> transpose2d(w.toFloatArray(), out, in)));
+    return bias == null ? y : g.op("Add", y, bias);
+  }
+
+  /**
    * {@code x @ w^T} without bias for a weight {@code w} [out, in] that is not a checkpoint entry
    * as such (a slice of one, say), in this layer set's precision; {@code name} names the
    * initializers and must not be a key with a {@code .bias}.

@@ -139,9 +139,13 @@ public final class TinyViT implements ImageEncoder {
     int n = ws * ws;
     Value h = nn.layerNorm(a + ".norm", x, 1e-5f);
     Value bias = nn.g.floats(attentionBias(a, heads, ws), 1, heads, n, n);
-    Value o = precision == Precision.FP32 && !nn.g.portable() && nn.g.rewriter() == null
-        ? fusedAttention(nn, a, h, dim, heads, bias)
-        : attentionNodes(nn, a, h, dim, heads, n, bias);
+    Value o;
+    if (precision == Precision.FP32 && !nn.g.portable()) {
+      o = nn.g.rewriter() == null ? fusedAttention(nn, a, h, dim, heads, bias)
+          : rewrittenAttention(nn, a, h, dim, heads, bias);
+    } else {
+      o = attentionNodes(nn, a, h, dim, heads, n, bias);
+    }
     return nn.linear(a + ".proj", o);
   }
 
@@ -169,6 +173,36 @@ public final class TinyViT implements ImageEncoder {
     Value none = new Value("");
     return nn.g.node("Attention", h, wt, nn.g.weight(a + ".qkv.bias.fused", b, 3L * dim), none,
         none, bias).domain("com.microsoft").attr("num_heads", (long) heads).out();
+  }
+
+  /**
+   * For graphs whose linear layers are rewritten (quantized): {@code q}, {@code k} and {@code v}
+   * as three linear layers {@code <a>.qkv.q|k|v} (their rows of {@code qkv}) on the same input,
+   * and ONNX Runtime's {@code MultiHeadAttention} for the scaled products with the bias, the
+   * softmax and the heads' outputs (the standard nodes cost int8 MobileSAM a fifth of its run in
+   * split, transposes and small batched products).
+   */
+  private Value rewrittenAttention(Layers nn, String a, Value h, int dim, int heads,
+      Value bias) {
+    int kd = dim / heads;
+    float[] w = sd.get(a + ".qkv.weight", 3L * dim, dim).toFloatArray();
+    float[] b = sd.get(a + ".qkv.bias").toFloatArray();
+    Value[] qkv = new Value[3];
+    String[] part = {"q", "k", "v"};
+    for (int p = 0; p < 3; p++) {
+      int[] rows = new int[dim];
+      for (int hd = 0; hd < heads; hd++) {
+        for (int i = 0; i < kd; i++) {
+          rows[hd * kd + i] = hd * 3 * kd + p * kd + i;
+        }
+      }
+      String name = a + ".qkv." + part[p];
+      qkv[p] = nn.linearFrom(name, h, Tensor.ofFloats(Layers.pickRows(w, dim, rows), dim, dim),
+          nn.g.weight(name + ".bias", Layers.pickRows(b, 1, rows), dim));
+    }
+    Value none = new Value("");
+    return nn.g.node("MultiHeadAttention", qkv[0], qkv[1], qkv[2], none, none, bias)
+        .domain("com.microsoft").attr("num_heads", (long) heads).out();
   }
 
   /** The attention as standard nodes (the reference's order of operations). */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -25,9 +26,13 @@ final class Calibration {
   /** Sampled input rows of a linear layer: {@code count} rows of {@code in} values. */
   record Rows(float[] data, int count, int in) {}
 
-  /** What was captured. */
+  /**
+   * What was captured.
+   *
+   * @param geluInputs the taps whose values go into a GELU
+   */
   record Result(Map<String, CaptureRewriter.LinearLayer> linears,
-      Map<String, ActivationRanges> ranges, Map<String, Rows> rows) {}
+      Map<String, ActivationRanges> ranges, Map<String, Rows> rows, Set<String> geluInputs) {}
 
   private Calibration() {}
 
@@ -81,6 +86,6 @@ final class Calibration {
     }
     Map<String, Rows> sampled = new LinkedHashMap<>();
     rows.forEach((k, v) -> sampled.put(k, new Rows(v, counts.get(k), capture.linears().get(k).in())));
-    return new Result(capture.linears(), stats, sampled);
+    return new Result(capture.linears(), stats, sampled, capture.geluInputs());
   }
 }

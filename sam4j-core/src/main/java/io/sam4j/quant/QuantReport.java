@@ -102,29 +102,35 @@ final class QuantReport {
     size.put("checkpoint", Files.size(checkpoint));
     size.put("quantized_dir", dirSize(dir));
     size.put("encoder_graph", Files.size(dir.resolve(QuantizedModelDir.ENCODER)));
-    if (!layers.isEmpty()) {
-      ArrayNode arr = r.putArray("layers");
-      double mm = 0;
-      double ch = 0;
-      int better = 0;
-      for (NBitQuantization.LayerError e : layers) {
-        ObjectNode o = arr.addObject();
-        o.put("name", e.name());
-        o.put("minmax_rel_error", e.minmax());
-        o.put("chosen_rel_error", e.chosen());
-        mm += e.minmax();
-        ch += e.chosen();
-        better += e.chosen() <= e.minmax() ? 1 : 0;
-      }
-      ObjectNode sum = r.putObject("layer_error_summary");
-      sum.put("mean_minmax", mm / layers.size());
-      sum.put("mean_chosen", ch / layers.size());
-      sum.put("reduction", 1 - ch / mm);
-      sum.put("layers_not_worse", better);
-      sum.put("layers", layers.size());
-    }
+    layers(r, layers);
     r.put("peak_rss_mb", peakRssMb());
     return r;
+  }
+
+  /** Per layer, the relative output errors of min-max and of the chosen method, and a summary. */
+  static void layers(ObjectNode r, List<NBitQuantization.LayerError> layers) {
+    if (layers.isEmpty()) {
+      return;
+    }
+    ArrayNode arr = r.putArray("layers");
+    double mm = 0;
+    double ch = 0;
+    int better = 0;
+    for (NBitQuantization.LayerError e : layers) {
+      ObjectNode o = arr.addObject();
+      o.put("name", e.name());
+      o.put("minmax_rel_error", e.minmax());
+      o.put("chosen_rel_error", e.chosen());
+      mm += e.minmax();
+      ch += e.chosen();
+      better += e.chosen() <= e.minmax() ? 1 : 0;
+    }
+    ObjectNode sum = r.putObject("layer_error_summary");
+    sum.put("mean_minmax", mm / layers.size());
+    sum.put("mean_chosen", ch / layers.size());
+    sum.put("reduction", 1 - ch / mm);
+    sum.put("layers_not_worse", better);
+    sum.put("layers", layers.size());
   }
 
   /** 64 multimask point prompts on an 8x8 grid. */
@@ -175,29 +181,29 @@ final class QuantReport {
     return Math.sqrt(num / den);
   }
 
-  private static double time(Runnable r) {
+  static double time(Runnable r) {
     long t0 = System.nanoTime();
     r.run();
     return (System.nanoTime() - t0) / 1e6;
   }
 
-  private static double median(double[] v) {
+  static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static long dirSize(Path dir) throws IOException {
+  static long dirSize(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
   }
 
-  private static double rssMb() {
+  static double rssMb() {
     return status("VmRSS:");
   }
 
-  private static double peakRssMb() {
+  static double peakRssMb() {
     return status("VmHWM:");
   }
 

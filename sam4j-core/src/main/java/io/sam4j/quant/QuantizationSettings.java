@@ -21,8 +21,8 @@ public record QuantizationSettings(int bits, Method method, int blockSize, int m
     /**
      * 4, 2 bits: per block, the clipping that minimises the layer's output error on the captured
      * activations (Q-SAM2); 8 bits: each convolution's input and output range shrunk to minimise
-     * the squared quantization error of its sampled values (an MSE search), the linear layers'
-     * inputs at their observed range.
+     * the squared quantization error of its sampled values (an MSE search; for a GELU's input
+     * only the minimum, on the GELU's output), the linear layers' inputs at their observed range.
      */
     CALIBRATED
   }

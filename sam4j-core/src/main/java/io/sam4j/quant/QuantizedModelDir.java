@@ -41,6 +41,8 @@ public final class QuantizedModelDir {
   /** The decoder weights' file name. */
   public static final String WEIGHTS = "weights.safetensors";
   static final String FORMAT = "sam4j-quantized-model";
+  /** The manifest's {@code family} of a SAM 2-family directory. */
+  static final String SAM2_FAMILY = "sam2";
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The encoder spec types a manifest may name. */
   private static final List<Class<? extends ModelSpec.EncoderSpec>> ENCODERS =
@@ -58,6 +60,41 @@ public final class QuantizedModelDir {
       OnnxModel encoder) {}
 
   private QuantizedModelDir() {}
+
+  /**
+   * What a SAM 2-family directory holds: every weight but the image encoder's (decoder, memory
+   * encoder and attention, object pointers), float32.
+   */
+  public record Sam2Contents(JsonNode manifest, io.sam4j.modeling.sam2.Sam2ModelSpec spec,
+      StateDict weights, OnnxModel encoder) {}
+
+  /** Whether {@code dir} holds a quantized SAM 2-family model. */
+  public static boolean isSam2(Path dir) {
+    if (!isOne(dir)) {
+      return false;
+    }
+    try {
+      return SAM2_FAMILY.equals(JSON.readTree(dir.resolve(MANIFEST).toFile()).path("family")
+          .asText());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Reads a quantized SAM 2-family model directory. */
+  public static Sam2Contents readSam2(Path dir) {
+    try {
+      JsonNode m = JSON.readTree(dir.resolve(MANIFEST).toFile());
+      if (!FORMAT.equals(m.path("format").asText()) || !m.has("sam2_config")) {
+        throw bad(dir, "its " + MANIFEST + " is not a SAM 2-family " + FORMAT + " manifest");
+      }
+      return new Sam2Contents(m, Sam2Quantizer.spec(m), Safetensors.read(dir.resolve(WEIGHTS)),
+          readOnnx(dir.resolve(ENCODER)));
+    } catch (IOException e) {
+      throw new SamException(SamException.Kind.IO, "cannot read the quantized model " + dir + ": "
+          + e.getMessage(), e);
+    }
+  }
 
   /** Whether {@code dir} is a directory with a quantization manifest. */
   public static boolean isOne(Path dir) {

@@ -73,11 +73,15 @@ public final class Quantizer {
         Math.min(settings.maxImages(), files.size()));
     List<CalibrationImages.Named> heldOut = files.subList(used.size(), files.size());
     StateDict sd = CheckpointReader.read(checkpoint);
+    if (Sam2Quantizer.isSam2(sd)) {
+      return Sam2Quantizer.quantize(sd, checkpoint, specFile, used, heldOut, settings, out,
+          options, SEED, progress);
+    }
     if (sd.keys().stream().noneMatch(k -> k.startsWith("image_encoder."))
         || sd.keys().stream().noneMatch(k -> k.startsWith("mask_decoder."))) {
       throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, checkpoint.getFileName()
-          + " is not a SAM 1-family checkpoint (SAM, MobileSAM, EdgeSAM); quantize supports those"
-          + " so far");
+          + " is neither a SAM 1-family checkpoint (SAM, MobileSAM, EdgeSAM) nor a SAM 2-family one"
+          + " (SAM 2, EfficientTAM, EdgeTAM): quantize supports those");
     }
     ModelSpec spec = SpecDetector.detect(sd, specFile);
     RuntimeOptions fp32 = new RuntimeOptions(options.threads(), true,
@@ -96,20 +100,23 @@ public final class Quantizer {
     NBitQuantization nbit = null;
     if (settings.bits() == 8) {
       Map<String, float[]> ranges = new LinkedHashMap<>();
-      // calibrated: the MSE search for the convolutions' tensors; the linear layers' inputs keep
+      // calibrated: the MSE search for the convolutions' tensors (on the GELU's output for those
+      // a GELU takes, with the maximum kept); the linear layers' inputs keep
       // their observed range (their rare large values, from the norms' gains, matter: clipping
       // them by MSE took the fixture's embedding error from 0.08 to 0.15)
       cal.ranges().forEach((tap, r) -> ranges.put(tap,
           settings.method() == QuantizationSettings.Method.MINMAX
               || cal.linears().containsKey(tap.substring(tap.indexOf(':') + 1))
-              ? r.minmax() : r.mseOptimal()));
+              ? r.minmax() : cal.geluInputs().contains(tap) ? r.geluOptimal() : r.mseOptimal()));
       rewriter = new QdqRewriter(ranges);
       manifest.put("scheme", "int8 static QDQ: weights int8 per output channel (symmetric),"
-          + " activations uint8 per tensor; convolutions and linear layers of the image encoder");
+          + " activations uint8 per tensor; convolutions and linear layers of the image encoder;"
+          + " GELUs between convolutions on uint8 as x * sigmoid(1.702 x)");
       manifest.put("activation_estimator", settings.method() == QuantizationSettings.Method.MINMAX
           ? "min-max of the calibration activations"
           : "convolutions' inputs and outputs: MSE search (observed range shrunk by 1.0..0.3, least"
-              + " squared uint8 error of a sample); linear layers' inputs: min-max");
+              + " squared uint8 error of a sample); GELU inputs: observed maximum, minimum shrunk"
+              + " to the least squared error of the GELU's output; linear layers' inputs: min-max");
     } else {
       nbit = new NBitQuantization(settings, cal.rows(), progress);
       rewriter = nbit;
@@ -131,13 +138,9 @@ public final class Quantizer {
           + " 1.8 GB; quantize to fewer bits");
     }
     manifest.put("quantize_seconds", (System.nanoTime() - t0) / 1e9);
-    Path tmp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".sam4j-partial-"
-        + ProcessHandle.current().pid());
-    Thread cleanup = new Thread(() -> io.sam4j.io.TempDirs.deleteQuietly(tmp));
-    Runtime.getRuntime().addShutdownHook(cleanup);
-    try {
-      removeStalePartials(out);
-      Files.createDirectories(tmp);
+    ObjectNode man = manifest;
+    NBitQuantization nb = nbit;
+    return commit(out, tmp -> {
       encoder.writeTo(tmp, QuantizedModelDir.ENCODER);
       Map<String, Tensor> decoder = new LinkedHashMap<>();
       for (String k : sd.keys()) {
@@ -147,12 +150,34 @@ public final class Quantizer {
       }
       QuantizedModelDir.writeSafetensors(tmp.resolve(QuantizedModelDir.WEIGHTS), decoder);
       JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(QuantizedModelDir.MANIFEST)
-          .toFile(), manifest);
-      ObjectNode report = QuantReport.evaluate(sd, spec, checkpoint, tmp, manifest,
+          .toFile(), man);
+      ObjectNode report = QuantReport.evaluate(sd, spec, checkpoint, tmp, man,
           heldOut.isEmpty() ? used : heldOut, !heldOut.isEmpty(),
-          nbit == null ? List.of() : nbit.errors(), options, progress);
+          nb == null ? List.of() : nb.errors(), options, progress);
       JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve("report.json").toFile(),
           report);
+      return report;
+    });
+  }
+
+  /** Writes a model directory's files into a temporary directory; returns the report. */
+  interface DirWriter {
+    ObjectNode write(Path tmp) throws IOException;
+  }
+
+  /**
+   * Has {@code writer} fill a hidden temporary directory beside {@code out}, draws the report's
+   * chart there and renames it to {@code out}: an interrupted run leaves nothing behind.
+   */
+  static Result commit(Path out, DirWriter writer) {
+    Path tmp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".sam4j-partial-"
+        + ProcessHandle.current().pid());
+    Thread cleanup = new Thread(() -> io.sam4j.io.TempDirs.deleteQuietly(tmp));
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      removeStalePartials(out);
+      Files.createDirectories(tmp);
+      ObjectNode report = writer.write(tmp);
       QuantReport.chart(report, tmp.resolve("report.png"));
       if (Files.isDirectory(out)) {
         Files.delete(out); // checked empty above

@@ -25,10 +25,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Q-SAM2 calibration on the MobileSAM fixture: calibrated on dog and picture1, each linear layer's
  * relative output error measured on picture3's activations (held out) is below min-max's, at 4
- * and 2 bits, on every one of the 40 linear layers of the encoder.
+ * and 2 bits, on every one of the 60 linear layers of the encoder (each window attention's
+ * {@code qkv} is written as three layers q, k, v: its rows for every head).
  */
 class LayerCalibrationTest {
   private static StateDict sd;
+  private static ModelSpec.TinyVitSpec tinyVit;
   private static Calibration.Result calibration;
   private static Calibration.Result heldOut;
 
@@ -36,6 +38,7 @@ class LayerCalibrationTest {
   static void capture() {
     sd = CheckpointReader.read(Fixtures.checkpoint(Model.MOBILESAM));
     ModelSpec spec = SpecDetector.detect(sd);
+    tinyVit = (ModelSpec.TinyVitSpec) spec.encoder();
     int s = spec.imageSize();
     Function<RgbImage, FloatTensor> input = img -> new FloatTensor(
         SamPreprocessor.normalizeAndPad(SamPreprocessor.resize(img, s), s),
@@ -63,14 +66,14 @@ class LayerCalibrationTest {
   }
 
   private void check(int bits) {
-    assertEquals(40, calibration.linears().size());
+    assertEquals(60, calibration.linears().size());
     double sumMm = 0;
     double sumCal = 0;
     for (Map.Entry<String, CaptureRewriter.LinearLayer> e : calibration.linears().entrySet()) {
       String name = e.getKey();
       int out = e.getValue().out();
       int in = e.getValue().in();
-      float[] w = sd.get(name + ".weight").toFloatArray();
+      float[] w = weight(name, out, in);
       Calibration.Rows rows = calibration.rows().get(name);
       Calibration.Rows test = heldOut.rows().get(name);
       float[] mm = BlockQuantizer.minmax(w, out, in, bits, 32).dequantize();
@@ -85,5 +88,25 @@ class LayerCalibrationTest {
       sumCal += eCal;
     }
     assertTrue(sumCal < 0.9 * sumMm, "overall: calibrated " + sumCal + ", min-max " + sumMm);
+  }
+
+  /** A layer's weight [out, in]: a checkpoint entry, or q, k or v's rows of {@code qkv}. */
+  private static float[] weight(String name, int out, int in) {
+    if (!name.matches(".*\\.qkv\\.[qkv]")) {
+      return sd.get(name + ".weight").toFloatArray();
+    }
+    String qkv = name.substring(0, name.length() - 2);
+    int part = "qkv".indexOf(name.charAt(name.length() - 1));
+    int stage = Integer.parseInt(name.replaceAll(".*\\.layers\\.(\\d+)\\..*", "$1"));
+    int heads = tinyVit.numHeads()[stage];
+    int kd = out / heads;
+    float[] all = sd.get(qkv + ".weight").toFloatArray();
+    float[] w = new float[out * in];
+    for (int h = 0; h < heads; h++) {
+      for (int i = 0; i < kd; i++) {
+        System.arraycopy(all, (h * 3 * kd + part * kd + i) * in, w, (h * kd + i) * in, in);
+      }
+    }
+    return w;
   }
 }

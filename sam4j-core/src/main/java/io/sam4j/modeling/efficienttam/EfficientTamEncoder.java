@@ -75,7 +75,14 @@ public final class EfficientTamEncoder {
    */
   public static OnnxModel graph(StateDict sd, EfficientTamEncoderSpec spec, List<String> taps,
       Precision precision, boolean portable) {
-    GraphBuilder g = new GraphBuilder("sam4j_efficienttam_image_encoder", portable);
+    return graph(new GraphBuilder("sam4j_efficienttam_image_encoder", portable), sd, spec, taps,
+        precision);
+  }
+
+  /** The encoder graph on a builder of the caller's (one with a layer rewriter, say). */
+  public static OnnxModel graph(GraphBuilder g, StateDict sd, EfficientTamEncoderSpec spec,
+      List<String> taps, Precision precision) {
+    boolean portable = g.portable();
     int s = spec.imageSize();
     Value image = g.input(Sam2Graphs.IMAGE, ElemType.FLOAT, 1, 3, s, s);
     Map<String, Value> found = new LinkedHashMap<>();

@@ -9,6 +9,12 @@ public final class Gelu {
 
   /** GELU of {@code x}, elementwise. */
   public static Value build(GraphBuilder g, Value x) {
+    if (g.rewriter() != null) {
+      Value y = g.rewriter().gelu(g, x);
+      if (y != null) {
+        return y;
+      }
+    }
     if (g.rewriter() != null && !g.portable()) {
       // ONNX Runtime fuses the erf form into this operator in float32 graphs, but not between the
       // quantize and dequantize nodes of quantized ones: written fused there

@@ -58,8 +58,8 @@ public final class Sam2Encoders {
       List<String> taps, Precision precision) {
     if (spec.encoder() instanceof ImageEncoderSpec e && e.neck() instanceof VitDetNeckSpec) {
       // EfficientTAM: a plain ViT and one neck level, no high-resolution features
-      return EfficientTamEncoder.graph(sd, EfficientTamEncoderSpec.fromConfig(spec.model()), taps,
-          precision, g.portable());
+      return EfficientTamEncoder.graph(g, sd, EfficientTamEncoderSpec.fromConfig(spec.model()),
+          taps, precision);
     }
     int s = spec.imageSize();
     Value image = g.input(Sam2Graphs.IMAGE, ElemType.FLOAT, 1, 3, s, s);
