@@ -3,6 +3,7 @@ package io.sam4j.modeling;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.nn.StackedMlps;
 
 /**
  * SAM's {@code MaskDecoder}: IoU and mask tokens joined to the prompt tokens, the
@@ -19,10 +20,13 @@ public final class MaskDecoder {
   private static final String P = "mask_decoder";
   private final Layers nn;
   private final ModelSpec.DecoderSpec spec;
+  /** The side e of the image embedding (e x e image tokens). */
+  private final int embeddingSize;
 
-  MaskDecoder(Layers nn, ModelSpec.DecoderSpec spec) {
+  MaskDecoder(Layers nn, ModelSpec.DecoderSpec spec, int embeddingSize) {
     this.nn = nn;
     this.spec = spec;
+    this.embeddingSize = embeddingSize;
   }
 
   /**
@@ -52,7 +56,8 @@ public final class MaskDecoder {
   }
 
   private TwoWayTransformer transformer() {
-    return new TwoWayTransformer(nn, spec.depth(), spec.numHeads());
+    return new TwoWayTransformer(nn, spec.depth(), spec.numHeads(),
+        (long) embeddingSize * embeddingSize);
   }
 
   /**
@@ -96,14 +101,11 @@ public final class MaskDecoder {
       hs = qk[0];
       keys = qk[1];
     }
-    Value[] hyper = new Value[numMask];
-    for (int i = 0; i < numMask; i++) {
-      String m = P + ".output_hypernetworks_mlps." + i;
-      try (GraphBuilder.Scope s = g.scope(m)) {
-        hyper[i] = mlp(m, nn.slice(hs, 1, 1 + i, 2 + i), 3);
-      }
+    Value hyperIn;
+    String hp = P + ".output_hypernetworks_mlps";
+    try (GraphBuilder.Scope s = g.scope(hp)) {
+      hyperIn = StackedMlps.build(g, nn.sd, hp, nn.slice(hs, 1, 1, 1 + numMask), numMask, 3);
     }
-    Value hyperIn = g.node("Concat", hyper).attr("axis", 1L).out();
     Value iou;
     try (GraphBuilder.Scope s = g.scope(P + ".iou_prediction_head")) {
       Value iouToken = nn.g.op("Squeeze", nn.slice(hs, 1, 0, 1), g.ints(1));

@@ -4,6 +4,7 @@ import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.TwoWayTransformer;
+import io.sam4j.modeling.nn.StackedMlps;
 
 /**
  * SAM 2's {@code MaskDecoder} ({@code sam2/modeling/sam/mask_decoder.py}), keys under
@@ -22,19 +23,23 @@ public final class MaskDecoder {
   /** Mask tokens: the single-mask token 0 and the three multimask tokens. */
   public static final int NUM_MASK_TOKENS = 4;
   private static final int DEPTH = 2;
-  private static final int HEADS = 8;
+  /** Attention heads of the two-way transformer. */
+  public static final int HEADS = 8;
 
   private final Layers nn;
   private final Sam2HeadsSpec heads;
   private final int dim;
+  private final int embeddingSize;
 
   /**
    * @param dim the transformer dimension C (the model's hidden dimension)
+   * @param embeddingSize the side e of the image embedding (e x e image tokens)
    */
-  public MaskDecoder(Layers nn, Sam2HeadsSpec heads, int dim) {
+  public MaskDecoder(Layers nn, Sam2HeadsSpec heads, int dim, int embeddingSize) {
     this.nn = nn;
     this.heads = heads;
     this.dim = dim;
+    this.embeddingSize = embeddingSize;
   }
 
   /** The decoder's outputs, each for the whole batch B. */
@@ -60,7 +65,8 @@ public final class MaskDecoder {
   }
 
   private TwoWayTransformer transformer() {
-    return new TwoWayTransformer(nn, P + ".transformer", "layers.0", "layers.1", DEPTH, HEADS);
+    return new TwoWayTransformer(nn, P + ".transformer", "layers.0", "layers.1", DEPTH, HEADS,
+        (long) embeddingSize * embeddingSize);
   }
 
   /**
@@ -97,14 +103,11 @@ public final class MaskDecoder {
       keys = qk[1];
     }
     Value maskTokensOut = nn.slice(hs, 1, s + 1, s + 1 + NUM_MASK_TOKENS);
-    Value[] hyper = new Value[NUM_MASK_TOKENS];
-    for (int i = 0; i < NUM_MASK_TOKENS; i++) {
-      String m = P + ".output_hypernetworks_mlps." + i;
-      try (GraphBuilder.Scope sc = g.scope(m)) {
-        hyper[i] = mlp(m, nn.slice(hs, 1, s + 1 + i, s + 2 + i), 3);
-      }
+    Value hyperIn;
+    String hp = P + ".output_hypernetworks_mlps";
+    try (GraphBuilder.Scope sc = g.scope(hp)) {
+      hyperIn = StackedMlps.build(g, nn.sd, hp, maskTokensOut, NUM_MASK_TOKENS, 3);
     }
-    Value hyperIn = g.node("Concat", hyper).attr("axis", 1L).out();
     Value masks = masks(keys, hyperIn, featS0, featS1, e);
     Value iou;
     try (GraphBuilder.Scope sc = g.scope(P + ".iou_prediction_head")) {
