@@ -102,16 +102,18 @@ final class Sam2PromptDecoder implements ModelBackend.Decoder {
         in.put(name, cache.handle(name));
       }
       if (spec.heads().useHighResFeaturesInSam()) {
-        in.put(Sam2Graphs.HIGH_RES_FEATS_0, cache.handle(Sam2Decoders.CACHED_FEATS_0));
-        in.put(Sam2Graphs.HIGH_RES_FEATS_1, cache.handle(Sam2Decoders.CACHED_FEATS_1));
+        in.put(Sam2Decoders.CACHED_FEATS_0, cache.handle(Sam2Decoders.CACHED_FEATS_0));
+        in.put(Sam2Decoders.CACHED_FEATS_1, cache.handle(Sam2Decoders.CACHED_FEATS_1));
       }
     }
     try (Outputs out = (withMask ? backend.maskInputDecoder() : backend.cachedDecoder())
         .runKeepingOutputs(in)) {
-      FloatTensor low = out.get(Sam2Graphs.LOW_RES_MASKS);
-      lowRes = low.data();
-      iou = out.get(Sam2Graphs.IOU_PREDICTIONS).data();
-      m = low.dim(1);
+      FloatTensor iouT = out.get(Sam2Graphs.IOU_PREDICTIONS);
+      iou = iouT.data();
+      m = iouT.dim(1);
+      lowRes = withMask ? out.get(Sam2Graphs.LOW_RES_MASKS).data()
+          : SamGraphs.subPixelToImage(out.get(SamGraphs.LOW_RES_SUBPIXEL).data(), m,
+              spec.embeddingSize());
     }
     Sam2HeadsSpec heads = spec.heads();
     if (heads.dynamicMultimaskViaStability()) {

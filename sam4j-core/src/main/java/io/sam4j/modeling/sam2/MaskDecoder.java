@@ -3,6 +3,8 @@ package io.sam4j.modeling.sam2;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.SubPixelUpscaling;
 import io.sam4j.modeling.TwoWayTransformer;
 import io.sam4j.modeling.nn.StackedMlps;
 
@@ -81,6 +83,25 @@ public final class MaskDecoder {
    */
   public Outputs build(TwoWayTransformer.ImageSide image, Value peTokens, Value sparse,
       Value featS0, Value featS1, int e) {
+    return build(image, peTokens, sparse, featS0, featS1, e, false);
+  }
+
+  /**
+   * {@link #build} with the masks in sub-pixel order ({@link SubPixelUpscaling}): low-res logits
+   * [B, 16 e*e, 4] with rows (y, x, ki, kj, ki2, kj2), for {@link SamGraphs#subPixelToImage}; the
+   * transposed convolutions are matrix products on channels-last tokens.
+   *
+   * @param featS0 the high-resolution features in sub-pixel order
+   *     ({@link SubPixelUpscaling#skip0Order}), or null
+   * @param featS1 likewise ({@link SubPixelUpscaling#skip1Order}), or null
+   */
+  public Outputs buildSubPixel(TwoWayTransformer.ImageSide image, Value peTokens, Value sparse,
+      Value featS0, Value featS1, int e) {
+    return build(image, peTokens, sparse, featS0, featS1, e, true);
+  }
+
+  private Outputs build(TwoWayTransformer.ImageSide image, Value peTokens, Value sparse,
+      Value featS0, Value featS1, int e, boolean subPixel) {
     GraphBuilder g = nn.g;
     int s = heads.predObjScores() ? 1 : 0;
     int outputs = s + 1 + NUM_MASK_TOKENS;
@@ -108,7 +129,15 @@ public final class MaskDecoder {
     try (GraphBuilder.Scope sc = g.scope(hp)) {
       hyperIn = StackedMlps.build(g, nn.sd, hp, maskTokensOut, NUM_MASK_TOKENS, 3);
     }
-    Value masks = masks(keys, hyperIn, featS0, featS1, e);
+    Value masks;
+    if (subPixel) {
+      try (GraphBuilder.Scope sc = g.scope(P + ".output_upscaling")) {
+        masks = SubPixelUpscaling.build(nn, P + ".output_upscaling", keys, hyperIn,
+            (long) e * e, featS1, featS0);
+      }
+    } else {
+      masks = masks(keys, hyperIn, featS0, featS1, e);
+    }
     Value iou;
     try (GraphBuilder.Scope sc = g.scope(P + ".iou_prediction_head")) {
       iou = mlp(P + ".iou_prediction_head", squeezeToken(hs, s), 3);

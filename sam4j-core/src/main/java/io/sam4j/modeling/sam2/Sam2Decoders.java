@@ -8,6 +8,7 @@ import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.PromptEncoder;
 import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.SubPixelUpscaling;
 import io.sam4j.modeling.TwoWayTransformer;
 
 /**
@@ -73,17 +74,21 @@ public final class Sam2Decoders {
     return g.build();
   }
 
-  /** Prologue output: {@link Sam2Graphs#HIGH_RES_FEATS_0} kept for the image's prompts. */
+  /**
+   * Prologue output: {@link Sam2Graphs#HIGH_RES_FEATS_0} in the sub-pixel order of the masks'
+   * second convolution, [1, 4 e*e, 4, C/8], kept for the image's prompts.
+   */
   public static final String CACHED_FEATS_0 = "cached_" + Sam2Graphs.HIGH_RES_FEATS_0;
-  /** Prologue output: {@link Sam2Graphs#HIGH_RES_FEATS_1} kept for the image's prompts. */
+  /** Prologue output: {@link Sam2Graphs#HIGH_RES_FEATS_1} likewise, [1, e*e, 4, C/4]. */
   public static final String CACHED_FEATS_1 = "cached_" + Sam2Graphs.HIGH_RES_FEATS_1;
 
   /**
    * What the image predictor's decoder needs of an image before any prompt without mask input,
    * run once per image (as {@link SamGraphs#decoderPrologue} for SAM): from the embeddings to the
    * {@link SamGraphs#CACHE} tensors (the image tokens with {@code no_mask_embed}, the first
-   * block's projections of them), and the high-resolution features passed through, so that every
-   * prompt's run finds them in native memory instead of copying 12 MB from the heap.
+   * block's projections of them), and the high-resolution features in the order the per-prompt
+   * graph's sub-pixel upscaling adds them, so that every prompt's run finds them in native memory
+   * instead of copying 12 MB from the heap.
    */
   public static OnnxModel prologue(StateDict sd, Sam2ModelSpec spec) {
     GraphBuilder g = new GraphBuilder("sam4j_sam2_decoder_prologue");
@@ -100,19 +105,21 @@ public final class Sam2Decoders {
     g.output(SamGraphs.FIRST_VALUES, side.firstBlock()[1]);
     g.output(SamGraphs.FIRST_QUERIES, side.firstBlock()[2]);
     if (spec.heads().useHighResFeaturesInSam()) {
-      g.output(CACHED_FEATS_0, g.op("Identity",
-          g.input(Sam2Graphs.HIGH_RES_FEATS_0, ElemType.FLOAT, 1, c / 8, 4 * e, 4 * e)));
-      g.output(CACHED_FEATS_1, g.op("Identity",
-          g.input(Sam2Graphs.HIGH_RES_FEATS_1, ElemType.FLOAT, 1, c / 4, 2 * e, 2 * e)));
+      Layers nn = new Layers(g, sd);
+      g.output(CACHED_FEATS_0, SubPixelUpscaling.skip0Order(nn,
+          g.input(Sam2Graphs.HIGH_RES_FEATS_0, ElemType.FLOAT, 1, c / 8, 4 * e, 4 * e), c / 8, e));
+      g.output(CACHED_FEATS_1, SubPixelUpscaling.skip1Order(nn,
+          g.input(Sam2Graphs.HIGH_RES_FEATS_1, ElemType.FLOAT, 1, c / 4, 2 * e, 2 * e), c / 4, e));
     }
     return g.build();
   }
 
   /**
    * The decoder for prompts without mask input over a {@link #prologue}'s outputs: inputs the
-   * {@link SamGraphs#CACHE} tensors, {@link Sam2Graphs#HIGH_RES_FEATS_0} and
-   * {@link Sam2Graphs#HIGH_RES_FEATS_1} when the model uses them, and the points; the outputs of
-   * {@link #decoder}.
+   * {@link SamGraphs#CACHE} tensors, {@link #CACHED_FEATS_0} and {@link #CACHED_FEATS_1} when the
+   * model uses them, and the points; the outputs of {@link #decoder}, except that the low-res
+   * logits are {@link SamGraphs#LOW_RES_SUBPIXEL} (transposed convolutions as matrix products on
+   * channels-last tokens, as SAM's staged decoder).
    */
   public static OnnxModel cachedDecoder(StateDict sd, Sam2ModelSpec spec) {
     GraphBuilder g = new GraphBuilder("sam4j_sam2_decoder_cached");
@@ -132,13 +139,17 @@ public final class Sam2Decoders {
     Value s0 = null;
     Value s1 = null;
     if (spec.heads().useHighResFeaturesInSam()) {
-      s0 = g.input(Sam2Graphs.HIGH_RES_FEATS_0, ElemType.FLOAT, 1, c / 8, 4 * e, 4 * e);
-      s1 = g.input(Sam2Graphs.HIGH_RES_FEATS_1, ElemType.FLOAT, 1, c / 4, 2 * e, 2 * e);
+      s0 = g.input(CACHED_FEATS_0, ElemType.FLOAT, 1, 4L * e * e, 4, c / 8);
+      s1 = g.input(CACHED_FEATS_1, ElemType.FLOAT, 1, (long) e * e, 4, c / 4);
     }
     Value coords = g.input(Sam2Graphs.POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);
     Value labels = g.input(Sam2Graphs.POINT_LABELS, ElemType.FLOAT, "batch", "points");
-    MaskDecoder.Outputs out = md.build(side, md.peTokens(pe.denseImagePe(g), e),
+    MaskDecoder.Outputs out = md.buildSubPixel(side, md.peTokens(pe.denseImagePe(g), e),
         pe.sparse(g, coords, labels), s0, s1, e);
-    return outputs(g, out);
+    g.output(SamGraphs.LOW_RES_SUBPIXEL, out.lowResMasks());
+    g.output(Sam2Graphs.IOU_PREDICTIONS, out.iou());
+    g.output(Sam2Graphs.OBJECT_SCORE_LOGITS, out.objectScoreLogits());
+    g.output(Sam2Graphs.SAM_TOKENS_OUT, out.samTokensOut());
+    return g.build();
   }
 }
