@@ -149,7 +149,12 @@ final class BenchSyntheticCommand implements Callable<Integer> {
       Sam3Bench.prompt(out, sam3, runs, threads.threads, progress);
     }
     if (depth == null && Sam2DecoderBench.config(arch) != null) {
-      Sam2DecoderBench.predict(out, arch, runs, threads.threads, progress);
+      try {
+        Sam2DecoderBench.predict(out, arch, runs, threads.threads, progress);
+      } catch (RuntimeException e) {
+        // the encoder figures above stand on their own
+        out.put("decoder_error", String.valueOf(e.getMessage()));
+      }
     }
     out.put("peak_rss_mb", BenchCommand.peakRssMb());
     Cli.printJson(commandSpec.commandLine(), out);
