@@ -39,6 +39,9 @@ final class Sam2Backend implements ModelBackend {
   private final long parameterCount;
   /** Made on first use, as SAM's. */
   private InferenceSession maskDecoder;
+  /** The image predictor's decoder in two parts, per image and per prompt, made on first use. */
+  private InferenceSession prologue;
+  private InferenceSession cachedDecoder;
   /** The video networks, made on first use. */
   private io.sam4j.video.VideoModel video;
 
@@ -257,6 +260,27 @@ final class Sam2Backend implements ModelBackend {
     return decoder;
   }
 
+  /**
+   * The image predictor's per-image decoder part ({@link Sam2Decoders#prologue}), built and opened
+   * on first use (video tracking does not use it).
+   */
+  synchronized InferenceSession decoderPrologue() {
+    if (prologue == null) {
+      prologue = InferenceSession.create("prompt decoder prologue",
+          Sam2Decoders.prologue(decoderWeights, spec), options, true);
+    }
+    return prologue;
+  }
+
+  /** The decoder over {@link #decoderPrologue}'s outputs, built and opened on first use. */
+  synchronized InferenceSession cachedDecoder() {
+    if (cachedDecoder == null) {
+      cachedDecoder = InferenceSession.create("prompt decoder over the image's cache",
+          Sam2Decoders.cachedDecoder(decoderWeights, spec), options, true);
+    }
+    return cachedDecoder;
+  }
+
   /** The decoder for prompts with a mask input, built and opened on first use. */
   synchronized InferenceSession maskInputDecoder() {
     if (maskDecoder == null) {
@@ -275,8 +299,10 @@ final class Sam2Backend implements ModelBackend {
       encoder.close();
     }
     decoder.close();
-    if (maskDecoder != null) {
-      maskDecoder.close();
+    for (InferenceSession s : new InferenceSession[] {maskDecoder, prologue, cachedDecoder}) {
+      if (s != null) {
+        s.close();
+      }
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.sam4j;
 
+import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.sam2.Sam2Decoders;
 import io.sam4j.modeling.sam2.Sam2Graphs;
 import io.sam4j.modeling.sam2.Sam2HeadsSpec;
 import io.sam4j.modeling.sam2.Sam2ModelSpec;
@@ -7,6 +9,7 @@ import io.sam4j.prompt.Box;
 import io.sam4j.prompt.Point;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.runtime.FloatTensor;
+import io.sam4j.runtime.Outputs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +19,15 @@ import java.util.stream.IntStream;
  * Runs the SAM 2 family's decoder for a predictor, as {@code SAM2ImagePredictor._predict}: prompts
  * to the S x S frame ({@code x / W * S}, {@code y / H * S} in float32), a box as two corner points
  * (labels 2, 3) before the clicks, always one padding point after them; then the dynamic
- * multimask choice for single-mask requests.
+ * multimask choice for single-mask requests. Prompts without mask input run over the image's
+ * decoder prologue (image tokens, the first block's projections, the high-resolution features),
+ * made on the first such prompt and kept in native memory until the image changes.
  */
 final class Sam2PromptDecoder implements ModelBackend.Decoder {
   private final Sam2Backend backend;
   private final Sam2ModelSpec spec;
+  /** The decoder prologue's outputs for the current image, made on first use. */
+  private Outputs cache;
 
   Sam2PromptDecoder(Sam2Backend backend) {
     this.backend = backend;
@@ -38,7 +45,19 @@ final class Sam2PromptDecoder implements ModelBackend.Decoder {
 
   @Override
   public void forgetImage() {
-    // nothing is cached per image
+    if (cache != null) {
+      cache.close();
+      cache = null;
+    }
+  }
+
+  /** The image embeddings and, when the model uses them, the high-resolution features. */
+  private void putImage(Map<String, Object> in, ImageEmbedding st) {
+    in.put(Sam2Graphs.IMAGE_EMBEDDINGS, new FloatTensor(st.dataUnsafe(), st.shape()));
+    if (spec.heads().useHighResFeaturesInSam()) {
+      in.put(Sam2Graphs.HIGH_RES_FEATS_0, new FloatTensor(st.highResUnsafe(0), st.highResShape(0)));
+      in.put(Sam2Graphs.HIGH_RES_FEATS_1, new FloatTensor(st.highResUnsafe(1), st.highResShape(1)));
+    }
   }
 
   @Override
@@ -51,36 +70,51 @@ final class Sam2PromptDecoder implements ModelBackend.Decoder {
     for (int i = 0; i < b; i++) {
       encodePoints(batch.get(i), st.originalSize(), coords, labels, i * n);
     }
-    Map<String, FloatTensor> in = new LinkedHashMap<>();
-    in.put(Sam2Graphs.IMAGE_EMBEDDINGS, new FloatTensor(st.dataUnsafe(), st.shape()));
-    if (spec.heads().useHighResFeaturesInSam()) {
-      in.put(Sam2Graphs.HIGH_RES_FEATS_0, new FloatTensor(st.highResUnsafe(0), st.highResShape(0)));
-      in.put(Sam2Graphs.HIGH_RES_FEATS_1, new FloatTensor(st.highResUnsafe(1), st.highResShape(1)));
-    }
+    Map<String, Object> in = new LinkedHashMap<>();
     in.put(Sam2Graphs.POINT_COORDS, new FloatTensor(coords, new long[] {b, n, 2}));
     in.put(Sam2Graphs.POINT_LABELS, new FloatTensor(labels, new long[] {b, n}));
     boolean withMask = batch.get(0).hasMaskInput();
+    float[] lowRes;
+    float[] iou;
+    int m;
     if (withMask) {
+      putImage(in, st);
       float[] masks = new float[b * side * side];
       float[] has = new float[b];
       for (int i = 0; i < b; i++) {
-        float[] m = batch.get(i).maskInput();
-        if (m.length != side * side) {
-          throw new SamException(SamException.Kind.BAD_PROMPT, "the mask input has " + m.length
+        float[] mi = batch.get(i).maskInput();
+        if (mi.length != side * side) {
+          throw new SamException(SamException.Kind.BAD_PROMPT, "the mask input has " + mi.length
               + " values; it must be the " + side + "x" + side + " low-res logits of a prediction");
         }
-        System.arraycopy(m, 0, masks, i * side * side, m.length);
+        System.arraycopy(mi, 0, masks, i * side * side, mi.length);
         has[i] = 1f;
       }
       in.put(Sam2Graphs.MASK_INPUT, new FloatTensor(masks, new long[] {b, 1, side, side}));
       in.put(Sam2Graphs.HAS_MASK_INPUT, new FloatTensor(has, new long[] {b}));
+    } else {
+      if (cache == null) {
+        Map<String, Object> image = new LinkedHashMap<>();
+        putImage(image, st);
+        cache = backend.decoderPrologue().runKeepingOutputs(image);
+      }
+      for (String name : SamGraphs.CACHE) {
+        in.put(name, cache.handle(name));
+      }
+      if (spec.heads().useHighResFeaturesInSam()) {
+        in.put(Sam2Decoders.CACHED_FEATS_0, cache.handle(Sam2Decoders.CACHED_FEATS_0));
+        in.put(Sam2Decoders.CACHED_FEATS_1, cache.handle(Sam2Decoders.CACHED_FEATS_1));
+      }
     }
-    Map<String, FloatTensor> out = (withMask ? backend.maskInputDecoder() : backend.decoder())
-        .run(in);
-    FloatTensor low = out.get(Sam2Graphs.LOW_RES_MASKS);
-    float[] lowRes = low.data();
-    float[] iou = out.get(Sam2Graphs.IOU_PREDICTIONS).data();
-    int m = low.dim(1);
+    try (Outputs out = (withMask ? backend.maskInputDecoder() : backend.cachedDecoder())
+        .runKeepingOutputs(in)) {
+      FloatTensor iouT = out.get(Sam2Graphs.IOU_PREDICTIONS);
+      iou = iouT.data();
+      m = iouT.dim(1);
+      lowRes = withMask ? out.get(Sam2Graphs.LOW_RES_MASKS).data()
+          : SamGraphs.subPixelToImage(out.get(SamGraphs.LOW_RES_SUBPIXEL).data(), m,
+              spec.embeddingSize());
+    }
     Sam2HeadsSpec heads = spec.heads();
     if (heads.dynamicMultimaskViaStability()) {
       for (int i = 0; i < b; i++) {

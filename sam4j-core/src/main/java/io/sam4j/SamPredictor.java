@@ -247,7 +247,7 @@ public final class SamPredictor implements AutoCloseable {
       int j = task / parts;
       int k = task % parts;
       long[] bits = words[j];
-      backend.upscaler(st, orig).rows(logits[j], 0,
+      backend.upscaler(st, orig).rowsForThreshold(logits[j], 0,
           bounds[k], bounds[k + 1], (y, row) -> {
             int base = y * w;
             for (int x = 0; x < w; x++) {

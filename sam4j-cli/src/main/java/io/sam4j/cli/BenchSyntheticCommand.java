@@ -41,6 +41,9 @@ import picocli.CommandLine.Spec;
         "embedding_rel_l2 (int8 against fp32) and peak_rss_mb. ViT-H needs about 10 GB of memory",
         "(SAM4J_JAVA_OPTS=-Xmx12g for bin/sam4j). sam3 adds prompt_ms and prompt_gflops for the",
         "per-prompt graph (geometry and fusion encoders, decoder, scoring, segmentation head).",
+        "The SAM 2 family (hiera_*, edgetam, efficienttam_*) adds decoder_ms and decoder_lowres_ms:",
+        "predict with one point and multimask output on a 1024x1024 image, full-resolution masks",
+        "and low-res logits only, as bench counts them.",
         "Example:",
         "  sam4j bench-synthetic --arch hiera_t --runs 3 --json",
         "",
@@ -178,6 +181,14 @@ final class BenchSyntheticCommand implements Callable<Integer> {
         embeddings.get(Precision.FP32)));
     if (sam3 != null) {
       Sam3Bench.prompt(out, sam3, runs, threads.threads, progress);
+    }
+    if (depth == null && Sam2DecoderBench.config(arch) != null) {
+      try {
+        Sam2DecoderBench.predict(out, arch, runs, threads.threads, progress);
+      } catch (RuntimeException e) {
+        // the encoder figures above stand on their own
+        out.put("decoder_error", String.valueOf(e.getMessage()));
+      }
     }
     out.put("peak_rss_mb", BenchCommand.peakRssMb());
     Cli.printJson(commandSpec.commandLine(), out);

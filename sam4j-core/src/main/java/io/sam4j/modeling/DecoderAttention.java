@@ -19,16 +19,20 @@ import io.sam4j.graph.Value;
  *       ({@code p_h (v_h Wo_h^T)}).</li>
  * </ul>
  * Per prompt this halves the work on image tokens; results agree with the reference to float
- * rounding. Where the image tokens are the same for every prompt (the first block), their query
+ * rounding. The image-to-token scores are laid out with the tokens as rows ([B, H, T, N]), so that
+ * the softmax over each head's few tokens runs along the image tokens. Where the image tokens are the same for every prompt (the first block), their query
  * projection is computed once per image instead ({@link #imageToTokenProjected}).
  */
 final class DecoderAttention {
   private final Layers nn;
   private final int numHeads;
+  /** The number of image tokens N. */
+  private final long hw;
 
-  DecoderAttention(Layers nn, int numHeads) {
+  DecoderAttention(Layers nn, int numHeads, long hw) {
     this.nn = nn;
     this.numHeads = numHeads;
+    this.hw = hw;
   }
 
   private int internal(String a) {
@@ -105,23 +109,55 @@ final class DecoderAttention {
     Tensor wq = nn.param(a + ".q_proj", "weight");
     int d = wq.dim(1);
     Value[] kv = projectKeysValues(a, k, v);
-    Value kh = kv[0];
+    // the keys scaled by 1/sqrt(c) here, on T x c values, instead of the scores
+    Value kh = nn.mul(kv[0], nn.g.scalar((float) (1 / Math.sqrt(c))));
     // keys folded with the query projection: (k_h Wq_h) [B, H, T, D]; bias term bq_h . k_h [B, H, T]
     Value wqHeads = nn.g.weight(a + ".q_proj.weight.heads", wq.toFloatArray(), numHeads, c, d);
     Value g = nn.reshape(nn.matmul(kh, wqHeads), 0, -1, d);
     Value bq = nn.g.weight(a + ".q_proj.bias.heads", nn.param(a + ".q_proj", "bias").toFloatArray(),
         numHeads, c, 1);
-    Value r = nn.reshape(nn.matmul(kh, bq), 0, 1, -1);
-    Value scores = nn.add(nn.g.node("MatMul", q, nn.transpose(g, 0, 2, 1)).out(), r);
-    scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
-    // softmax over each head's tokens: [B, N, H*T] viewed as [B, N, H, T]
-    Value p = nn.reshape(nn.softmax(nn.reshape(scores, 0, 0, numHeads, -1)), 0, 0, -1);
-    return nn.matmul(p, foldedValues(a, kv[1], c));
+    // scores with the tokens as rows, [B, H, T, N]: the softmax over each head's T tokens then
+    // runs along rows of N values (see softmaxOverTokens)
+    Value scores = nn.g.node("MatMul", g, nn.transpose(q, 0, 2, 1)).out();
+    scores = nn.add(nn.reshape(scores, 0, numHeads, -1, hw), nn.matmul(kh, bq));
+    return attendTokensMajor(a, scores, kv[1], c);
   }
 
-  /** The query projection split into heads: [B, H, N, c] (precomputable for image tokens). */
+  /**
+   * The rest of the image-to-token forms, from scores laid out [B, H, T, N]: the softmax over each
+   * head's T tokens, then {@code p^T (v_h Wo_h^T)} as one product that reads p transposed.
+   */
+  private Value attendTokensMajor(String a, Value scores, Value vh, int c) {
+    Value p = nn.reshape(softmaxOverTokens(scores), 0, -1, hw);
+    return nn.matmul(nn.transpose(p, 0, 2, 1), foldedValues(a, vh, c));
+  }
+
+  /**
+   * Softmax over axis 2 of [B, H, T, N], written out (max, exp, sum, divide): each step runs along
+   * the N image tokens, where ONNX Runtime's {@code Softmax} over the last axis of [B, N, H, T]
+   * handles 32,768 rows of 7 values one by one, and a transpose would be needed besides.
+   */
+  private Value softmaxOverTokens(Value x) {
+    Value max = nn.g.node("ReduceMax", x).attrInts("axes", 2L).attr("keepdims", 1L).out();
+    Value e = nn.g.op("Exp", nn.g.op("Sub", x, max));
+    Value sum = nn.g.node("ReduceSum", e, nn.g.ints(2)).attr("keepdims", 1L).out();
+    return nn.g.op("Div", e, sum);
+  }
+
+  /** The query projection split into heads: [B, H, N, c]. */
   Value projectQueries(String a, Value q) {
     return heads(nn.linear(a + ".q_proj", q), internal(a) / numHeads);
+  }
+
+  /**
+   * The image tokens' queries of an image-to-token attention, computed once per image for
+   * {@link #imageToTokenProjected}: projected, split into heads, scaled by 1/sqrt(c) and
+   * transposed, [1, H, c, N].
+   */
+  Value projectImageQueries(String a, Value q) {
+    Value qp = projectQueries(a, q);
+    int c = internal(a) / numHeads;
+    return nn.mul(nn.transpose(qp, 0, 1, 3, 2), nn.g.scalar((float) (1 / Math.sqrt(c))));
   }
 
   /**
@@ -129,7 +165,8 @@ final class DecoderAttention {
    * for every prompt in the first block): scores {@code qp_h k_h^T} cost N x c per token instead
    * of N x D; the values are folded with the output projection as in {@link #imageToToken}.
    *
-   * @param qp projected image queries [1, H, N, c], see {@link #projectQueries}
+   * @param qp projected image queries, scaled and transposed [1, H, c, N], see
+   *     {@link #projectImageQueries}
    * @param k prompt tokens plus their encoding [B, T, D]
    * @param v prompt tokens [B, T, D]
    * @return [B, N, D], without the output projection's bias ({@link #outputBias})
@@ -137,11 +174,8 @@ final class DecoderAttention {
   Value imageToTokenProjected(String a, Value qp, Value k, Value v) {
     int c = internal(a) / numHeads;
     Value[] kv = projectKeysValues(a, k, v);
-    Value scores = nn.matmul(qp, nn.transpose(kv[0], 0, 1, 3, 2));
-    scores = nn.g.op("Div", scores, nn.g.scalar((float) Math.sqrt(c)));
-    // [B, H, N, T] -> [B, N, H*T], the layout of the folded output product
-    Value p = nn.reshape(nn.transpose(nn.softmax(scores), 0, 2, 1, 3), 0, 0, -1);
-    return nn.matmul(p, foldedValues(a, kv[1], c));
+    // [B, H, T, c] @ [1, H, c, N]: scores with the tokens as rows
+    return attendTokensMajor(a, nn.matmul(kv[0], qp), kv[1], c);
   }
 
   /** The output projection's bias, which the image-to-token forms leave to the caller. */

@@ -1,8 +1,8 @@
 package io.sam4j.modeling;
 
-import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.nn.StackedMlps;
 
 /**
  * SAM's {@code MaskDecoder}: IoU and mask tokens joined to the prompt tokens, the
@@ -19,10 +19,13 @@ public final class MaskDecoder {
   private static final String P = "mask_decoder";
   private final Layers nn;
   private final ModelSpec.DecoderSpec spec;
+  /** The side e of the image embedding (e x e image tokens). */
+  private final int embeddingSize;
 
-  MaskDecoder(Layers nn, ModelSpec.DecoderSpec spec) {
+  MaskDecoder(Layers nn, ModelSpec.DecoderSpec spec, int embeddingSize) {
     this.nn = nn;
     this.spec = spec;
+    this.embeddingSize = embeddingSize;
   }
 
   /**
@@ -52,7 +55,8 @@ public final class MaskDecoder {
   }
 
   private TwoWayTransformer transformer() {
-    return new TwoWayTransformer(nn, spec.depth(), spec.numHeads());
+    return new TwoWayTransformer(nn, spec.depth(), spec.numHeads(),
+        (long) embeddingSize * embeddingSize);
   }
 
   /**
@@ -96,14 +100,11 @@ public final class MaskDecoder {
       hs = qk[0];
       keys = qk[1];
     }
-    Value[] hyper = new Value[numMask];
-    for (int i = 0; i < numMask; i++) {
-      String m = P + ".output_hypernetworks_mlps." + i;
-      try (GraphBuilder.Scope s = g.scope(m)) {
-        hyper[i] = mlp(m, nn.slice(hs, 1, 1 + i, 2 + i), 3);
-      }
+    Value hyperIn;
+    String hp = P + ".output_hypernetworks_mlps";
+    try (GraphBuilder.Scope s = g.scope(hp)) {
+      hyperIn = StackedMlps.build(g, nn.sd, hp, nn.slice(hs, 1, 1, 1 + numMask), numMask, 3);
     }
-    Value hyperIn = g.node("Concat", hyper).attr("axis", 1L).out();
     Value iou;
     try (GraphBuilder.Scope s = g.scope(P + ".iou_prediction_head")) {
       Value iouToken = nn.g.op("Squeeze", nn.slice(hs, 1, 0, 1), g.ints(1));
@@ -136,56 +137,10 @@ public final class MaskDecoder {
    * (4y + 2ki + ki2, 4x + 2kj + kj2); see {@link SamGraphs#subPixelToImage}.
    */
   Value masksSubPixel(Value keys, Value hyperIn, int h, int w) {
-    GraphBuilder g = nn.g;
-    int upC = spec.transformerDim() / 8;
-    Value up;
-    try (GraphBuilder.Scope s = g.scope(P + ".output_upscaling")) {
-      String u = P + ".output_upscaling";
-      // [B, hw, C] -> [B, hw, 4, C/4] -> [B, hw, 4, 4, C/8], sub-pixels (ki, kj) in row-major order
-      up = subPixel(u + ".0", keys, (long) h * w);
-      up = nn.gelu(nn.layerNorm(u + ".1", up, 1e-6f));
-      up = nn.gelu(subPixel(u + ".3", up, 4L * h * w));
+    try (GraphBuilder.Scope s = nn.g.scope(P + ".output_upscaling")) {
+      return SubPixelUpscaling.build(nn, P + ".output_upscaling", keys, hyperIn, (long) h * w,
+          null, null);
     }
-    try (GraphBuilder.Scope s = g.scope(P)) {
-      Value flat = nn.reshape(up, 0, -1, upC);
-      return nn.matmul(flat, nn.transpose(hyperIn, 0, 2, 1));
-    }
-  }
-
-  /**
-   * A 2x2, stride-2 {@code nn.ConvTranspose2d} on channels-last input [B, pixels..., Cin] as one
-   * matrix product with the bias (a {@code Gemm}: adding the bias separately was a slow broadcast
-   * over 32 channels): output [B, pixels, 4, Cout], the four sub-pixels (ki, kj) of each pixel.
-   */
-  private Value subPixel(String prefix, Value x, long pixels) {
-    Tensor w = nn.param(prefix, "weight");
-    int cin = w.dim(0);
-    int cout = w.dim(1);
-    if (w.dim(2) != 2 || w.dim(3) != 2) {
-      throw new io.sam4j.SamException(io.sam4j.SamException.Kind.UNSUPPORTED_MODEL,
-          prefix + " is not a 2x2 transposed convolution");
-    }
-    // weight [Cin, Cout, kH, kW] -> [Cin, (kH, kW, Cout)]
-    Value wm = nn.g.lazyWeight(prefix + ".weight.subpixel", new long[] {cin, 4L * cout}, () -> {
-      float[] src = w.toFloatArray();
-      float[] dst = new float[src.length];
-      for (int i = 0; i < cin; i++) {
-        for (int o = 0; o < cout; o++) {
-          for (int k = 0; k < 4; k++) {
-            dst[(i * 4 + k) * cout + o] = src[(i * cout + o) * 4 + k];
-          }
-        }
-      }
-      return dst;
-    });
-    float[] b = nn.param(prefix, "bias").toFloatArray();
-    float[] tiled = new float[4 * cout];
-    for (int k = 0; k < 4; k++) {
-      System.arraycopy(b, 0, tiled, k * cout, cout);
-    }
-    Value y = nn.g.op("Gemm", nn.reshape(x, -1, cin), wm,
-        nn.g.weight(prefix + ".bias.subpixel", tiled, 4L * cout));
-    return nn.reshape(y, -1, pixels, 4, cout);
   }
 
   /** The decoder's {@code MLP}: ReLU between layers, none after the last. */

@@ -105,7 +105,10 @@ public final class SamGraphs {
   public static final String FIRST_KEYS = "first_keys";
   /** Decoder cache: the first block's token-to-image values [1, heads, hw, c]. */
   public static final String FIRST_VALUES = "first_values";
-  /** Decoder cache: the first block's image-to-token queries [1, heads, hw, c]. */
+  /**
+   * Decoder cache: the first block's image-to-token queries, scaled by 1/sqrt(c) and transposed,
+   * [1, heads, c, hw].
+   */
   public static final String FIRST_QUERIES = "first_queries";
   /** The decoder cache's tensors, in order. */
   public static final List<String> CACHE = List.of(IMAGE_TOKENS, IMAGE_TOKENS_PE, FIRST_KEYS,
@@ -121,7 +124,7 @@ public final class SamGraphs {
     int e = spec.embeddingSize();
     Value emb = g.input(IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
     PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
-    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder(), spec.embeddingSize());
     Value peTokens = md.peTokens(pe.denseImagePe(g), e, e);
     var side = md.imageSide(emb, pe.noMaskEmbedding(g), peTokens, e, e, true);
     g.output(IMAGE_TOKENS, side.tokens());
@@ -167,14 +170,14 @@ public final class SamGraphs {
     int e = spec.embeddingSize();
     int hw = e * e;
     int heads = spec.decoder().numHeads();
-    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder(), spec.embeddingSize());
     PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
     TwoWayTransformer.ImageSide side = new TwoWayTransformer.ImageSide(
         g.input(IMAGE_TOKENS, ElemType.FLOAT, 1, hw, c),
         g.input(IMAGE_TOKENS_PE, ElemType.FLOAT, 1, hw, c),
         new Value[] {g.input(FIRST_KEYS, ElemType.FLOAT, 1, heads, hw, "head_dim"),
             g.input(FIRST_VALUES, ElemType.FLOAT, 1, heads, hw, "head_dim"),
-            g.input(FIRST_QUERIES, ElemType.FLOAT, 1, heads, hw, "query_head_dim")});
+            g.input(FIRST_QUERIES, ElemType.FLOAT, 1, heads, "query_head_dim", hw)});
     Value coords = g.input(POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);
     Value labels = g.input(POINT_LABELS, ElemType.FLOAT, "batch", "points");
     MaskDecoder.Tokens t = md.tokens(side, md.peTokens(pe.denseImagePe(g), e, e),
@@ -214,7 +217,7 @@ public final class SamGraphs {
       keys = g.node("Gather", keys, selected).attr("axis", 0L).out();
       hyper = g.node("Gather", hyper, selected).attr("axis", 0L).out();
     }
-    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder(), spec.embeddingSize());
     g.output(LOW_RES_SUBPIXEL, md.masksSubPixel(keys, hyper, e, e));
     return g.build();
   }
@@ -295,7 +298,7 @@ public final class SamGraphs {
     int c = spec.promptEmbedDim();
     int e = spec.embeddingSize();
     int m = spec.lowResSize();
-    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder());
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder(), spec.embeddingSize());
     PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
     Value emb = g.input(IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
     Value coords = g.input(POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);

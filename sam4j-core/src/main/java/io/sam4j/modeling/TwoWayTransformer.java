@@ -19,8 +19,8 @@ public final class TwoWayTransformer {
   private final String mlpOut;
 
   /** SAM's transformer, under {@code mask_decoder.transformer}, MLP layers {@code lin1, lin2}. */
-  TwoWayTransformer(Layers nn, int depth, int numHeads) {
-    this(nn, "mask_decoder.transformer", "lin1", "lin2", depth, numHeads);
+  TwoWayTransformer(Layers nn, int depth, int numHeads, long imageTokens) {
+    this(nn, "mask_decoder.transformer", "lin1", "lin2", depth, numHeads, imageTokens);
   }
 
   /**
@@ -29,12 +29,13 @@ public final class TwoWayTransformer {
    *
    * @param mlpIn the name of each block's first MLP layer under {@code mlp.}
    * @param mlpOut the name of the second
+   * @param imageTokens the number of image tokens N (h x w of the embedding)
    */
   public TwoWayTransformer(Layers nn, String prefix, String mlpIn, String mlpOut, int depth,
-      int numHeads) {
+      int numHeads, long imageTokens) {
     this.nn = nn;
     this.prefix = prefix;
-    this.attention = new DecoderAttention(nn, numHeads);
+    this.attention = new DecoderAttention(nn, numHeads, imageTokens);
     this.depth = depth;
     this.mlpIn = mlpIn;
     this.mlpOut = mlpOut;
@@ -51,7 +52,8 @@ public final class TwoWayTransformer {
    * them): the first block's token-to-image keys and values and its image-to-token queries,
    * projected once per image.
    *
-   * @return {keys, values, queries}, each [1, H, HW, c]
+   * @return {keys [1, H, HW, c], values [1, H, HW, c], queries scaled by 1/sqrt(c) and
+   *     transposed [1, H, c, HW]}
    */
   public Value[] firstBlockProjections(Value imageTokens, Value imageTokensPlusPe) {
     String l = prefix + ".layers.0";
@@ -62,7 +64,7 @@ public final class TwoWayTransformer {
     }
     try (GraphBuilder.Scope s = nn.g.scope(l + ".cross_attn_image_to_token")) {
       return new Value[] {kv[0], kv[1],
-          attention.projectQueries(l + ".cross_attn_image_to_token", imageTokensPlusPe)};
+          attention.projectImageQueries(l + ".cross_attn_image_to_token", imageTokensPlusPe)};
     }
   }
 

@@ -47,4 +47,41 @@ class MaskPostprocessorTest {
     MaskPostprocessor p = new MaskPostprocessor(256, 1024, input, orig);
     assertThrows(IllegalArgumentException.class, () -> p.rows(low, 0, 10, 1001, (y, row) -> { }));
   }
+
+  @Test
+  void thresholdRowsAgreeWithTheTwoStagesInEveryRowRange() {
+    // a photo below the resized input's size takes the composed three-tap filter
+    float[] low = new float[256 * 256];
+    Random r = new Random(11);
+    for (int i = 0; i < low.length; i++) {
+      low[i] = (float) (5 * Math.sin(i % 256 / 17.0) * Math.cos(i / 256 / 23.0)
+          + 0.3 * r.nextGaussian());
+    }
+    int[] input = {684, 1024};
+    int[] orig = {534, 800};
+    float[] whole = MaskPostprocessor.upscale(low, 256, 1024, input, orig);
+    int[][] ranges = {{0, 534}, {0, 1}, {133, 267}, {533, 534}, {200, 200}};
+    for (int[] range : ranges) {
+      int[] checked = {0};
+      new MaskPostprocessor(256, 1024, input, orig).rowsForThreshold(low, 0, range[0], range[1],
+          (y, row) -> {
+            for (int x = 0; x < row.length; x++) {
+              float ref = whole[y * orig[1] + x];
+              assertEquals(ref, row[x], 1e-5f * Math.max(1f, Math.abs(ref)), "pixel " + y + "," + x);
+            }
+            checked[0]++;
+          });
+      assertEquals(range[1] - range[0], checked[0], "rows " + range[0] + ".." + range[1]);
+    }
+    // the SAM 2 family's single stage: the same values as rows()
+    MaskPostprocessor direct = MaskPostprocessor.direct(256, orig);
+    float[] a = new float[orig[0] * orig[1]];
+    float[] b = new float[orig[0] * orig[1]];
+    direct.rows(low, 0, (y, row) -> System.arraycopy(row, 0, a, y * row.length, row.length));
+    MaskPostprocessor.direct(256, orig).rowsForThreshold(low, 0, 0, orig[0],
+        (y, row) -> System.arraycopy(row, 0, b, y * row.length, row.length));
+    assertArrayEquals(a, b);
+    assertThrows(IllegalArgumentException.class,
+        () -> direct.rowsForThreshold(low, 0, 5, 535, (y, row) -> { }));
+  }
 }

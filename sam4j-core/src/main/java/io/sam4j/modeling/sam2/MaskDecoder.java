@@ -3,7 +3,10 @@ package io.sam4j.modeling.sam2;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.SubPixelUpscaling;
 import io.sam4j.modeling.TwoWayTransformer;
+import io.sam4j.modeling.nn.StackedMlps;
 
 /**
  * SAM 2's {@code MaskDecoder} ({@code sam2/modeling/sam/mask_decoder.py}), keys under
@@ -22,19 +25,23 @@ public final class MaskDecoder {
   /** Mask tokens: the single-mask token 0 and the three multimask tokens. */
   public static final int NUM_MASK_TOKENS = 4;
   private static final int DEPTH = 2;
-  private static final int HEADS = 8;
+  /** Attention heads of the two-way transformer. */
+  public static final int HEADS = 8;
 
   private final Layers nn;
   private final Sam2HeadsSpec heads;
   private final int dim;
+  private final int embeddingSize;
 
   /**
    * @param dim the transformer dimension C (the model's hidden dimension)
+   * @param embeddingSize the side e of the image embedding (e x e image tokens)
    */
-  public MaskDecoder(Layers nn, Sam2HeadsSpec heads, int dim) {
+  public MaskDecoder(Layers nn, Sam2HeadsSpec heads, int dim, int embeddingSize) {
     this.nn = nn;
     this.heads = heads;
     this.dim = dim;
+    this.embeddingSize = embeddingSize;
   }
 
   /** The decoder's outputs, each for the whole batch B. */
@@ -60,7 +67,8 @@ public final class MaskDecoder {
   }
 
   private TwoWayTransformer transformer() {
-    return new TwoWayTransformer(nn, P + ".transformer", "layers.0", "layers.1", DEPTH, HEADS);
+    return new TwoWayTransformer(nn, P + ".transformer", "layers.0", "layers.1", DEPTH, HEADS,
+        (long) embeddingSize * embeddingSize);
   }
 
   /**
@@ -75,6 +83,25 @@ public final class MaskDecoder {
    */
   public Outputs build(TwoWayTransformer.ImageSide image, Value peTokens, Value sparse,
       Value featS0, Value featS1, int e) {
+    return build(image, peTokens, sparse, featS0, featS1, e, false);
+  }
+
+  /**
+   * {@link #build} with the masks in sub-pixel order ({@link SubPixelUpscaling}): low-res logits
+   * [B, 16 e*e, 4] with rows (y, x, ki, kj, ki2, kj2), for {@link SamGraphs#subPixelToImage}; the
+   * transposed convolutions are matrix products on channels-last tokens.
+   *
+   * @param featS0 the high-resolution features in sub-pixel order
+   *     ({@link SubPixelUpscaling#skip0Order}), or null
+   * @param featS1 likewise ({@link SubPixelUpscaling#skip1Order}), or null
+   */
+  public Outputs buildSubPixel(TwoWayTransformer.ImageSide image, Value peTokens, Value sparse,
+      Value featS0, Value featS1, int e) {
+    return build(image, peTokens, sparse, featS0, featS1, e, true);
+  }
+
+  private Outputs build(TwoWayTransformer.ImageSide image, Value peTokens, Value sparse,
+      Value featS0, Value featS1, int e, boolean subPixel) {
     GraphBuilder g = nn.g;
     int s = heads.predObjScores() ? 1 : 0;
     int outputs = s + 1 + NUM_MASK_TOKENS;
@@ -97,15 +124,20 @@ public final class MaskDecoder {
       keys = qk[1];
     }
     Value maskTokensOut = nn.slice(hs, 1, s + 1, s + 1 + NUM_MASK_TOKENS);
-    Value[] hyper = new Value[NUM_MASK_TOKENS];
-    for (int i = 0; i < NUM_MASK_TOKENS; i++) {
-      String m = P + ".output_hypernetworks_mlps." + i;
-      try (GraphBuilder.Scope sc = g.scope(m)) {
-        hyper[i] = mlp(m, nn.slice(hs, 1, s + 1 + i, s + 2 + i), 3);
-      }
+    Value hyperIn;
+    String hp = P + ".output_hypernetworks_mlps";
+    try (GraphBuilder.Scope sc = g.scope(hp)) {
+      hyperIn = StackedMlps.build(g, nn.sd, hp, maskTokensOut, NUM_MASK_TOKENS, 3);
     }
-    Value hyperIn = g.node("Concat", hyper).attr("axis", 1L).out();
-    Value masks = masks(keys, hyperIn, featS0, featS1, e);
+    Value masks;
+    if (subPixel) {
+      try (GraphBuilder.Scope sc = g.scope(P + ".output_upscaling")) {
+        masks = SubPixelUpscaling.build(nn, P + ".output_upscaling", keys, hyperIn,
+            (long) e * e, featS1, featS0);
+      }
+    } else {
+      masks = masks(keys, hyperIn, featS0, featS1, e);
+    }
     Value iou;
     try (GraphBuilder.Scope sc = g.scope(P + ".iou_prediction_head")) {
       iou = mlp(P + ".iou_prediction_head", squeezeToken(hs, s), 3);

@@ -7,6 +7,8 @@ import io.sam4j.graph.OnnxModel;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.PromptEncoder;
+import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.SubPixelUpscaling;
 import io.sam4j.modeling.TwoWayTransformer;
 
 /**
@@ -40,7 +42,7 @@ public final class Sam2Decoders {
     int low = spec.lowResSize();
     Layers nn = new Layers(g, sd);
     PromptEncoder pe = new PromptEncoder(sd, PROMPT_ENCODER, c, spec.imageSize());
-    MaskDecoder md = new MaskDecoder(nn, spec.heads(), c);
+    MaskDecoder md = new MaskDecoder(nn, spec.heads(), c, e);
     Value emb = g.input(Sam2Graphs.IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
     Value s0 = null;
     Value s1 = null;
@@ -61,7 +63,90 @@ public final class Sam2Decoders {
       side = md.imageSide(emb, pe.noMaskEmbedding(g), peTokens, e, true);
     }
     MaskDecoder.Outputs out = md.build(side, peTokens, sparse, s0, s1, e);
+    return outputs(g, out);
+  }
+
+  private static OnnxModel outputs(GraphBuilder g, MaskDecoder.Outputs out) {
     g.output(Sam2Graphs.LOW_RES_MASKS, out.lowResMasks());
+    g.output(Sam2Graphs.IOU_PREDICTIONS, out.iou());
+    g.output(Sam2Graphs.OBJECT_SCORE_LOGITS, out.objectScoreLogits());
+    g.output(Sam2Graphs.SAM_TOKENS_OUT, out.samTokensOut());
+    return g.build();
+  }
+
+  /**
+   * Prologue output: {@link Sam2Graphs#HIGH_RES_FEATS_0} in the sub-pixel order of the masks'
+   * second convolution, [1, 4 e*e, 4, C/8], kept for the image's prompts.
+   */
+  public static final String CACHED_FEATS_0 = "cached_" + Sam2Graphs.HIGH_RES_FEATS_0;
+  /** Prologue output: {@link Sam2Graphs#HIGH_RES_FEATS_1} likewise, [1, e*e, 4, C/4]. */
+  public static final String CACHED_FEATS_1 = "cached_" + Sam2Graphs.HIGH_RES_FEATS_1;
+
+  /**
+   * What the image predictor's decoder needs of an image before any prompt without mask input,
+   * run once per image (as {@link SamGraphs#decoderPrologue} for SAM): from the embeddings to the
+   * {@link SamGraphs#CACHE} tensors (the image tokens with {@code no_mask_embed}, the first
+   * block's projections of them), and the high-resolution features in the order the per-prompt
+   * graph's sub-pixel upscaling adds them, so that every prompt's run finds them in native memory
+   * instead of copying 12 MB from the heap.
+   */
+  public static OnnxModel prologue(StateDict sd, Sam2ModelSpec spec) {
+    GraphBuilder g = new GraphBuilder("sam4j_sam2_decoder_prologue");
+    int c = spec.hiddenDim();
+    int e = spec.embeddingSize();
+    PromptEncoder pe = new PromptEncoder(sd, PROMPT_ENCODER, c, spec.imageSize());
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.heads(), c, e);
+    Value emb = g.input(Sam2Graphs.IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
+    TwoWayTransformer.ImageSide side = md.imageSide(emb, pe.noMaskEmbedding(g),
+        md.peTokens(pe.denseImagePe(g), e), e, true);
+    g.output(SamGraphs.IMAGE_TOKENS, side.tokens());
+    g.output(SamGraphs.IMAGE_TOKENS_PE, side.tokensPlusPe());
+    g.output(SamGraphs.FIRST_KEYS, side.firstBlock()[0]);
+    g.output(SamGraphs.FIRST_VALUES, side.firstBlock()[1]);
+    g.output(SamGraphs.FIRST_QUERIES, side.firstBlock()[2]);
+    if (spec.heads().useHighResFeaturesInSam()) {
+      Layers nn = new Layers(g, sd);
+      g.output(CACHED_FEATS_0, SubPixelUpscaling.skip0Order(nn,
+          g.input(Sam2Graphs.HIGH_RES_FEATS_0, ElemType.FLOAT, 1, c / 8, 4 * e, 4 * e), c / 8, e));
+      g.output(CACHED_FEATS_1, SubPixelUpscaling.skip1Order(nn,
+          g.input(Sam2Graphs.HIGH_RES_FEATS_1, ElemType.FLOAT, 1, c / 4, 2 * e, 2 * e), c / 4, e));
+    }
+    return g.build();
+  }
+
+  /**
+   * The decoder for prompts without mask input over a {@link #prologue}'s outputs: inputs the
+   * {@link SamGraphs#CACHE} tensors, {@link #CACHED_FEATS_0} and {@link #CACHED_FEATS_1} when the
+   * model uses them, and the points; the outputs of {@link #decoder}, except that the low-res
+   * logits are {@link SamGraphs#LOW_RES_SUBPIXEL} (transposed convolutions as matrix products on
+   * channels-last tokens, as SAM's staged decoder).
+   */
+  public static OnnxModel cachedDecoder(StateDict sd, Sam2ModelSpec spec) {
+    GraphBuilder g = new GraphBuilder("sam4j_sam2_decoder_cached");
+    int c = spec.hiddenDim();
+    int e = spec.embeddingSize();
+    long hw = (long) e * e;
+    PromptEncoder pe = new PromptEncoder(sd, PROMPT_ENCODER, c, spec.imageSize());
+    MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.heads(), c, e);
+    TwoWayTransformer.ImageSide side = new TwoWayTransformer.ImageSide(
+        g.input(SamGraphs.IMAGE_TOKENS, ElemType.FLOAT, 1, hw, c),
+        g.input(SamGraphs.IMAGE_TOKENS_PE, ElemType.FLOAT, 1, hw, c),
+        new Value[] {g.input(SamGraphs.FIRST_KEYS, ElemType.FLOAT, 1, MaskDecoder.HEADS, hw,
+            "head_dim"),
+            g.input(SamGraphs.FIRST_VALUES, ElemType.FLOAT, 1, MaskDecoder.HEADS, hw, "head_dim"),
+            g.input(SamGraphs.FIRST_QUERIES, ElemType.FLOAT, 1, MaskDecoder.HEADS,
+                "query_head_dim", hw)});
+    Value s0 = null;
+    Value s1 = null;
+    if (spec.heads().useHighResFeaturesInSam()) {
+      s0 = g.input(CACHED_FEATS_0, ElemType.FLOAT, 1, 4L * e * e, 4, c / 8);
+      s1 = g.input(CACHED_FEATS_1, ElemType.FLOAT, 1, (long) e * e, 4, c / 4);
+    }
+    Value coords = g.input(Sam2Graphs.POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);
+    Value labels = g.input(Sam2Graphs.POINT_LABELS, ElemType.FLOAT, "batch", "points");
+    MaskDecoder.Outputs out = md.buildSubPixel(side, md.peTokens(pe.denseImagePe(g), e),
+        pe.sparse(g, coords, labels), s0, s1, e);
+    g.output(SamGraphs.LOW_RES_SUBPIXEL, out.lowResMasks());
     g.output(Sam2Graphs.IOU_PREDICTIONS, out.iou());
     g.output(Sam2Graphs.OBJECT_SCORE_LOGITS, out.objectScoreLogits());
     g.output(Sam2Graphs.SAM_TOKENS_OUT, out.samTokensOut());
