@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
         "(ONNX Runtime's 2048^3 MatMul, measured in the same run), fraction_of_matmul_peak,",
         "int8_speedup,",
         "embedding_rel_l2 (int8 against fp32) and peak_rss_mb. ViT-H needs about 10 GB of memory",
-        "(SAM4J_JAVA_OPTS=-Xmx12g for bin/sam4j). sam3 adds prompt_ms and prompt_gflops for the",
-        "per-prompt graph (geometry and fusion encoders, decoder, scoring, segmentation head).",
+        "(SAM4J_JAVA_OPTS=-Xmx12g for bin/sam4j). sam3 adds text_ms and text_gflops for the text",
+        "encoder (once per phrase) and prompt_ms and prompt_gflops for the per-prompt graph",
+        "(geometry and fusion encoders, decoder, scoring, segmentation head).",
         "The SAM 2 family (hiera_*, edgetam, efficienttam_*) adds decoder_ms and decoder_lowres_ms:",
         "predict with one point and multimask output on a 1024x1024 image, full-resolution masks",
         "and low-res logits only, as bench counts them.",
@@ -180,6 +181,7 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     out.put("embedding_rel_l2", BenchCommand.relL2(embeddings.get(Precision.INT8),
         embeddings.get(Precision.FP32)));
     if (sam3 != null) {
+      Sam3Bench.text(out, sam3, runs, threads.threads, progress);
       Sam3Bench.prompt(out, sam3, runs, threads.threads, progress);
     }
     if (depth == null && Sam2DecoderBench.config(arch) != null) {

@@ -8,6 +8,7 @@ import io.sam4j.modeling.sam3.Sam3PromptGraph;
 import io.sam4j.modeling.sam3.Sam3Spec;
 import io.sam4j.modeling.sam3.SyntheticSam3;
 import io.sam4j.modeling.sam3.backbone.Sam3DualViTDetNeck;
+import io.sam4j.modeling.sam3.text.VETextEncoder;
 import io.sam4j.registry.ProgressListener;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
@@ -18,9 +19,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * {@code bench-synthetic --arch sam3}'s second half: the per-prompt graph (geometry encoder, fusion
- * encoder, decoder, scoring, segmentation head) with random weights, fed random image levels and
- * text features (a phrase of 4 tokens and one exemplar box), timed like the encoder.
+ * {@code bench-synthetic --arch sam3}'s second half: the text encoder (once per phrase) and the
+ * per-prompt graph (geometry encoder, fusion encoder, decoder, scoring, segmentation head) with
+ * random weights, fed random image levels and text features (a phrase of 4 tokens and one
+ * exemplar box), timed like the encoder.
  */
 final class Sam3Bench {
   private Sam3Bench() {}
@@ -44,6 +46,29 @@ final class Sam3Bench {
       long flops = Profiling.flops(graph, in, t);
       out.put("prompt_gflops", flops / 1e9);
       out.put("prompt_gflops_per_s", flops / 1e9 / (BenchCommand.median(times) / 1000));
+    }
+  }
+
+  /**
+   * The text encoder (once per phrase): {@code text_ms}, {@code text_gflops}, on the embedding
+   * rows of a phrase of 4 tokens.
+   */
+  static void text(ObjectNode out, Sam3Spec spec, int runs, int threads,
+      ProgressListener progress) {
+    StateDict w = SyntheticSam3.weights(spec, 4, SyntheticSam3.Part.TEXT);
+    OnnxModel graph = VETextEncoder.graph(w, spec.text());
+    long[] tokens = new long[spec.text().contextLength()];
+    long[] phrase = {49406, 1929, 2368, 49407};
+    System.arraycopy(phrase, 0, tokens, 0, phrase.length);
+    Map<String, FloatTensor> in = Map.of(VETextEncoder.TEXT_EMBEDS,
+        VETextEncoder.tokenEmbeddings(w, spec.text(), tokens));
+    try (InferenceSession s = InferenceSession.create("synthetic sam3 text", graph,
+        new RuntimeOptions(threads, true))) {
+      s.run(in);
+      double[] times = BenchCommand.time(progress, "text", 0, runs, () -> s.run(in));
+      BenchCommand.stats(out.putObject("text_ms"), times);
+      int t = new RuntimeOptions(threads, true).effectiveThreads();
+      out.put("text_gflops", Profiling.flops(graph, in, t) / 1e9);
     }
   }
 

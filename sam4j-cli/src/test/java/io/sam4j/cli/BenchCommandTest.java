@@ -165,6 +165,10 @@ class BenchCommandTest {
     assertEquals("sam3 (random weights)", j.get("model").asText());
     assertTrue(j.get("encoder_ms_fp32").get("median").asDouble() > 0);
     assertTrue(j.get("prompt_ms").get("median").asDouble() > 0);
+    assertTrue(j.get("text_ms").get("median").asDouble() > 0);
+    // the fixture's text tower: 2 layers of width 16 over 32 tokens and the resizer to 32
+    assertTrue(j.get("text_gflops").asDouble() > 0 && j.get("text_gflops").asDouble() < 1e-3,
+        "text_gflops " + j.get("text_gflops"));
     assertTrue(j.get("prompt_gflops").asDouble() > 0 && j.get("encoder_gflops").asDouble() > 0);
     double l2 = j.get("embedding_rel_l2").asDouble();
     assertTrue(l2 > 0 && l2 < 0.05, "int8 against fp32 rel L2 " + l2);

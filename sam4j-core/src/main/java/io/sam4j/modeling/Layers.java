@@ -117,6 +117,41 @@ public final class Layers {
   }
 
   /**
+   * Rows {@code [from, to)} of the linear layer {@code prefix} with the same rows of its bias, if
+   * any: {@code x @ W[from:to]^T + b[from:to]}, one part of a fused projection (the q, k or v
+   * rows of a {@code qkv} layer), in this layer set's precision. In float32 the transposed slice is
+   * computed only when the model is written; {@code name} names the initializers.
+   */
+  public Value linearRows(String prefix, String name, Value x, int from, int to) {
+    Tensor w = param(prefix, "weight");
+    int in = w.dim(1);
+    int rows = to - from;
+    Value bias = null;
+    if (sd.has(prefix + ".bias")) {
+      float[] b = param(prefix, "bias").toFloatArray();
+      bias = g.weight(name + ".bias", java.util.Arrays.copyOfRange(b, from, to), rows);
+    }
+    if (g.rewriter() != null || precision == Precision.INT8) {
+      Tensor part = Tensor.ofFloats(java.util.Arrays.copyOfRange(w.toFloatArray(), from * in,
+          to * in), rows, in);
+      Value y = g.rewriter() != null
+          ? g.rewriter().linear(g, name, x, part.toFloatArray(), rows, in, bias) : null;
+      if (y != null) {
+        return y;
+      }
+      y = precision == Precision.INT8 ? Int8Linear.build(this, name, x, part)
+          : g.op("MatMul", x, g.weight(name + ".weight.T", transpose2d(part.toFloatArray(),
+              rows, in), in, rows));
+      return bias == null ? y : g.op("Add", y, bias);
+    }
+    Value wt = g.lazyWeight(name + ".weight.T", new long[] {in, rows},
+        () -> transpose2d(java.util.Arrays.copyOfRange(w.toFloatArray(), from * in, to * in),
+            rows, in));
+    Value y = g.op("MatMul", x, wt);
+    return bias == null ? y : g.op("Add", y, bias);
+  }
+
+  /**
    * {@code nn.LayerNorm} over the last axis. Unless the graph is portable, written as ONNX Runtime's
    * {@code SkipLayerNormalization} over rows {@code [n, 1, C]} with a zero skip row: the same
    * arithmetic, about three times faster on the CPU than its {@code LayerNormalization} kernel

@@ -34,8 +34,8 @@ public final class Sam3ImageEncoder {
    * The encoder graph.
    *
    * @param det the image model's weights ({@link Sam3Detector#detectorWeights})
-   * @param taps extra outputs: {@link #TRUNK_OUTPUT} or trunk block keys
-   *     ({@code backbone.vision_backbone.trunk.blocks.N}, [1, G, G, C])
+   * @param taps extra outputs: {@link #TRUNK_OUTPUT}, the trunk's {@code ln_pre} or block keys
+   *     ({@code backbone.vision_backbone.trunk.ln_pre}, {@code ...trunk.blocks.N}, [1, G, G, C])
    */
   public static OnnxModel graph(StateDict det, Sam3Spec spec, List<String> taps) {
     return graph(det, spec, taps, Precision.FP32);
@@ -44,13 +44,22 @@ public final class Sam3ImageEncoder {
   /** The encoder graph with the ViT's linear layers in {@code precision} (int8: dynamic). */
   public static OnnxModel graph(StateDict det, Sam3Spec spec, List<String> taps,
       Precision precision) {
-    GraphBuilder g = new GraphBuilder("sam4j_sam3_image_encoder");
+    return graph(det, spec, taps, precision, false);
+  }
+
+  /**
+   * The encoder graph; {@code portable} keeps to standard ONNX operators (the reference's order of
+   * operations, for other runtimes and as a check of the fused graph).
+   */
+  public static OnnxModel graph(StateDict det, Sam3Spec spec, List<String> taps,
+      Precision precision, boolean portable) {
+    GraphBuilder g = new GraphBuilder("sam4j_sam3_image_encoder", portable);
     int s = spec.imageSize();
     Value image = g.input(IMAGE, ElemType.FLOAT, 1, 3, s, s);
     Layers nn = new Layers(g, det, precision);
     Map<String, Value> found = new LinkedHashMap<>();
     String trunk = Sam3Detector.TRUNK.substring(0, Sam3Detector.TRUNK.length() - 1);
-    Value t = new Vit(nn, spec.vit(), trunk).build(image, found);
+    Value t = new Vit(nn, spec.vit(), trunk).build(image, taps, found);
     found.put(TRUNK_OUTPUT, t);
     String neck = Sam3Detector.NECK.substring(0, Sam3Detector.NECK.length() - 1);
     List<Value> levels = new Sam3DualViTDetNeck(nn, spec.neck(), neck).build(t);
@@ -60,7 +69,8 @@ public final class Sam3ImageEncoder {
     for (String tap : taps) {
       Value v = found.get(tap);
       if (v == null) {
-        throw new IllegalArgumentException("no tap '" + tap + "'; known: " + found.keySet());
+        throw new IllegalArgumentException("no tap '" + tap + "'; known: " + TRUNK_OUTPUT + ", "
+            + trunk + ".ln_pre, " + trunk + ".blocks.0.." + spec.vit().lastGlobalBlock());
       }
       g.output(tap, v);
     }

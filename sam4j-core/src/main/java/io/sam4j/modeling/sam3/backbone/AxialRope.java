@@ -99,6 +99,23 @@ public final class AxialRope {
   }
 
   /**
+   * Rotates {@code x} [B, N, heads * headDim] in place of its layout with ONNX Runtime's
+   * {@code RotaryEmbedding} (interleaved pairs: the same two products and one sum per channel as
+   * {@link #apply}), without splitting the heads.
+   *
+   * @param name prefix of the two constant tables in the graph
+   * @param positions int64: [1] = 0 when token s of every batch row is table row s, or [B, N] with
+   *     each token's row
+   */
+  public Value rotary(Layers nn, String name, Value x, Value positions) {
+    GraphBuilder g = nn.g;
+    Value c = g.weight(name + ".cos_cache", cos, tokens, pairs);
+    Value s = g.weight(name + ".sin_cache", sin, tokens, pairs);
+    return g.node("RotaryEmbedding", x, positions, c, s).domain("com.microsoft")
+        .attr("interleaved", 1L).out();
+  }
+
+  /**
    * Rotates {@code x} [B, heads, N, headDim]: each channel pair (a, b) of token t becomes
    * {@code (a cos - b sin, a sin + b cos)}.
    *

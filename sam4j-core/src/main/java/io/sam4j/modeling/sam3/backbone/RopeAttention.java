@@ -7,11 +7,10 @@ import io.sam4j.modeling.sam3.Sam3Spec;
 /**
  * {@code vitdet.Attention} with 2-D RoPE and no relative position table: {@code qkv} (rows q, k, v,
  * each head-major), q and k rotated by {@link AxialRope}, {@code softmax(q k^T / sqrt(d)) v} per
- * head, heads concatenated, {@code proj} (unless the graph is portable, the products in ONNX
- * Runtime's {@code MultiHeadAttention}, which never holds the whole score matrix). A windowed
- * block's table covers its window grid at scale
- * 1; a global block's the whole token grid at {@code scale_pos = window / grid} (with
- * {@code use_interp_rope}; the RoPE pretraining size when one is given).
+ * head, heads concatenated, {@code proj} ({@link #build} in standard operators, {@link #fused} in
+ * ONNX Runtime's). A windowed block's table covers its window grid at scale 1; a global block's
+ * the whole token grid at {@code scale_pos = window / grid} (with {@code use_interp_rope}; the RoPE
+ * pretraining size when one is given).
  */
 public final class RopeAttention {
   private final Layers nn;
@@ -33,11 +32,6 @@ public final class RopeAttention {
         spec.ropeTheta(), scalePos(spec, side));
   }
 
-  /** [B, heads, N, hd] to [B, N, heads * hd]. */
-  private Value merge(Value x, int batch, long n, int dim) {
-    return nn.reshape(nn.transpose(x, 0, 2, 1, 3), batch, n, dim);
-  }
-
   /** {@code scale_pos} of a table over {@code side x side} tokens. */
   public static double scalePos(Sam3Spec.Vit spec, int side) {
     if (!spec.useInterpRope()) {
@@ -48,7 +42,32 @@ public final class RopeAttention {
   }
 
   /**
-   * The attention output after {@code proj}.
+   * The attention output before {@code proj}, in ONNX Runtime's operators and without moving the
+   * heads: q, k and v projected from their rows of {@code qkv} (with their biases, so a padded
+   * token's are the biases alone), q and k rotated by {@code RotaryEmbedding}, the products in
+   * {@code MultiHeadAttention} (whose CPU kernel never holds the [heads, N, N] scores: 1.7 GB per
+   * global block at 1008 pixels).
+   *
+   * @param x [batch, side * side, C] normed tokens (a batch of windows, or the whole grid)
+   * @param positions the RoPE table row of each token ({@link AxialRope#rotary})
+   * @return [batch, side * side, C], heads concatenated
+   */
+  public Value fused(Value x, Value positions) {
+    int dim = spec.embedDim();
+    Value[] qkv = new Value[3];
+    for (int part = 0; part < 3; part++) {
+      qkv[part] = nn.linearRows(a + ".qkv", a + ".qkv." + "qkv".charAt(part), x, part * dim,
+          (part + 1) * dim);
+    }
+    Value q = rope.rotary(nn, a + ".rope", qkv[0], positions);
+    Value k = rope.rotary(nn, a + ".rope", qkv[1], positions);
+    return nn.g.node("MultiHeadAttention", q, k, qkv[2]).domain("com.microsoft")
+        .attr("num_heads", (long) spec.numHeads()).out();
+  }
+
+  /**
+   * The attention output after {@code proj} in standard operators (portable graphs), as the
+   * reference computes it.
    *
    * @param x [batch, side * side, C] tokens (a batch of windows, or the whole grid)
    * @return [batch, side * side, C]
@@ -66,13 +85,6 @@ public final class RopeAttention {
     Value v = nn.g.op("Squeeze", parts[2], nn.g.ints(0));
     q = rope.apply(nn, a + ".rope", q);
     k = rope.apply(nn, a + ".rope", k);
-    if (!nn.g.portable()) {
-      // ONNX Runtime's attention kernel: the same products without materialising the
-      // [heads, N, N] scores (1.7 GB per global block at 1008 pixels)
-      Value o = nn.g.node("MultiHeadAttention", merge(q, batch, n, dim), merge(k, batch, n, dim),
-          merge(v, batch, n, dim)).domain("com.microsoft").attr("num_heads", (long) heads).out();
-      return nn.linear(a + ".proj", o);
-    }
     Value qs = nn.mul(q, nn.g.scalar((float) Math.pow(hd, -0.5)));
     Value attn = nn.softmax(nn.matmul(qs, nn.transpose(k, 0, 1, 3, 2)));
     Value o = nn.transpose(nn.matmul(attn, v), 0, 2, 1, 3);
