@@ -36,18 +36,25 @@ final class QuantReport {
 
   private QuantReport() {}
 
-  static ObjectNode evaluate(StateDict sd, ModelSpec spec, Path checkpoint, Path dir,
-      ObjectNode manifest, List<CalibrationImages.Named> images, boolean heldOut,
-      List<NBitQuantization.LayerError> layers, RuntimeOptions options,
-      ProgressListener progress) throws IOException {
+  /** The report's first members: model, bits, method, scheme, which images, evaluated on what. */
+  static ObjectNode header(String model, ObjectNode manifest,
+      List<CalibrationImages.Named> images, boolean heldOut) {
     ObjectNode r = JSON.createObjectNode();
-    r.put("model", spec.name());
+    r.put("model", model);
     r.put("bits", manifest.path("bits").asInt());
     r.put("method", manifest.path("method").asText());
     r.put("scheme", manifest.path("scheme").asText());
     r.put("evaluated_on", heldOut ? "held-out images" : "the calibration images (none held out)");
     ArrayNode names = r.putArray("images");
     images.forEach(n -> names.add(n.file().getFileName().toString()));
+    return r;
+  }
+
+  static ObjectNode evaluate(StateDict sd, ModelSpec spec, Path checkpoint, Path dir,
+      ObjectNode manifest, List<CalibrationImages.Named> images, boolean heldOut,
+      List<NBitQuantization.LayerError> layers, RuntimeOptions options,
+      ProgressListener progress) throws IOException {
+    ObjectNode r = header(spec.name(), manifest, images, heldOut);
     RuntimeOptions fp32 = new RuntimeOptions(options.threads(), true,
         RuntimeOptions.Precision.FP32);
     progress.begin("comparing with float32 on " + images.size() + " image(s)", 0,

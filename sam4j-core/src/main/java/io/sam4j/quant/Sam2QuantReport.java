@@ -1,7 +1,6 @@
 package io.sam4j.quant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sam4j.SamModel;
 import io.sam4j.SamPredictor;
@@ -35,14 +34,7 @@ final class Sam2QuantReport {
       ObjectNode manifest, List<CalibrationImages.Named> images, boolean heldOut,
       List<NBitQuantization.LayerError> layers, RuntimeOptions options,
       ProgressListener progress) throws IOException {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("model", spec.name());
-    r.put("bits", manifest.path("bits").asInt());
-    r.put("method", manifest.path("method").asText());
-    r.put("scheme", manifest.path("scheme").asText());
-    r.put("evaluated_on", heldOut ? "held-out images" : "the calibration images (none held out)");
-    ArrayNode names = r.putArray("images");
-    images.forEach(n -> names.add(n.file().getFileName().toString()));
+    ObjectNode r = QuantReport.header(spec.name(), manifest, images, heldOut);
     RuntimeOptions fp32 = new RuntimeOptions(options.threads(), true,
         RuntimeOptions.Precision.FP32);
     progress.begin("comparing with float32 on " + images.size() + " image(s)", 0,

@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /** The {@code /v1} routes; see docs/API.md. Every success is 200 with a JSON body. */
 final class Api {
@@ -207,14 +206,7 @@ final class Api {
   }
 
   private void acquire() {
-    try {
-      if (!heavy.tryAcquire(60, TimeUnit.SECONDS)) {
-        throw new ApiException(503, "the server is busy encoding; try again shortly");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "interrupted");
-    }
+    Http.acquire(heavy, "the server is busy encoding; try again shortly");
   }
 
   /**

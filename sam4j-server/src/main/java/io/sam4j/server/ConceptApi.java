@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /v1/images/{id}/concepts}: SAM 3 concept prompts over an uploaded image. The body
@@ -75,14 +74,7 @@ final class ConceptApi {
   Sam3Predictor encode(ConceptModel m, String id) {
     RgbImage img = store.image(id);
     return encoded.get(m.name() + "/" + id, k -> {
-      try {
-        if (!heavy.tryAcquire(60, TimeUnit.SECONDS)) {
-          throw new ApiException(503, "the server is busy encoding; try again shortly");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ApiException(503, "interrupted");
-      }
+      Http.acquire(heavy, "the server is busy encoding; try again shortly");
       try {
         Sam3Predictor p = m.model().newPredictor();
         p.setImage(img);

@@ -119,4 +119,19 @@ final class Http {
     }
     return out;
   }
+
+  /**
+   * Takes a slot of {@code heavy} (encodings, everything, propagation), waiting up to 60 s; a 503
+   * with {@code busy} when none frees up.
+   */
+  static void acquire(java.util.concurrent.Semaphore heavy, String busy) {
+    try {
+      if (!heavy.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new ApiException(503, busy);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted");
+    }
+  }
 }

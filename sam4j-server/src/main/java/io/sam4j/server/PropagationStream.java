@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /v1/sessions/{id}/propagate}: tracks the session's objects through the video and
@@ -100,14 +99,7 @@ final class PropagationStream {
   }
 
   private static void acquire(Semaphore heavy) {
-    try {
-      if (!heavy.tryAcquire(60, TimeUnit.SECONDS)) {
-        throw new ApiException(503, "the server is busy; propagation stopped, start it again");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "interrupted");
-    }
+    Http.acquire(heavy, "the server is busy; propagation stopped, start it again");
   }
 
 }
