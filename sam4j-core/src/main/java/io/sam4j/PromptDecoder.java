@@ -1,7 +1,7 @@
 package io.sam4j;
 
 import io.sam4j.modeling.ModelSpec;
-import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.sam.SamGraphs;
 import io.sam4j.prompt.Point;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.runtime.FloatTensor;

@@ -1,6 +1,6 @@
 package io.sam4j;
 
-import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.sam.SamGraphs;
 import io.sam4j.modeling.sam2.Sam2Decoders;
 import io.sam4j.modeling.sam2.Sam2Graphs;
 import io.sam4j.modeling.sam2.Sam2HeadsSpec;

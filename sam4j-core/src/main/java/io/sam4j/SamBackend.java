@@ -4,7 +4,7 @@ import io.sam4j.checkpoint.StateDict;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.image.RgbImage;
 import io.sam4j.modeling.ModelSpec;
-import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.sam.SamGraphs;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;

@@ -4,7 +4,7 @@ import io.sam4j.amg.BoxNms;
 import io.sam4j.image.RgbImage;
 import io.sam4j.mask.CocoRle;
 import io.sam4j.mask.Rle;
-import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.sam.SamGraphs;
 import io.sam4j.result.Mask;
 import io.sam4j.transform.MaskPostprocessor;
 import io.sam4j.transform.PilResize;

@@ -13,10 +13,11 @@ import java.nio.ByteOrder;
  * integer matrix product. The quantized weights are computed when the model is written. Also the
  * product of two activations ({@link #logits}), both quantized at run time.
  */
-final class Int8Linear {
+public final class Int8Linear {
   private Int8Linear() {}
 
-  static Value build(Layers nn, String prefix, Value x, Tensor w) {
+  /** {@code x W^T (+ b)} with int8 weights {@code w} [out, in]; the float bias when the checkpoint has one. */
+  public static Value build(Layers nn, String prefix, Value x, Tensor w) {
     int out = w.dim(0);
     int in = w.dim(1);
     float[] scales = new float[out];
@@ -44,7 +45,7 @@ final class Int8Linear {
    * {@code a @ b} for two activations (attention logits {@code q k^T}): {@code b} is quantized at
    * run time per tensor (uint8 with a zero point), {@code a} inside {@code DynamicQuantizeMatMul}.
    */
-  static Value logits(Layers nn, Value a, Value b) {
+  public static Value logits(Layers nn, Value a, Value b) {
     Value[] q = nn.g.node("DynamicQuantizeLinear", b).outs(3);
     return nn.g.node("DynamicQuantizeMatMul", a, q[0], q[1], q[2]).domain("com.microsoft").out();
   }

@@ -12,7 +12,7 @@ import io.sam4j.graph.Value;
  * without ever putting pixels in image order: each transposed convolution is one matrix product
  * with the bias ({@code Gemm}) that keeps a pixel's four sub-pixels together, and the logits come
  * out in sub-pixel order [B, 16 hw, M], rows (y, x, ki, kj, ki2, kj2) for the low-res pixel
- * (4y + 2ki + ki2, 4x + 2kj + kj2); {@link SamGraphs#subPixelToImage} reorders them in Java.
+ * (4y + 2ki + ki2, 4x + 2kj + kj2); {@link io.sam4j.modeling.sam.SamGraphs#subPixelToImage} reorders them in Java.
  */
 public final class SubPixelUpscaling {
   private SubPixelUpscaling() {}

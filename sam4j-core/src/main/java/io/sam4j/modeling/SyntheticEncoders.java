@@ -8,6 +8,8 @@ import io.sam4j.modeling.edgesam.SyntheticEdgeSam;
 import io.sam4j.modeling.efficienttam.EfficientTamEncoder;
 import io.sam4j.modeling.efficienttam.EfficientTamEncoderSpec;
 import io.sam4j.modeling.efficienttam.SyntheticEfficientTam;
+import io.sam4j.modeling.sam.SamGraphs;
+import io.sam4j.modeling.sam.SyntheticVit;
 import io.sam4j.modeling.sam2.Sam2Config;
 import io.sam4j.modeling.sam2.Sam2Encoders;
 import io.sam4j.modeling.sam2.Sam2ModelSpec;

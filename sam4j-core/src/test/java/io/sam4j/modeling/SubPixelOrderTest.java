@@ -2,6 +2,7 @@ package io.sam4j.modeling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sam4j.modeling.sam.SamGraphs;
 import org.junit.jupiter.api.Test;
 
 class SubPixelOrderTest {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
-import io.sam4j.fixtures.Fixtures;
 import io.sam4j.fixtures.Fixtures.Model;
+import io.sam4j.fixtures.Fixtures;
 import io.sam4j.image.Images;
 import io.sam4j.image.RgbImage;
 import io.sam4j.modeling.ModelSpec;
-import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SpecDetector;
+import io.sam4j.modeling.sam.SamGraphs;
 import io.sam4j.registry.ProgressListener;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.RuntimeOptions;

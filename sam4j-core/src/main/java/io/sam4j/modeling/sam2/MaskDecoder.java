@@ -3,10 +3,9 @@ package io.sam4j.modeling.sam2;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
-import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SubPixelUpscaling;
-import io.sam4j.modeling.TwoWayTransformer;
 import io.sam4j.modeling.nn.StackedMlps;
+import io.sam4j.modeling.sam.TwoWayTransformer;
 
 /**
  * SAM 2's {@code MaskDecoder} ({@code sam2/modeling/sam/mask_decoder.py}), keys under
@@ -88,7 +87,7 @@ public final class MaskDecoder {
 
   /**
    * {@link #build} with the masks in sub-pixel order ({@link SubPixelUpscaling}): low-res logits
-   * [B, 16 e*e, 4] with rows (y, x, ki, kj, ki2, kj2), for {@link SamGraphs#subPixelToImage}; the
+   * [B, 16 e*e, 4] with rows (y, x, ki, kj, ki2, kj2), for {@link io.sam4j.modeling.sam.SamGraphs#subPixelToImage}; the
    * transposed convolutions are matrix products on channels-last tokens.
    *
    * @param featS0 the high-resolution features in sub-pixel order

@@ -6,10 +6,10 @@ import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
-import io.sam4j.modeling.PromptEncoder;
-import io.sam4j.modeling.SamGraphs;
 import io.sam4j.modeling.SubPixelUpscaling;
-import io.sam4j.modeling.TwoWayTransformer;
+import io.sam4j.modeling.sam.PromptEncoder;
+import io.sam4j.modeling.sam.SamGraphs;
+import io.sam4j.modeling.sam.TwoWayTransformer;
 
 /**
  * Builds the SAM 2 family's prompt decoder graphs: {@code sam_prompt_encoder} (SAM's

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.fixtures.Fixtures;
-import io.sam4j.modeling.SamGraphs;
+import io.sam4j.modeling.sam.SamGraphs;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;

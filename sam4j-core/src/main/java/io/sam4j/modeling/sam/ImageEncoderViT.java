@@ -1,9 +1,13 @@
-package io.sam4j.modeling;
+package io.sam4j.modeling.sam;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.ImageEncoder;
+import io.sam4j.modeling.Int8Linear;
+import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.ModelSpec;
 import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.Map;
 

@@ -1,7 +1,8 @@
-package io.sam4j.modeling;
+package io.sam4j.modeling.sam;
 
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.Layers;
 
 /**
  * The mask decoder's {@code Attention} (projections to {@code internal_dim}, heads,

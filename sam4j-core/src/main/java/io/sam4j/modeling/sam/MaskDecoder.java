@@ -1,7 +1,10 @@
-package io.sam4j.modeling;
+package io.sam4j.modeling.sam;
 
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.ModelSpec;
+import io.sam4j.modeling.SubPixelUpscaling;
 import io.sam4j.modeling.nn.StackedMlps;
 
 /**

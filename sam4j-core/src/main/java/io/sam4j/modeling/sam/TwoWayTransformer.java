@@ -1,7 +1,8 @@
-package io.sam4j.modeling;
+package io.sam4j.modeling.sam;
 
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.Layers;
 
 /**
  * SAM's {@code TwoWayTransformer}: {@code depth} {@code TwoWayAttentionBlock}s in which the prompt

@@ -1,12 +1,16 @@
-package io.sam4j.modeling;
+package io.sam4j.modeling.sam;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.graph.ElemType;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.ImageEncoder;
+import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.edgesam.RepViT;
 import io.sam4j.modeling.edgesam.RepVitSpec;
+import io.sam4j.modeling.mobilesam.TinyViT;
 import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.sam4j.modeling;
+package io.sam4j.modeling.sam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
-import io.sam4j.fixtures.Fixtures;
 import io.sam4j.fixtures.Fixtures.Model;
+import io.sam4j.fixtures.Fixtures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,8 @@
-package io.sam4j.modeling;
+package io.sam4j.modeling.sam;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
+import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.nn.RandomWeights;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,9 @@
-package io.sam4j.modeling;
+package io.sam4j.modeling.sam;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
+import io.sam4j.modeling.Layers;
 
 /**
  * SAM's {@code PromptEncoder}: random-Fourier positional encoding of points and box corners, the
