@@ -8,6 +8,7 @@ import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.fixtures.Fixtures.Model;
 import io.sam4j.fixtures.Fixtures;
+import io.sam4j.modeling.ModelSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
