@@ -9,6 +9,7 @@ import io.sam4j.checkpoint.Tensor;
 import io.sam4j.fixtures.Fixtures.Model;
 import io.sam4j.fixtures.Fixtures;
 import io.sam4j.modeling.ModelSpec;
+import io.sam4j.modeling.SpecDetector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
