@@ -16,7 +16,10 @@ const S = window.sam4j = {
 
 const status = (text) => { $("status").textContent = text; };
 const modelQuery = S.query;
-let overlay = null, clicks = 0, hoverAbort = null, dragBox = null;
+let overlay = null, clicks = 0, hoverAbort = null, dragBox = null, hoverTimer = null;
+// a hover preview is asked for once the pointer rests this long: a pointer on its way to a click
+// sends none, so the click's decode never shares the cores with a preview nobody will see
+const HOVER_REST_MS = 60;
 const concept = S.concept = conceptPanel(S, { status, render });
 
 async function loadModels() {
@@ -237,12 +240,17 @@ function wireCanvas() {
   c.addEventListener("mousedown", (ev) => {
     if (!S.imageId) return;
     down = imagePoint(ev);
+    clearTimeout(hoverTimer);
     if (hoverAbort) hoverAbort.abort(); // the click goes first
   });
   c.addEventListener("mousemove", (ev) => {
     if (!S.imageId) return;
     const p = imagePoint(ev);
-    if (!down) { hoverPreview(p); return; }
+    if (!down) {
+      clearTimeout(hoverTimer);
+      hoverTimer = setTimeout(() => hoverPreview(p), HOVER_REST_MS);
+      return;
+    }
     const w = Math.abs(p.x - down.x), h = Math.abs(p.y - down.y);
     if (w + h > 6 * S.width / c.getBoundingClientRect().width) {
       dragBox = [Math.min(down.x, p.x), Math.min(down.y, p.y), Math.max(down.x, p.x),
