@@ -382,16 +382,6 @@ final class TrackingEngine implements AutoCloseable {
     trackingStarted = false;
   }
 
-  /** A stored array (tests). */
-  float[] stored(MemoryStore.Ref r) {
-    return store.get(r);
-  }
-
-  /** Heap bytes of stored memories and logits. */
-  long storedHeapBytes() {
-    return store.heapBytes();
-  }
-
   @Override
   public void close() {
     store.close();

@@ -237,7 +237,7 @@ public final class VideoTracker implements AutoCloseable {
 
   /** Heap bytes now held by memories and logits (bounded by the options' budget). */
   public long memoryHeapBytes() {
-    return engine.storedHeapBytes();
+    return engine.store.heapBytes();
   }
 
   /**
@@ -273,7 +273,7 @@ public final class VideoTracker implements AutoCloseable {
 
   /** The stored array of a reference (tests). */
   float[] stored(MemoryStore.Ref r) {
-    return engine.stored(r);
+    return engine.store.get(r);
   }
 
   private ObjectState existing(int objId) {

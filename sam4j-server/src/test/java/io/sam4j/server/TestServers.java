@@ -60,6 +60,17 @@ final class TestServers {
     return b.toByteArray();
   }
 
+  /** A zip holding one entry {@code name} with {@code content}. */
+  static byte[] zip(String name, byte[] content) throws IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(b)) {
+      z.putNextEntry(new java.util.zip.ZipEntry(name));
+      z.write(content);
+      z.closeEntry();
+    }
+    return b.toByteArray();
+  }
+
   /** A server for the SAM 2.1 fixture model on an ephemeral loopback port. */
   static SamServer startVideo(ServerConfig config) {
     return SamServer.start(List.of(ServedModel.of("sam2.1", sam21())),
