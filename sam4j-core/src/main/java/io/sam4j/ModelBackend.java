@@ -37,6 +37,9 @@ interface ModelBackend extends AutoCloseable {
   /** Refuses an embedding this model cannot use, with a message naming the mismatch. */
   void checkEmbedding(ImageEmbedding embedding);
 
+  /** An all-zero embedding of this model's shapes for an image of {@code height x width}. */
+  ImageEmbedding blankEmbedding(int height, int width);
+
   /** A decoder for one predictor (it may cache per-image tensors until {@code forgetImage}). */
   Decoder newDecoder();
 

@@ -179,6 +179,24 @@ final class Sam2Backend implements ModelBackend {
   }
 
   @Override
+  public ImageEmbedding blankEmbedding(int height, int width) {
+    int c = spec.hiddenDim();
+    int e = spec.embeddingSize();
+    List<float[]> hr = new ArrayList<>();
+    List<long[]> shapes = new ArrayList<>();
+    if (spec.heads().useHighResFeaturesInSam()) {
+      for (int level = 0; level < 2; level++) {
+        int side = (4 >> level) * e;
+        hr.add(new float[c / (8 >> level) * side * side]);
+        shapes.add(new long[] {1, c / (8 >> level), side, side});
+      }
+    }
+    int s = spec.imageSize();
+    return new ImageEmbedding(new float[c * e * e], new long[] {1, c, e, e}, hr, shapes,
+        new int[] {height, width}, new int[] {s, s}, spec.name());
+  }
+
+  @Override
   public void checkEmbedding(ImageEmbedding embedding) {
     int c = spec.hiddenDim();
     int e = spec.embeddingSize();

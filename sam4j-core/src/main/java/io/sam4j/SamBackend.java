@@ -141,6 +141,14 @@ final class SamBackend implements ModelBackend {
   }
 
   @Override
+  public ImageEmbedding blankEmbedding(int height, int width) {
+    int c = spec.promptEmbedDim();
+    int e = spec.embeddingSize();
+    return new ImageEmbedding(new float[c * e * e], new long[] {1, c, e, e},
+        new int[] {height, width}, ResizeLongestSide.targetSize(height, width, spec.imageSize()));
+  }
+
+  @Override
   public void checkEmbedding(ImageEmbedding embedding) {
     long[] expected = {1, spec.promptEmbedDim(), spec.embeddingSize(), spec.embeddingSize()};
     if (!Arrays.equals(embedding.shape(), expected) || embedding.hasHighResFeatures()) {

@@ -207,6 +207,15 @@ public final class SamModel implements AutoCloseable {
     return backend.parameterCount();
   }
 
+  /**
+   * An all-zero embedding of this model's shapes (SAM 2 models' high-resolution features
+   * included) for an image of {@code height x width}: what a predictor needs to exercise the
+   * decoder before any image is encoded (a server's warm-up, tests). Its masks mean nothing.
+   */
+  public ImageEmbedding blankEmbedding(int height, int width) {
+    return backend().blankEmbedding(height, width);
+  }
+
   /** A new predictor over this model (cheap; one per thread or per image stream). */
   public SamPredictor newPredictor() {
     return new SamPredictor(this);

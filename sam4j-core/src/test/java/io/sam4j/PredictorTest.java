@@ -213,4 +213,22 @@ class PredictorTest {
       }
     }
   }
+
+  @Test
+  void blankEmbeddingHasTheModelsShapesAndDecodes() {
+    ImageEmbedding blank = model.blankEmbedding(534, 800);
+    assertArrayEquals(new long[] {1, 256, 64, 64}, blank.shape());
+    // 534 x 800 resized to a longest side of 1024: 534 * 1.28 = 683.52, rounded half up
+    assertArrayEquals(new int[] {684, 1024}, blank.inputSize());
+    assertArrayEquals(new int[] {534, 800}, blank.originalSize());
+    assertTrue(!blank.hasHighResFeatures());
+    try (SamPredictor predictor = model.newPredictor()) {
+      predictor.setEmbedding(blank);
+      Prediction p = predictor.predict(Prompt.builder().point(400, 300, Label.FOREGROUND)
+          .multimask(true).build());
+      assertEquals(3, p.masks().size());
+      assertEquals(800, p.masks().get(0).width());
+      assertEquals(534, p.masks().get(0).height());
+    }
+  }
 }

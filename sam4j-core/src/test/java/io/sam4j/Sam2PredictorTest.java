@@ -177,4 +177,23 @@ class Sam2PredictorTest {
     assertArrayEquals(new float[] {1f, 1f, -1f, -1f}, java.util.Arrays.copyOf(stable, 4));
     assertEquals(0.2f, iou2[0]);
   }
+
+  @Test
+  void blankEmbeddingCarriesHighResFeaturesAndDecodes() {
+    ImageEmbedding blank = sam21.blankEmbedding(534, 800);
+    assertEquals(2, blank.highResLevels());
+    long[] e = blank.shape();
+    assertArrayEquals(new long[] {1, e[1] / 8, 4 * e[2], 4 * e[3]}, blank.highResShape(0));
+    assertArrayEquals(new long[] {1, e[1] / 4, 2 * e[2], 2 * e[3]}, blank.highResShape(1));
+    int s = sam21.imageSize();
+    assertArrayEquals(new int[] {s, s}, blank.inputSize()); // the whole image resized square
+    try (SamPredictor predictor = sam21.newPredictor()) {
+      predictor.setEmbedding(blank); // refused if any shape differed from the model's
+      Prediction p = predictor.predict(Prompt.builder().point(400, 300, Label.FOREGROUND)
+          .multimask(false).build());
+      assertEquals(1, p.masks().size());
+      assertEquals(800, p.masks().get(0).width());
+      assertEquals(534, p.masks().get(0).height());
+    }
+  }
 }

@@ -80,22 +80,13 @@ public final class SamServer implements AutoCloseable {
     http.setExecutor(executor);
     http.createContext("/", this::handle);
     http.start();
-    // the first decode of a runtime session is slow (allocation, kernel choice): do it now
+    // a fresh server's first decodes are slow (runtime planning, Java not yet compiled)
     models.forEach(m -> executor.execute(() -> warmUp(m)));
   }
 
   private static void warmUp(ServedModel m) {
-    if (m.model().sam2Spec().isPresent()) {
-      return; // its embedding carries high-resolution features too: no zero stand-in
-    }
-    int s = m.model().spec().imageSize();
-    int e = m.model().spec().embeddingSize();
-    ImageEmbedding zero = new ImageEmbedding(new float[m.model().spec().promptEmbedDim() * e * e],
-        new long[] {1, m.model().spec().promptEmbedDim(), e, e}, new int[] {s, s},
-        new int[] {s, s});
-    try (SamPredictor p = m.model().newPredictor()) {
-      p.setEmbedding(zero);
-      p.predict(Prompt.builder().point(s / 2.0, s / 2.0, Label.FOREGROUND).multimask(true).build());
+    try {
+      DecoderWarmUp.run(m.model());
     } catch (RuntimeException ex) {
       LOG.log(Level.FINE, "decoder warm-up failed", ex); // the first request will say why
     }
