@@ -60,6 +60,9 @@ import picocli.CommandLine.Spec;
         "threads: what the work costs when other programs share the cores), ratio_to_one_object},",
         "matmul_peak_gflops_per_s, matmul_gflops_per_cpu_s (the same 2048^3 MatMul per second",
         "of process CPU time), load_average (the system's, at the end), peak_rss_mb.",
+        "--video-lengths 100,1000 adds memory.<length> {frames, seconds, peak_rss_mb,",
+        "tracker_heap_mb}: one object tracked over a generated clip of each length, each in a",
+        "fresh JVM (bounded memory: 1,000 frames should need what 100 need).",
         "Example (about 1-3 minutes for hiera_t on two cores):",
         "  sam4j bench-synthetic --arch hiera_t --video --objects 1,3 --frames 10 --json",
         "  {\"arch\":\"hiera_t\", ..., \"objects\":{\"1\":{\"ms_per_frame\":{\"median\":4100.0, ...},",
@@ -98,6 +101,14 @@ final class BenchSyntheticCommand implements Callable<Integer> {
       description = "--video: frames of the clip (default ${DEFAULT-VALUE}; frames 7 on are"
           + " timed, so at least 8)")
   int frames;
+
+  @Option(names = "--video-lengths", split = ",", paramLabel = "L,L",
+      description = "--video: also the peak RSS of tracking one object over generated clips of"
+          + " these lengths, each in a fresh JVM (e.g. 100,1000; default none)")
+  int[] videoLengths = {};
+
+  @Option(names = "--rss-child", hidden = true, paramLabel = "L")
+  Integer rssChild;
 
   @Mixin ThreadsOption threads;
 
@@ -224,6 +235,11 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     out.put("threads", options.effectiveThreads());
     long t0 = System.nanoTime();
     try (io.sam4j.SamModel model = VideoSyntheticBench.model(arch, options)) {
+      if (rssChild != null) {
+        VideoBench.rssChild(model, new VideoSyntheticBench.Clip(rssChild), rssChild,
+            commandSpec.commandLine().getOut());
+        return 0;
+      }
       out.put("model", model.name() + " (random weights)");
       out.put("model_build_ms", (System.nanoTime() - t0) / 1e6);
       VideoSyntheticBench.run(model, frames, counts, out, progress);
@@ -233,6 +249,14 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     out.put("matmul_gflops_per_cpu_s", VideoSyntheticBench.matmulPerCpuSecond(
         options.effectiveThreads()));
     out.put("load_average", VideoSyntheticBench.loadAverage());
+    ObjectNode rss = out.putObject("memory");
+    List<String> child = List.of("bench-synthetic", "--arch", arch, "--video", "--threads",
+        Integer.toString(threads.threads));
+    for (int length : videoLengths) {
+      if (length > 0) {
+        rss.set(Integer.toString(length), VideoBench.runChild(child, length));
+      }
+    }
     out.put("peak_rss_mb", BenchCommand.peakRssMb());
     Cli.printJson(commandSpec.commandLine(), out);
     return 0;
