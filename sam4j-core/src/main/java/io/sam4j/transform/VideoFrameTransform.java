@@ -1,7 +1,7 @@
 package io.sam4j.transform;
 
 import io.sam4j.image.RgbImage;
-import java.nio.ByteBuffer;
+import java.util.stream.IntStream;
 
 /**
  * How the SAM 2 family's video predictors turn a frame into network input
@@ -25,14 +25,28 @@ public final class VideoFrameTransform {
     RgbImage resized = frame.width() == side && frame.height() == side ? frame
         : PilResize.resize(frame, side, side, PilResize.Filter.BICUBIC);
     float[] out = new float[3 * side * side];
-    ByteBuffer px = resized.pixels();
+    byte[] px = new byte[3 * side * side];
+    resized.pixels().get(px);
     int plane = side * side;
-    for (int i = 0; i < plane; i++) {
-      for (int c = 0; c < 3; c++) {
-        float x = (float) ((px.get(i * 3 + c) & 0xff) / 255.0);
-        out[c * plane + i] = (x - MEAN[c]) / STD[c];
+    IntStream.range(0, side).parallel().forEach(y -> {
+      for (int i = y * side; i < (y + 1) * side; i++) {
+        for (int c = 0; c < 3; c++) {
+          out[c * plane + i] = LEVELS[c][px[i * 3 + c] & 0xff];
+        }
+      }
+    });
+    return out;
+  }
+
+  /** The normalized value of each 8-bit level per channel, computed as the reference does. */
+  private static final float[][] LEVELS = new float[3][256];
+
+  static {
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        float x = (float) (v / 255.0);
+        LEVELS[c][v] = (x - MEAN[c]) / STD[c];
       }
     }
-    return out;
   }
 }
