@@ -92,6 +92,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rss-child", hidden = true, paramLabel = "L")
   Integer rssChild;
 
+  @Mixin TrackerMemoryOptions memory;
+
   @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default ${DEFAULT-VALUE})")
   int runs;
 
@@ -219,7 +221,7 @@ final class BenchCommand implements Callable<Integer> {
     try (io.sam4j.video.FrameSource src = TrackCommand.open(video);
          SamModel m = model.load(err)) {
       if (rssChild != null) {
-        VideoBench.rssChild(m, src, rssChild, commandSpec.commandLine().getOut());
+        VideoBench.rssChild(m, src, rssChild, memory.options(), commandSpec.commandLine().getOut());
         return 0;
       }
       out.put("model", m.name());
@@ -240,6 +242,7 @@ final class BenchCommand implements Callable<Integer> {
     if (model.specOrConfig() != null) {
       args.addAll(List.of(model.spec != null ? "--spec" : "--config", model.specOrConfig().toString()));
     }
+    args.addAll(memory.args());
     ObjectNode rss = out.putObject("memory");
     for (int length : videoLengths) {
       if (length > 0) {

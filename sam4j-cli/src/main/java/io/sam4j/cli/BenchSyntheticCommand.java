@@ -110,6 +110,8 @@ final class BenchSyntheticCommand implements Callable<Integer> {
   @Option(names = "--rss-child", hidden = true, paramLabel = "L")
   Integer rssChild;
 
+  @Mixin TrackerMemoryOptions memory;
+
   @Mixin ThreadsOption threads;
 
   @Option(names = "--json", description = "Print one JSON object (the only output format)")
@@ -237,7 +239,7 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     try (io.sam4j.SamModel model = VideoSyntheticBench.model(arch, options)) {
       if (rssChild != null) {
         VideoBench.rssChild(model, new VideoSyntheticBench.Clip(rssChild), rssChild,
-            commandSpec.commandLine().getOut());
+            memory.options(), commandSpec.commandLine().getOut());
         return 0;
       }
       out.put("model", model.name() + " (random weights)");
@@ -250,8 +252,9 @@ final class BenchSyntheticCommand implements Callable<Integer> {
         options.effectiveThreads()));
     out.put("load_average", VideoSyntheticBench.loadAverage());
     ObjectNode rss = out.putObject("memory");
-    List<String> child = List.of("bench-synthetic", "--arch", arch, "--video", "--threads",
-        Integer.toString(threads.threads));
+    List<String> child = new java.util.ArrayList<>(List.of("bench-synthetic", "--arch", arch,
+        "--video", "--threads", Integer.toString(threads.threads)));
+    child.addAll(memory.args());
     for (int length : videoLengths) {
       if (length > 0) {
         rss.set(Integer.toString(length), VideoBench.runChild(child, length));

@@ -65,6 +65,8 @@ final class TrackCommand implements Callable<Integer> {
           + " resized as the reference does). Repeatable.")
   List<String> masks = new ArrayList<>();
 
+  @Mixin TrackerMemoryOptions memory;
+
   @Option(names = "--reverse", description = "Track toward frame 0")
   boolean reverse;
 
@@ -103,7 +105,7 @@ final class TrackCommand implements Callable<Integer> {
       String name = name(video);
       double fps = frames instanceof VideoFileFrameSource v ? v.fps() : 10;
       try (SamModel m = model.load(err);
-           VideoTracker tracker = m.newTracker(frames);
+           VideoTracker tracker = m.newTracker(frames, memory.options());
            TrackOutput output = TrackOutput.create(out, name, video.toString(), frames.width(),
                frames.height(), frames.frameCount(), fps, !noOverlay)) {
         prompts.apply(tracker);

@@ -13,6 +13,7 @@ import io.sam4j.registry.ProgressListener;
 import io.sam4j.video.FrameSource;
 import io.sam4j.video.Propagation;
 import io.sam4j.video.RepeatedFrameSource;
+import io.sam4j.video.TrackerOptions;
 import io.sam4j.video.VideoTracker;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -111,9 +112,10 @@ final class VideoBench {
   }
 
   /** The child's work: track one object over a clip of {@code length} frames, print peak RSS. */
-  static void rssChild(SamModel model, FrameSource base, int length, PrintWriter out) {
+  static void rssChild(SamModel model, FrameSource base, int length, TrackerOptions options,
+      PrintWriter out) {
     try (FrameSource clip = RepeatedFrameSource.of(base, length);
-         VideoTracker t = model.newTracker(clip)) {
+         VideoTracker t = model.newTracker(clip, options)) {
       t.addPoints(0, 1, List.of(clicks(clip.width(), clip.height(), 1).get(0)));
       long t0 = System.nanoTime();
       int[] frames = {0};
@@ -124,6 +126,13 @@ final class VideoBench {
       o.put("seconds", s);
       o.put("peak_rss_mb", ProcessMemory.peakRssBytes() / 1048576.0);
       o.put("tracker_heap_mb", t.memoryHeapBytes() / 1048576.0);
+      // what the JVM's heap had committed (its growth is the collector's choice, bounded by -Xmx)
+      // and what is live in it once collected
+      java.lang.management.MemoryMXBean heap = java.lang.management.ManagementFactory
+          .getMemoryMXBean();
+      o.put("heap_committed_mb", heap.getHeapMemoryUsage().getCommitted() / 1048576.0);
+      System.gc();
+      o.put("heap_live_mb", heap.getHeapMemoryUsage().getUsed() / 1048576.0);
       out.println(o);
       out.flush();
     }

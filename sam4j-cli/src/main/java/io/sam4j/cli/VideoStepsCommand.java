@@ -59,6 +59,8 @@ final class VideoStepsCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
+  @Mixin TrackerMemoryOptions memory;
+
   @Option(names = "--frames", required = true, paramLabel = "DIR",
       description = "Folder of JPEG frames named by frame number (00000.jpg, ...)")
   Path framesDir;
@@ -80,7 +82,7 @@ final class VideoStepsCommand implements Callable<Integer> {
     Path tmp = Files.createTempDirectory(parent, ".video-steps");
     try (SamModel m = model.load(commandSpec.commandLine().getErr());
          FolderFrameSource frames = FolderFrameSource.open(framesDir);
-         VideoTracker tracker = m.newTracker(frames)) {
+         VideoTracker tracker = m.newTracker(frames, memory.options())) {
       ArrayNode written = JSON.createArrayNode();
       for (int i = 0; i < steps.size(); i++) {
         JsonNode step = steps.get(i);

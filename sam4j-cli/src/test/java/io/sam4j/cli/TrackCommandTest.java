@@ -143,6 +143,29 @@ class TrackCommandTest {
   }
 
   @Test
+  void everyMemorySpilledGivesTheSameMasks(@TempDir Path dir) throws IOException {
+    Path spill = dir.resolve("spill");
+    Files.createDirectories(spill);
+    Path o = dir.resolve("o");
+    CliRunner r = CliRunner.run("track", "--model", model(), "--config", config(), "--video",
+        frames, "--point", "0,210,350", "--box", "0,820,250,960,540,2", "--memory-mb", "0",
+        "--spill-dir", spill, "--no-overlay", "--out", o, "--quiet");
+    assertEquals(0, r.exitCode, r.err);
+    for (int i = 0; i < 8; i++) {
+      String name = String.format("bedroom/%05d.png", i);
+      assertArrayEquals(LabelMap.read(out.resolve(name)).toArray(),
+          LabelMap.read(o.resolve(name)).toArray(), name);
+    }
+    try (Stream<Path> s = Files.list(spill)) {
+      assertEquals(0, s.count(), "the spill file is removed when tracking ends");
+    }
+    CliRunner negative = CliRunner.run("track", "--model", model(), "--config", config(),
+        "--video", frames, "--point", "0,210,350", "--memory-mb", "-1", "--out", dir.resolve("n"));
+    assertEquals(Main.EXIT_BAD_INPUT, negative.exitCode);
+    assertTrue(negative.err.contains("--memory-mb must not be negative"), negative.err);
+  }
+
+  @Test
   void tracksAnMp4(@TempDir Path dir) throws IOException {
     Path mp4 = dir.resolve("clip.mp4");
     try (InputStream in = TrackCommandTest.class.getResourceAsStream("/video/bedroom-x264.mp4")) {
