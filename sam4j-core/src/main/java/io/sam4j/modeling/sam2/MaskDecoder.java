@@ -6,6 +6,7 @@ import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.SubPixelUpscaling;
 import io.sam4j.modeling.nn.StackedMlps;
 import io.sam4j.modeling.sam.TwoWayTransformer;
+import io.sam4j.modeling.sam2.config.Sam2HeadsSpec;
 
 /**
  * SAM 2's {@code MaskDecoder} ({@code sam2/modeling/sam/mask_decoder.py}), keys under

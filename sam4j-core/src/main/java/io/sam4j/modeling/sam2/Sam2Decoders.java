@@ -10,6 +10,7 @@ import io.sam4j.modeling.SubPixelUpscaling;
 import io.sam4j.modeling.sam.PromptEncoder;
 import io.sam4j.modeling.sam.SamGraphs;
 import io.sam4j.modeling.sam.TwoWayTransformer;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 
 /**
  * Builds the SAM 2 family's prompt decoder graphs: {@code sam_prompt_encoder} (SAM's
