@@ -4,7 +4,7 @@ import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SpecDetector;
-import io.sam4j.modeling.sam2.Sam2ModelSpec;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import io.sam4j.runtime.RuntimeOptions;
 import java.nio.file.Path;
 

@@ -16,7 +16,7 @@ import io.sam4j.modeling.SpecDetector;
 import io.sam4j.modeling.sam.SamGraphs;
 import io.sam4j.modeling.sam2.Sam2Encoders;
 import io.sam4j.modeling.sam2.Sam2Graphs;
-import io.sam4j.modeling.sam2.Sam2ModelSpec;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import io.sam4j.prompt.Label;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.quant.QuantizedModelDir;

@@ -7,7 +7,7 @@ import io.sam4j.SamException;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
 import io.sam4j.modeling.edgesam.RepVitDetector;
-import io.sam4j.modeling.sam2.Sam2Detector;
+import io.sam4j.modeling.sam2.config.Sam2Detector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -65,7 +65,7 @@ public final class QuantizedModelDir {
    * What a SAM 2-family directory holds: every weight but the image encoder's (decoder, memory
    * encoder and attention, object pointers), float32.
    */
-  public record Sam2Contents(JsonNode manifest, io.sam4j.modeling.sam2.Sam2ModelSpec spec,
+  public record Sam2Contents(JsonNode manifest, io.sam4j.modeling.sam2.config.Sam2ModelSpec spec,
       StateDict weights, OnnxModel encoder) {}
 
   /** Whether {@code dir} holds a quantized SAM 2-family model. */

@@ -6,7 +6,7 @@ import io.sam4j.SamModel;
 import io.sam4j.SamPredictor;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.image.RgbImage;
-import io.sam4j.modeling.sam2.Sam2ModelSpec;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import io.sam4j.prompt.Prompt;
 import io.sam4j.registry.ProgressListener;
 import io.sam4j.result.Prediction;

@@ -1,6 +1,6 @@
 package io.sam4j.video;
 
-import io.sam4j.modeling.sam2.Sam2ModelSpec;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import io.sam4j.modeling.sam2.memory.CrossAttention;
 import io.sam4j.modeling.sam2.memory.MemoryAttentionGraph;
 import io.sam4j.modeling.sam2.memory.MemoryCompressor;

@@ -2,10 +2,10 @@ package io.sam4j.video;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.image.RgbImage;
-import io.sam4j.modeling.sam2.ImageEncoderSpec;
 import io.sam4j.modeling.sam2.PositionEmbeddingSine;
 import io.sam4j.modeling.sam2.Sam2Graphs;
-import io.sam4j.modeling.sam2.Sam2ModelSpec;
+import io.sam4j.modeling.sam2.config.ImageEncoderSpec;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import io.sam4j.modeling.sam2.memory.MemoryGraphs;
 import io.sam4j.modeling.sam2.memory.TrackerSpec;
 import io.sam4j.runtime.FloatTensor;

@@ -2,7 +2,7 @@ package io.sam4j.modeling.edgetam;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sam4j.SamException;
-import io.sam4j.modeling.sam2.PositionEmbeddingSineSpec;
+import io.sam4j.modeling.sam2.config.PositionEmbeddingSineSpec;
 
 /**
  * EdgeTAM's {@code spatial_perceiver} ({@code PerceiverResampler}) settings.

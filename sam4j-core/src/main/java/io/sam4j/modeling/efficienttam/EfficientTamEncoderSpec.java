@@ -2,7 +2,7 @@ package io.sam4j.modeling.efficienttam;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sam4j.SamException;
-import io.sam4j.modeling.sam2.Sam2EncoderSpec;
+import io.sam4j.modeling.sam2.config.Sam2EncoderSpec;
 import java.util.ArrayList;
 import java.util.List;
 

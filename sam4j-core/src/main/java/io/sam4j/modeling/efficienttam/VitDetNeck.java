@@ -1,7 +1,7 @@
 package io.sam4j.modeling.efficienttam;
 
 import io.sam4j.modeling.sam2.PositionEmbeddingSine;
-import io.sam4j.modeling.sam2.PositionEmbeddingSineSpec;
+import io.sam4j.modeling.sam2.config.PositionEmbeddingSineSpec;
 import io.sam4j.SamException;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;

@@ -5,6 +5,7 @@ import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SubPixelUpscaling;
+import io.sam4j.modeling.nn.Mlp;
 import io.sam4j.modeling.nn.StackedMlps;
 
 /**
@@ -41,14 +42,9 @@ public final class MaskDecoder {
    */
   TwoWayTransformer.ImageSide imageSide(Value image, Value dense, Value peTokens, int h, int w,
       boolean precomputeFirstBlock) {
-    int c = spec.transformerDim();
     try (GraphBuilder.Scope s = nn.g.scope(P)) {
-      Value src = nn.add(image, dense);
-      Value tokens = nn.transpose(nn.reshape(src, 0, c, (long) h * w), 0, 2, 1);
-      Value withPe = nn.add(tokens, peTokens);
-      Value[] first = precomputeFirstBlock
-          ? transformer().firstBlockProjections(tokens, withPe) : null;
-      return new TwoWayTransformer.ImageSide(tokens, withPe, first);
+      return transformer().imageSide(nn.add(image, dense), peTokens, spec.transformerDim(),
+          (long) h * w, precomputeFirstBlock);
     }
   }
 
@@ -111,7 +107,7 @@ public final class MaskDecoder {
     Value iou;
     try (GraphBuilder.Scope s = g.scope(P + ".iou_prediction_head")) {
       Value iouToken = nn.g.op("Squeeze", nn.slice(hs, 1, 0, 1), g.ints(1));
-      iou = mlp(P + ".iou_prediction_head", iouToken, spec.iouHeadDepth());
+      iou = Mlp.build(nn, P + ".iou_prediction_head", iouToken, spec.iouHeadDepth());
     }
     return new Tokens(iou, hyperIn, keys);
   }
@@ -144,16 +140,5 @@ public final class MaskDecoder {
       return SubPixelUpscaling.build(nn, P + ".output_upscaling", keys, hyperIn, (long) h * w,
           null, null);
     }
-  }
-
-  /** The decoder's {@code MLP}: ReLU between layers, none after the last. */
-  private Value mlp(String prefix, Value x, int layers) {
-    for (int i = 0; i < layers; i++) {
-      x = nn.linear(prefix + ".layers." + i, x);
-      if (i < layers - 1) {
-        x = nn.relu(x);
-      }
-    }
-    return x;
   }
 }

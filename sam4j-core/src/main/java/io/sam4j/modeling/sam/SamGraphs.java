@@ -130,13 +130,38 @@ public final class SamGraphs {
     PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
     MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder(), spec.embeddingSize());
     Value peTokens = md.peTokens(pe.denseImagePe(g), e, e);
-    var side = md.imageSide(emb, pe.noMaskEmbedding(g), peTokens, e, e, true);
+    cacheOutputs(g, md.imageSide(emb, pe.noMaskEmbedding(g), peTokens, e, e, true));
+    return g.build();
+  }
+
+  /**
+   * Declares an image side shared by every prompt (with its first block's projections, see
+   * {@link TwoWayTransformer#firstBlockProjections}) as the {@link #CACHE} outputs.
+   */
+  public static void cacheOutputs(GraphBuilder g, TwoWayTransformer.ImageSide side) {
     g.output(IMAGE_TOKENS, side.tokens());
     g.output(IMAGE_TOKENS_PE, side.tokensPlusPe());
     g.output(FIRST_KEYS, side.firstBlock()[0]);
     g.output(FIRST_VALUES, side.firstBlock()[1]);
     g.output(FIRST_QUERIES, side.firstBlock()[2]);
-    return g.build();
+  }
+
+  /**
+   * The {@link #CACHE} tensors as graph inputs: the image side of a decoder stage that runs after
+   * a prologue.
+   *
+   * @param hw the number of image tokens (e x e)
+   * @param c the decoder width C
+   * @param heads the two-way transformer's attention heads
+   */
+  public static TwoWayTransformer.ImageSide cacheInputs(GraphBuilder g, long hw, int c,
+      int heads) {
+    return new TwoWayTransformer.ImageSide(
+        g.input(IMAGE_TOKENS, ElemType.FLOAT, 1, hw, c),
+        g.input(IMAGE_TOKENS_PE, ElemType.FLOAT, 1, hw, c),
+        new Value[] {g.input(FIRST_KEYS, ElemType.FLOAT, 1, heads, hw, "head_dim"),
+            g.input(FIRST_VALUES, ElemType.FLOAT, 1, heads, hw, "head_dim"),
+            g.input(FIRST_QUERIES, ElemType.FLOAT, 1, heads, "query_head_dim", hw)});
   }
 
   /**
@@ -172,16 +197,10 @@ public final class SamGraphs {
     GraphBuilder g = new GraphBuilder("sam4j_prompt_decoder_tokens");
     int c = spec.promptEmbedDim();
     int e = spec.embeddingSize();
-    int hw = e * e;
-    int heads = spec.decoder().numHeads();
     MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.decoder(), spec.embeddingSize());
     PromptEncoder pe = new PromptEncoder(sd, c, spec.imageSize());
-    TwoWayTransformer.ImageSide side = new TwoWayTransformer.ImageSide(
-        g.input(IMAGE_TOKENS, ElemType.FLOAT, 1, hw, c),
-        g.input(IMAGE_TOKENS_PE, ElemType.FLOAT, 1, hw, c),
-        new Value[] {g.input(FIRST_KEYS, ElemType.FLOAT, 1, heads, hw, "head_dim"),
-            g.input(FIRST_VALUES, ElemType.FLOAT, 1, heads, hw, "head_dim"),
-            g.input(FIRST_QUERIES, ElemType.FLOAT, 1, heads, "query_head_dim", hw)});
+    TwoWayTransformer.ImageSide side =
+        cacheInputs(g, (long) e * e, c, spec.decoder().numHeads());
     Value coords = g.input(POINT_COORDS, ElemType.FLOAT, "batch", "points", 2);
     Value labels = g.input(POINT_LABELS, ElemType.FLOAT, "batch", "points");
     MaskDecoder.Tokens t = md.tokens(side, md.peTokens(pe.denseImagePe(g), e, e),

@@ -49,6 +49,24 @@ public final class TwoWayTransformer {
   public record ImageSide(Value tokens, Value tokensPlusPe, Value[] firstBlock) {}
 
   /**
+   * The image side, as {@code TwoWayTransformer.forward} begins: {@code src} flattened to tokens,
+   * their sum with the positional encoding, and, when {@code precomputeFirstBlock}, the first
+   * block's projections of them ({@link #firstBlockProjections}).
+   *
+   * @param src the image embeddings plus the dense prompt embeddings [B or 1, C, h, w]
+   * @param peTokens the positional encoding as tokens [1, hw, C]
+   * @param dim C
+   * @param hw h x w
+   */
+  public ImageSide imageSide(Value src, Value peTokens, int dim, long hw,
+      boolean precomputeFirstBlock) {
+    Value tokens = nn.transpose(nn.reshape(src, 0, dim, hw), 0, 2, 1);
+    Value withPe = nn.add(tokens, peTokens);
+    Value[] first = precomputeFirstBlock ? firstBlockProjections(tokens, withPe) : null;
+    return new ImageSide(tokens, withPe, first);
+  }
+
+  /**
    * The work on the image tokens that does not depend on the prompts (while no mask input changes
    * them): the first block's token-to-image keys and values and its image-to-token queries,
    * projected once per image.

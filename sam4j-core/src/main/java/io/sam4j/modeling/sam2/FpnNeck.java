@@ -3,6 +3,7 @@ package io.sam4j.modeling.sam2;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.sam2.config.FpnNeckSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -6,6 +6,7 @@ import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.sam2.config.HieraSpec;
 import io.sam4j.runtime.RuntimeOptions.Precision;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,10 @@ import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.SubPixelUpscaling;
+import io.sam4j.modeling.nn.Mlp;
 import io.sam4j.modeling.nn.StackedMlps;
 import io.sam4j.modeling.sam.TwoWayTransformer;
+import io.sam4j.modeling.sam2.config.Sam2HeadsSpec;
 
 /**
  * SAM 2's {@code MaskDecoder} ({@code sam2/modeling/sam/mask_decoder.py}), keys under
@@ -51,12 +53,8 @@ public final class MaskDecoder {
   public TwoWayTransformer.ImageSide imageSide(Value image, Value dense, Value peTokens, int e,
       boolean precomputeFirstBlock) {
     try (GraphBuilder.Scope s = nn.g.scope(P)) {
-      Value src = nn.add(image, dense);
-      Value tokens = nn.transpose(nn.reshape(src, 0, dim, (long) e * e), 0, 2, 1);
-      Value withPe = nn.add(tokens, peTokens);
-      Value[] first = precomputeFirstBlock
-          ? transformer().firstBlockProjections(tokens, withPe) : null;
-      return new TwoWayTransformer.ImageSide(tokens, withPe, first);
+      return transformer().imageSide(nn.add(image, dense), peTokens, dim, (long) e * e,
+          precomputeFirstBlock);
     }
   }
 
@@ -139,7 +137,7 @@ public final class MaskDecoder {
     }
     Value iou;
     try (GraphBuilder.Scope sc = g.scope(P + ".iou_prediction_head")) {
-      iou = mlp(P + ".iou_prediction_head", squeezeToken(hs, s), 3);
+      iou = Mlp.build(nn, P + ".iou_prediction_head", squeezeToken(hs, s), 3);
       if (heads.iouPredictionUseSigmoid()) {
         iou = g.op("Sigmoid", iou);
       }
@@ -149,7 +147,7 @@ public final class MaskDecoder {
       if (s == 1) {
         String h = P + ".pred_obj_score_head";
         Value t = squeezeToken(hs, 0);
-        score = heads.predObjScoresMlp() ? mlp(h, t, 3) : nn.linear(h, t);
+        score = heads.predObjScoresMlp() ? Mlp.build(nn, h, t, 3) : nn.linear(h, t);
       } else {
         // no object-score head: 10 (present) for every prompt, as the reference
         Value batch = g.node("Slice", g.op("Shape", hs), g.ints(0), g.ints(1)).out();
@@ -190,17 +188,6 @@ public final class MaskDecoder {
       Value flat = nn.reshape(up, 0, dim / 8, (long) side * side);
       return nn.reshape(nn.matmul(hyperIn, flat), 0, NUM_MASK_TOKENS, side, side);
     }
-  }
-
-  /** The reference's {@code MLP}: ReLU between layers, none after the last. */
-  private Value mlp(String prefix, Value x, int layers) {
-    for (int i = 0; i < layers; i++) {
-      x = nn.linear(prefix + ".layers." + i, x);
-      if (i < layers - 1) {
-        x = nn.relu(x);
-      }
-    }
-    return x;
   }
 
   private void copy(float[] out, int row, String key, int rows) {

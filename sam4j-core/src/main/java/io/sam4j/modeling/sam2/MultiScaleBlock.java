@@ -3,6 +3,7 @@ package io.sam4j.modeling.sam2;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
+import io.sam4j.modeling.sam2.config.HieraSpec;
 
 /**
  * Hiera's {@code MultiScaleBlock} and its {@code MultiScaleAttention} on [1, H, W, C] tokens:

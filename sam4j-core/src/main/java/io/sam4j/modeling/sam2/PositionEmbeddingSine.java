@@ -1,5 +1,7 @@
 package io.sam4j.modeling.sam2;
 
+import io.sam4j.modeling.sam2.config.PositionEmbeddingSineSpec;
+
 /**
  * {@code PositionEmbeddingSine} of an h x w grid as a constant [C, h, w]: channels
  * {@code [0, C/2)} encode y, {@code [C/2, C)} encode x, each as interleaved

@@ -10,6 +10,7 @@ import io.sam4j.modeling.SubPixelUpscaling;
 import io.sam4j.modeling.sam.PromptEncoder;
 import io.sam4j.modeling.sam.SamGraphs;
 import io.sam4j.modeling.sam.TwoWayTransformer;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 
 /**
  * Builds the SAM 2 family's prompt decoder graphs: {@code sam_prompt_encoder} (SAM's
@@ -97,13 +98,8 @@ public final class Sam2Decoders {
     PromptEncoder pe = new PromptEncoder(sd, PROMPT_ENCODER, c, spec.imageSize());
     MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.heads(), c, e);
     Value emb = g.input(Sam2Graphs.IMAGE_EMBEDDINGS, ElemType.FLOAT, 1, c, e, e);
-    TwoWayTransformer.ImageSide side = md.imageSide(emb, pe.noMaskEmbedding(g),
-        md.peTokens(pe.denseImagePe(g), e), e, true);
-    g.output(SamGraphs.IMAGE_TOKENS, side.tokens());
-    g.output(SamGraphs.IMAGE_TOKENS_PE, side.tokensPlusPe());
-    g.output(SamGraphs.FIRST_KEYS, side.firstBlock()[0]);
-    g.output(SamGraphs.FIRST_VALUES, side.firstBlock()[1]);
-    g.output(SamGraphs.FIRST_QUERIES, side.firstBlock()[2]);
+    SamGraphs.cacheOutputs(g, md.imageSide(emb, pe.noMaskEmbedding(g),
+        md.peTokens(pe.denseImagePe(g), e), e, true));
     if (spec.heads().useHighResFeaturesInSam()) {
       Layers nn = new Layers(g, sd);
       g.output(CACHED_FEATS_0, SubPixelUpscaling.skip0Order(nn,
@@ -125,17 +121,10 @@ public final class Sam2Decoders {
     GraphBuilder g = new GraphBuilder("sam4j_sam2_decoder_cached");
     int c = spec.hiddenDim();
     int e = spec.embeddingSize();
-    long hw = (long) e * e;
     PromptEncoder pe = new PromptEncoder(sd, PROMPT_ENCODER, c, spec.imageSize());
     MaskDecoder md = new MaskDecoder(new Layers(g, sd), spec.heads(), c, e);
-    TwoWayTransformer.ImageSide side = new TwoWayTransformer.ImageSide(
-        g.input(SamGraphs.IMAGE_TOKENS, ElemType.FLOAT, 1, hw, c),
-        g.input(SamGraphs.IMAGE_TOKENS_PE, ElemType.FLOAT, 1, hw, c),
-        new Value[] {g.input(SamGraphs.FIRST_KEYS, ElemType.FLOAT, 1, MaskDecoder.HEADS, hw,
-            "head_dim"),
-            g.input(SamGraphs.FIRST_VALUES, ElemType.FLOAT, 1, MaskDecoder.HEADS, hw, "head_dim"),
-            g.input(SamGraphs.FIRST_QUERIES, ElemType.FLOAT, 1, MaskDecoder.HEADS,
-                "query_head_dim", hw)});
+    TwoWayTransformer.ImageSide side =
+        SamGraphs.cacheInputs(g, (long) e * e, c, MaskDecoder.HEADS);
     Value s0 = null;
     Value s1 = null;
     if (spec.heads().useHighResFeaturesInSam()) {

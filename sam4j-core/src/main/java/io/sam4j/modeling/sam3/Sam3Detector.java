@@ -3,7 +3,7 @@ package io.sam4j.modeling.sam3;
 import io.sam4j.SamException;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
-import io.sam4j.modeling.sam2.Sam2Detector;
+import io.sam4j.modeling.sam2.config.Sam2Detector;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.sam4j.graph.ElemType;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
-import io.sam4j.modeling.sam2.PositionEmbeddingSineSpec;
+import io.sam4j.modeling.sam2.config.PositionEmbeddingSineSpec;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.fixtures.Fixtures;
 import io.sam4j.modeling.sam.SamGraphs;
+import io.sam4j.modeling.sam2.config.Sam2Config;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;

@@ -11,6 +11,8 @@ import io.sam4j.checkpoint.Npy;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.fixtures.Fixtures;
 import io.sam4j.image.Images;
+import io.sam4j.modeling.sam2.config.Sam2Config;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.RuntimeOptions;

@@ -2,6 +2,8 @@ package io.sam4j.modeling.sam2;
 
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.graph.OnnxModel;
+import io.sam4j.modeling.sam2.config.Sam2Config;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.Profiling;

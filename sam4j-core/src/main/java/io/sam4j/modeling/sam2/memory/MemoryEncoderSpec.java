@@ -2,7 +2,7 @@ package io.sam4j.modeling.sam2.memory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sam4j.SamException;
-import io.sam4j.modeling.sam2.PositionEmbeddingSineSpec;
+import io.sam4j.modeling.sam2.config.PositionEmbeddingSineSpec;
 
 /**
  * The {@code memory_encoder} node of a SAM 2-family config ({@code sam2/modeling/memory_encoder.py}):

@@ -4,7 +4,7 @@ import io.sam4j.checkpoint.Tensor;
 import io.sam4j.modeling.edgetam.EdgeTamVideo;
 import io.sam4j.modeling.edgetam.PerceiverResamplerSpec;
 import io.sam4j.modeling.nn.RandomWeights;
-import io.sam4j.modeling.sam2.Sam2ModelSpec;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;

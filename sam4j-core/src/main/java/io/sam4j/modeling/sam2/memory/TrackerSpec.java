@@ -1,8 +1,8 @@
 package io.sam4j.modeling.sam2.memory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sam4j.modeling.sam2.Sam2Config;
-import io.sam4j.modeling.sam2.Sam2ModelSpec;
+import io.sam4j.modeling.sam2.config.Sam2Config;
+import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 
 /**
  * The video settings of a SAM 2-family model: {@code SAM2Base}'s memory and pointer flags and the

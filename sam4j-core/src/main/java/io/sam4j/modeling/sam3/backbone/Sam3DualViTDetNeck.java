@@ -3,7 +3,7 @@ package io.sam4j.modeling.sam3.backbone;
 import io.sam4j.graph.Value;
 import io.sam4j.modeling.Layers;
 import io.sam4j.modeling.sam2.PositionEmbeddingSine;
-import io.sam4j.modeling.sam2.PositionEmbeddingSineSpec;
+import io.sam4j.modeling.sam2.config.PositionEmbeddingSineSpec;
 import io.sam4j.modeling.sam3.Sam3Spec;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.sam4j.modeling.sam2;
+package io.sam4j.modeling.sam2.config;
 
 /** The members of the SAM 2 family that share {@code SAM2Base}'s image path and mask decoder. */
 public enum Sam2Family {

@@ -1,4 +1,4 @@
-package io.sam4j.modeling.sam2;
+package io.sam4j.modeling.sam2.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.sam4j.modeling.sam2;
+package io.sam4j.modeling.sam2.config;
 
 import io.sam4j.SamException;
 import io.sam4j.checkpoint.StateDict;

@@ -1,4 +1,4 @@
-package io.sam4j.modeling.sam2;
+package io.sam4j.modeling.sam2.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sam4j.SamException;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.checkpoint.Tensor;
+import io.sam4j.modeling.sam2.SyntheticSam2;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.sam4j.modeling.sam2;
+package io.sam4j.modeling.sam2.config;
 
 /**
  * {@code model.image_encoder} ({@code ImageEncoder}): a trunk, a neck and {@code scalp}, the number

@@ -1,4 +1,4 @@
-package io.sam4j.modeling.sam2;
+package io.sam4j.modeling.sam2.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

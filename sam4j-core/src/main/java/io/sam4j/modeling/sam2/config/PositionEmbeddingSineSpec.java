@@ -1,4 +1,4 @@
-package io.sam4j.modeling.sam2;
+package io.sam4j.modeling.sam2.config;
 
 /**
  * {@code PositionEmbeddingSine}: half the channels encode y, half x, with sines and cosines of

@@ -1,4 +1,4 @@
-package io.sam4j.modeling.sam2;
+package io.sam4j.modeling.sam2.config;
 
 /**
  * The trunk-and-neck part of a SAM 2-family spec ({@code model.image_encoder} in the hydra config):

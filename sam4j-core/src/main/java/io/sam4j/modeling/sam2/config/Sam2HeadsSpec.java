@@ -1,4 +1,4 @@
-package io.sam4j.modeling.sam2;
+package io.sam4j.modeling.sam2.config;
 
 /**
  * The {@code SAM2Base} flags that shape the prompt encoder and mask decoder ({@code _build_sam_heads}),
