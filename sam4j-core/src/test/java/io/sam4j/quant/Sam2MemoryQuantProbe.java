@@ -48,6 +48,11 @@ class Sam2MemoryQuantProbe {
           System.out.print(row + String.format(Locale.ROOT, "  (%.0f s)%n",
               (System.nanoTime() - t0) / 1e9));
           b.append(row);
+          String log = System.getProperty("sam4j.probe.log");
+          if (log != null) {
+            Files.writeString(Path.of(log), row, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+          }
         }
       }
     }
