@@ -44,6 +44,7 @@ final class Sam2Backend implements ModelBackend {
   private InferenceSession cachedDecoder;
   /** The video networks, made on first use. */
   private io.sam4j.video.VideoModel video;
+  private final io.sam4j.video.VideoLayers videoLayers;
 
   /**
    * The image encoder graph of a SAM 2-family model ({@link Sam2Encoders}): input
@@ -83,6 +84,15 @@ final class Sam2Backend implements ModelBackend {
 
   static Sam2Backend build(StateDict sd, Sam2ModelSpec spec, RuntimeOptions options,
       OnnxModel encoderGraph, long[] nanos) {
+    return build(sd, spec, options, encoderGraph, nanos, io.sam4j.video.VideoLayers.FLOAT);
+  }
+
+  /**
+   * @param videoLayers how the video graphs' linear layers are written (a quantized directory's
+   *     memory-attention layers)
+   */
+  static Sam2Backend build(StateDict sd, Sam2ModelSpec spec, RuntimeOptions options,
+      OnnxModel encoderGraph, long[] nanos, io.sam4j.video.VideoLayers videoLayers) {
     long t0 = System.nanoTime();
     OnnxModel decoderGraph = Sam2Decoders.decoder(sd, spec, false);
     long t1 = System.nanoTime();
@@ -99,7 +109,7 @@ final class Sam2Backend implements ModelBackend {
       nanos[1] = System.nanoTime() - t1;
       return new Sam2Backend(spec, enc, dec,
           sd.heapCopy(keptPrefixes()), options,
-          sd.parameterCount());
+          sd.parameterCount(), videoLayers);
     } catch (RuntimeException e) {
       made.forEach(InferenceSession::close);
       throw e;
@@ -114,8 +124,10 @@ final class Sam2Backend implements ModelBackend {
   }
 
   private Sam2Backend(Sam2ModelSpec spec, InferenceSession encoder, InferenceSession decoder,
-      StateDict decoderWeights, RuntimeOptions options, long parameterCount) {
+      StateDict decoderWeights, RuntimeOptions options, long parameterCount,
+      io.sam4j.video.VideoLayers videoLayers) {
     this.spec = spec;
+    this.videoLayers = videoLayers;
     this.encoder = encoder;
     this.decoder = decoder;
     this.decoderWeights = decoderWeights;
@@ -268,7 +280,7 @@ final class Sam2Backend implements ModelBackend {
     }
     if (video == null) {
       video = io.sam4j.video.VideoModel.create(spec, decoderWeights, options, encoder, decoder,
-          this::maskInputDecoder);
+          this::maskInputDecoder, videoLayers);
     }
     return video;
   }

@@ -112,7 +112,8 @@ public final class SamModel implements AutoCloseable {
           io.sam4j.quant.QuantizedModelDir.readSam2(dir);
       long read = System.nanoTime() - t0;
       long[] nanos = new long[2];
-      Sam2Backend b = Sam2Backend.build(c.weights(), c.spec(), options, c.encoder(), nanos);
+      Sam2Backend b = Sam2Backend.build(c.weights(), c.spec(), options, c.encoder(), nanos,
+          c.videoLayers());
       return new SamModel(null, c.spec(), b,
           new LoadTimings(read / 1e6, nanos[0] / 1e6, nanos[1] / 1e6));
     }

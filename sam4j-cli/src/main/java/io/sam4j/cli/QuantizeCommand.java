@@ -32,9 +32,13 @@ import picocli.CommandLine.Spec;
         "  --bits 4, --bits 2  blockwise weights of every linear layer (MatMulNBits); --method",
         "            calibrated chooses each block's clipping to minimise the layer's output error",
         "            on the captured activations (Q-SAM2), minmax keeps each block's full range.",
-        "SAM 2-family models (SAM 2 / 2.1, EfficientTAM; give --config for a non-official file)",
-        "get blockwise weights (MatMulNBits) of the image encoder's linear layers at every --bits;",
-        "their directories run images and video; EdgeTAM's convolutional encoder is refused.",
+        "SAM 2-family models (SAM 2 / 2.1, EfficientTAM, EdgeTAM; give --config for a",
+        "non-official file) get blockwise weights (MatMulNBits) at every --bits for the linear",
+        "layers of the image encoder and of the memory attention (EdgeTAM: and its spatial",
+        "perceiver; its convolutional image encoder stays float32). The memory attention is",
+        "calibrated on short clips the float32 model tracks: each photo repeated for 4 frames,",
+        "one box on the first. Their directories run images and video; the report adds the",
+        "agreement of a tracked clip of each held-out photo.",
         "DIR holds image_encoder.onnx, weights.safetensors (decoder, float32), quantization.json",
         "(what was done, with which images), report.json and report.png (agreement with float32",
         "on held-out images, encoder time in the same run, size, memory). The report is printed.",
@@ -129,6 +133,12 @@ final class QuantizeCommand implements Callable<Integer> {
         + " added %.0f MB (float32 %.0f MB)%n", s.path("quantized_dir").asDouble() / 1e6,
         s.path("checkpoint").asDouble() / 1e6, r.path("rss_added_mb").path("quantized").asDouble(),
         r.path("rss_added_mb").path("fp32").asDouble()));
+    JsonNode v = r.path("video_agreement");
+    if (!v.isMissingNode()) {
+      b.append(String.format(Locale.ROOT, "    video: tracked masks' mean IoU %.4f, low-res"
+          + " logits rel. L2 %.4f (%d frames)%n", v.path("mask_iou_mean").asDouble(),
+          v.path("low_res_logits_rel_l2").asDouble(), v.path("frames").asInt()));
+    }
     JsonNode l = r.path("layer_error_summary");
     if (!l.isMissingNode()) {
       b.append(String.format(Locale.ROOT, "    linear layers' relative output error: %.4f"
@@ -136,6 +146,13 @@ final class QuantizeCommand implements Callable<Integer> {
           l.path("mean_chosen").asDouble(), l.path("mean_minmax").asDouble(),
           100 * l.path("reduction").asDouble(), l.path("layers_not_worse").asInt(),
           l.path("layers").asInt()));
+    }
+    JsonNode m = r.path("memory_attention_layer_error_summary");
+    if (!m.isMissingNode()) {
+      b.append(String.format(Locale.ROOT, "    of which the memory attention's: %.4f (min-max"
+          + " %.4f, %.1f%% lower); %d of %d layers not worse%n", m.path("mean_chosen").asDouble(),
+          m.path("mean_minmax").asDouble(), 100 * m.path("reduction").asDouble(),
+          m.path("layers_not_worse").asInt(), m.path("layers").asInt()));
     }
     b.append("  report: ").append(dir.resolve("report.json")).append(", ")
         .append(dir.resolve("report.png"));

@@ -44,6 +44,34 @@ final class NBitQuantization implements LayerRewriter {
     if (r == null) {
       return null;
     }
+    Outcome o = quantize(settings, name, w, out, in, r);
+    errors.add(o.error());
+    progress.update(errors.size());
+    BlockQuantizer.Quantized q = o.weight();
+    return new NBitRewriter(Map.of(name, q)).linear(g, name, x, w, out, in, bias);
+  }
+
+  /** A layer's quantized weight and its errors. */
+  record Outcome(BlockQuantizer.Quantized weight, LayerError error) {}
+
+  /**
+   * Quantizes one layer's weight W [out, in] as {@code settings} say (block: the setting, at most
+   * the largest power of two not above {@code in}, at least 16), min-max or calibrated on its
+   * input rows {@code r}, and measures both methods' relative output errors on those rows.
+   */
+  static Outcome quantize(QuantizationSettings settings, String name, float[] w, int out, int in,
+      Calibration.Rows r) {
+    return quantize(settings, name, w, out, in, r, 0);
+  }
+
+  /**
+   * As above, the calibrated search run on the rows' Gram matrix damped by {@code damping} times
+   * its mean diagonal ({@code X^T X + d I}, a ridge toward plain weight error, as GPTQ damps its
+   * Hessian): fewer, more alike rows overfit less. Min-max is kept when the damped choice does
+   * worse on the rows themselves, so the result is never worse than min-max on them.
+   */
+  static Outcome quantize(QuantizationSettings settings, String name, float[] w, int out, int in,
+      Calibration.Rows r, double damping) {
     int bits = settings.bits();
     int block = Math.min(settings.blockSize(), Integer.highestOneBit(Math.max(16, in)));
     BlockQuantizer.Quantized mm = BlockQuantizer.minmax(w, out, in, bits, block);
@@ -52,13 +80,25 @@ final class NBitQuantization implements LayerRewriter {
     BlockQuantizer.Quantized q = mm;
     double err = mmErr;
     if (settings.method() == QuantizationSettings.Method.CALIBRATED) {
-      q = BlockQuantizer.calibrated(w, out, in, bits, block,
-          BlockQuantizer.gram(r.data(), r.count(), in));
-      err = BlockQuantizer.relativeOutputError(w, q.dequantize(), out, in, r.data(), r.count());
+      double[] gram = BlockQuantizer.gram(r.data(), r.count(), in);
+      if (damping > 0) {
+        double mean = 0;
+        for (int i = 0; i < in; i++) {
+          mean += gram[i * in + i] / in;
+        }
+        for (int i = 0; i < in; i++) {
+          gram[i * in + i] += damping * mean;
+        }
+      }
+      BlockQuantizer.Quantized c = BlockQuantizer.calibrated(w, out, in, bits, block, gram);
+      double e = BlockQuantizer.relativeOutputError(w, c.dequantize(), out, in, r.data(),
+          r.count());
+      if (e <= mmErr) {
+        q = c;
+        err = e;
+      }
     }
-    errors.add(new LayerError(name, out, in, mmErr, err));
-    progress.update(errors.size());
-    return new NBitRewriter(Map.of(name, q)).linear(g, name, x, w, out, in, bias);
+    return new Outcome(q, new LayerError(name, out, in, mmErr, err));
   }
 
   @Override

@@ -14,6 +14,11 @@ import java.util.Map;
  * ({@code accuracy_level} 0). Convolutions stay float32.
  */
 final class NBitRewriter implements LayerRewriter {
+  /**
+   * The suffix of SAM 2's RoPE projection folded with its pair rotation
+   * ({@code RoPEAttention.ropeLinear}): written from the layer's own quantized weight.
+   */
+  static final String PAIR_ROTATED = ".pair_rotated";
   private final Map<String, BlockQuantizer.Quantized> weights;
 
   NBitRewriter(Map<String, BlockQuantizer.Quantized> weights) {
@@ -24,6 +29,11 @@ final class NBitRewriter implements LayerRewriter {
   public Value linear(GraphBuilder g, String name, Value x, float[] w, int out, int in,
       Value bias) {
     BlockQuantizer.Quantized q = weights.get(name);
+    if (q == null && name.endsWith(PAIR_ROTATED)) {
+      BlockQuantizer.Quantized base = weights.get(name.substring(0, name.length()
+          - PAIR_ROTATED.length()));
+      q = base == null ? null : pairRotated(base);
+    }
     if (q == null) {
       return null;
     }
@@ -47,6 +57,34 @@ final class NBitRewriter implements LayerRewriter {
     return null;
   }
 
+  /**
+   * The weight {@code R^T W} of a quantized W (row 2j = -row 2j+1, row 2j+1 = row 2j): an exact
+   * signed permutation, since {@code -(c - z) s = ((L - c) - (L - z)) s} with L = 2^bits - 1.
+   */
+  static BlockQuantizer.Quantized pairRotated(BlockQuantizer.Quantized q) {
+    int nb = q.blocks();
+    int levels = (1 << q.bits()) - 1;
+    byte[] codes = new byte[q.codes().length];
+    float[] scales = new float[q.scales().length];
+    byte[] zeros = new byte[q.zeros().length];
+    for (int j = 0; j < q.out() / 2; j++) {
+      int even = 2 * j;
+      int odd = 2 * j + 1;
+      for (int i = 0; i < q.in(); i++) {
+        codes[even * q.in() + i] = (byte) (levels - (q.codes()[odd * q.in() + i] & 0xff));
+        codes[odd * q.in() + i] = q.codes()[even * q.in() + i];
+      }
+      for (int b = 0; b < nb; b++) {
+        scales[even * nb + b] = q.scales()[odd * nb + b];
+        zeros[even * nb + b] = (byte) (levels - (q.zeros()[odd * nb + b] & 0xff));
+        scales[odd * nb + b] = q.scales()[even * nb + b];
+        zeros[odd * nb + b] = q.zeros()[even * nb + b];
+      }
+    }
+    return new BlockQuantizer.Quantized(codes, scales, zeros, q.out(), q.in(), q.bits(),
+        q.block());
+  }
+
   /** [out, blocks, block * bits / 8]: each block's codes, low bits first, zero-padded. */
   static byte[] packCodes(BlockQuantizer.Quantized q) {
     int nb = q.blocks();
@@ -62,6 +100,38 @@ final class NBitRewriter implements LayerRewriter {
       }
     }
     return out;
+  }
+
+  /** The codes [out, in] of {@link #packCodes}'s layout. */
+  static byte[] unpackCodes(byte[] packed, int out, int in, int bits, int block) {
+    int nb = (in + block - 1) / block;
+    int perByte = 8 / bits;
+    int blob = block / perByte;
+    int mask = (1 << bits) - 1;
+    byte[] codes = new byte[out * in];
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        int j = i % block;
+        int at = (o * nb + i / block) * blob + j / perByte;
+        codes[o * in + i] = (byte) (((packed[at] & 0xff) >> (bits * (j % perByte))) & mask);
+      }
+    }
+    return codes;
+  }
+
+  /** The zero points [out, blocks] of {@link #packZeros}'s layout. */
+  static byte[] unpackZeros(byte[] packed, int out, int blocks, int bits) {
+    int perByte = 8 / bits;
+    int zeroBytes = (blocks * bits + 7) / 8;
+    int mask = (1 << bits) - 1;
+    byte[] zeros = new byte[out * blocks];
+    for (int o = 0; o < out; o++) {
+      for (int b = 0; b < blocks; b++) {
+        zeros[o * blocks + b] = (byte) (((packed[o * zeroBytes + b / perByte] & 0xff)
+            >> (bits * (b % perByte))) & mask);
+      }
+    }
+    return zeros;
   }
 
   /** Zero points [out, ceil(blocks * bits / 8)], low bits first. */

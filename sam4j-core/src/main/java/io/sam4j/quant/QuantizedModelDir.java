@@ -10,6 +10,7 @@ import io.sam4j.checkpoint.Tensor;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.edgesam.RepVitSpec;
+import io.sam4j.video.VideoLayers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -29,7 +30,10 @@ import java.util.Map;
  *       which images, from which checkpoint, and the model spec;</li>
  *   <li>{@value #ENCODER}: the image encoder graph with its quantized weights;</li>
  *   <li>{@value #WEIGHTS}: the prompt encoder's and mask decoder's float32 weights (their graphs
- *       are built from them at load, as from a checkpoint);</li>
+ *       are built from them at load, as from a checkpoint); for the SAM 2 family every weight
+ *       but the image encoder's and the quantized memory-attention layers';</li>
+ *   <li>{@code memory_layers.safetensors} (SAM 2 family): the memory attention's quantized
+ *       linear layers, packed as {@code MatMulNBits} initializers;</li>
  *   <li>{@code report.json} and {@code report.png}: the accuracy and speed report.</li>
  * </ul>
  */
@@ -62,11 +66,17 @@ public final class QuantizedModelDir {
   private QuantizedModelDir() {}
 
   /**
-   * What a SAM 2-family directory holds: every weight but the image encoder's (decoder, memory
-   * encoder and attention, object pointers), float32.
+   * What a SAM 2-family directory holds.
+   *
+   * @param weights every weight but the image encoder's (decoder, memory encoder and attention,
+   *     object pointers): float32, the quantized memory-attention layers' dequantized
+   * @param encoder the image encoder graph as stored
+   * @param videoLayers writes the quantized memory-attention layers
+   *     ({@code memory_layers.safetensors}) as {@code MatMulNBits} in the video graphs;
+   *     {@link VideoLayers#FLOAT} when none
    */
   public record Sam2Contents(JsonNode manifest, io.sam4j.modeling.sam2.config.Sam2ModelSpec spec,
-      StateDict weights, OnnxModel encoder) {}
+      StateDict weights, OnnxModel encoder, VideoLayers videoLayers) {}
 
   /** Whether {@code dir} holds a quantized SAM 2-family model. */
   public static boolean isSam2(Path dir) {
@@ -88,8 +98,12 @@ public final class QuantizedModelDir {
       if (!FORMAT.equals(m.path("format").asText()) || !m.has("sam2_config")) {
         throw bad(dir, "its " + MANIFEST + " is not a SAM 2-family " + FORMAT + " manifest");
       }
-      return new Sam2Contents(m, Sam2Quantizer.spec(m), Safetensors.read(dir.resolve(WEIGHTS)),
-          readOnnx(dir.resolve(ENCODER)));
+      Map<String, BlockQuantizer.Quantized> memory = MemoryLayers.read(
+          dir.resolve(MemoryLayers.FILE), m.path(MemoryLayers.MANIFEST_KEY));
+      StateDict weights = MemoryLayers.withDequantized(Safetensors.read(dir.resolve(WEIGHTS)),
+          memory);
+      return new Sam2Contents(m, Sam2Quantizer.spec(m), weights, readOnnx(dir.resolve(ENCODER)),
+          MemoryLayers.videoLayers(memory));
     } catch (IOException e) {
       throw new SamException(SamException.Kind.IO, "cannot read the quantized model " + dir + ": "
           + e.getMessage(), e);

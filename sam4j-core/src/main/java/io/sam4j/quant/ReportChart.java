@@ -13,7 +13,8 @@ import javax.imageio.ImageIO;
 
 /**
  * The quantization report as a PNG, drawn with Java2D: the headline numbers against float32
- * (mean mask IoU, embedding relative L2, encoder time, size) as bars, and at 4 and 2 bits each
+ * (mean mask IoU, embedding relative L2, encoder time, size; for the SAM 2 family the tracked
+ * masks' IoU) as bars, and at 4 and 2 bits each
  * linear layer's relative output error, min-max (grey) against the chosen method (blue).
  */
 final class ReportChart {
@@ -24,7 +25,9 @@ final class ReportChart {
 
   static void write(JsonNode r, Path png) throws IOException {
     JsonNode layers = r.path("layers");
-    int h = 260 + (layers.isArray() && layers.size() > 0 ? 300 : 0);
+    JsonNode video = r.path("video_agreement");
+    int extra = video.isObject() ? 40 : 0;
+    int h = 260 + extra + (layers.isArray() && layers.size() > 0 ? 300 : 0);
     BufferedImage img = new BufferedImage(W, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -51,12 +54,17 @@ final class ReportChart {
     double sq = s.path("quantized_dir").asDouble();
     bar(g, 180, "size / checkpoint", sq / fullSize, 1,
         fmt("%.1f MB vs %.1f MB", sq / 1e6, fullSize / 1e6));
+    if (video.isObject()) {
+      bar(g, 220, "video mask IoU", video.path("mask_iou_mean").asDouble(), 1,
+          fmt("%.4f (logits rel. L2 %.4f, %d frames)", video.path("mask_iou_mean").asDouble(),
+              video.path("low_res_logits_rel_l2").asDouble(), video.path("frames").asInt()));
+    }
     g.setColor(Color.DARK_GRAY);
     g.drawString("resident memory added: " + fmt("%.0f MB quantized, %.0f MB float32",
         r.path("rss_added_mb").path("quantized").asDouble(),
-        r.path("rss_added_mb").path("fp32").asDouble()), 20, 230);
+        r.path("rss_added_mb").path("fp32").asDouble()), 20, 230 + extra);
     if (layers.isArray() && layers.size() > 0) {
-      layerBars(g, layers, 270, h - 20);
+      layerBars(g, layers, 270 + extra, h - 20);
     }
     g.dispose();
     ImageIO.write(img, "png", png.toFile());

@@ -35,6 +35,7 @@ public final class VideoModel implements AutoCloseable {
   private final InferenceSession decoder;
   private final Supplier<InferenceSession> maskDecoder;
   private final float[] noObjPtr;
+  private final VideoLayers layers;
   private InferenceSession memoryEncoder;
   private InferenceSession memoryAttention;
   private InferenceSession memoryAttentionFrame;
@@ -43,8 +44,10 @@ public final class VideoModel implements AutoCloseable {
   private boolean closed;
 
   private VideoModel(Sam2ModelSpec spec, StateDict weights, RuntimeOptions options,
-      InferenceSession encoder, InferenceSession decoder, Supplier<InferenceSession> maskDecoder) {
+      InferenceSession encoder, InferenceSession decoder, Supplier<InferenceSession> maskDecoder,
+      VideoLayers layers) {
     this.spec = spec;
+    this.layers = layers;
     this.tracker = TrackerSpec.of(spec);
     this.architecture = VideoArchitecture.of(spec);
     this.weights = weights;
@@ -68,7 +71,15 @@ public final class VideoModel implements AutoCloseable {
    */
   public static VideoModel create(Sam2ModelSpec spec, StateDict weights, RuntimeOptions options,
       InferenceSession encoder, InferenceSession decoder, Supplier<InferenceSession> maskDecoder) {
-    return new VideoModel(spec, weights, options, encoder, decoder, maskDecoder);
+    return create(spec, weights, options, encoder, decoder, maskDecoder, VideoLayers.FLOAT);
+  }
+
+  /** As above, the memory encoder and attention graphs written through {@code layers}. */
+  public static VideoModel create(Sam2ModelSpec spec, StateDict weights, RuntimeOptions options,
+      InferenceSession encoder, InferenceSession decoder, Supplier<InferenceSession> maskDecoder,
+      VideoLayers layers) {
+    return new VideoModel(spec, weights, options, encoder, decoder, maskDecoder,
+        layers == null ? VideoLayers.FLOAT : layers);
   }
 
   /** The key prefixes of the tensors the video networks read beyond the prompt decoder's. */
@@ -263,7 +274,8 @@ public final class VideoModel implements AutoCloseable {
     in.put(MemoryGraphs.MASK_LOGITS, new FloatTensor(lowRes, new long[] {1, 1, low, low}));
     in.put(MemoryGraphs.BINARIZE, new FloatTensor(new float[] {binarize ? 1f : 0f}, new long[] {1}));
     in.put(MemoryGraphs.OBJECT_SCORE_LOGITS, new FloatTensor(new float[] {score}, new long[] {1, 1}));
-    FloatTensor mem = memoryEncoderSession().run(in).get(MemoryGraphs.MASKMEM_FEATURES);
+    FloatTensor mem = layers.tap(memoryEncoderSession().run(in))
+        .get(MemoryGraphs.MASKMEM_FEATURES);
     long[] shape = mem.shape();
     memoryShape = java.util.Arrays.copyOfRange(shape, 1, shape.length);
     return mem.data();
@@ -279,8 +291,8 @@ public final class VideoModel implements AutoCloseable {
   float[] attentionFrameTokens(FrameFeatures f) {
     int c = spec.hiddenDim();
     int e = spec.embeddingSize();
-    return memoryAttentionFrameSession().run(Map.of(MemoryGraphs.VISION_FEATURES,
-        new FloatTensor(f.visionFeatures(), new long[] {1, c, e, e})))
+    return layers.tap(memoryAttentionFrameSession().run(Map.of(MemoryGraphs.VISION_FEATURES,
+        new FloatTensor(f.visionFeatures(), new long[] {1, c, e, e}))))
         .get(MemoryGraphs.FRAME_TOKENS).data();
   }
 
@@ -306,14 +318,16 @@ public final class VideoModel implements AutoCloseable {
     in.put(MemoryGraphs.OBJ_PTRS, new FloatTensor(inputs.pointers(), new long[] {ptrPos.length,
         c}));
     in.put(MemoryGraphs.OBJ_PTR_TPOS, new FloatTensor(ptrPos, new long[] {ptrPos.length}));
-    return memoryAttentionSession().run(in).get(MemoryGraphs.PIX_FEAT_WITH_MEM).data();
+    return layers.tap(memoryAttentionSession().run(in)).get(MemoryGraphs.PIX_FEAT_WITH_MEM)
+        .data();
   }
 
   private synchronized InferenceSession memoryEncoderSession() {
     check();
     if (memoryEncoder == null) {
       memoryEncoder = InferenceSession.create("memory encoder",
-          MemoryGraphs.memoryEncoder(weights, tracker, architecture.compressor()), options);
+          MemoryGraphs.memoryEncoder(layers.builder("sam4j_sam2_memory_encoder"), weights,
+              tracker, architecture.compressor()), options);
     }
     return memoryEncoder;
   }
@@ -322,7 +336,8 @@ public final class VideoModel implements AutoCloseable {
     check();
     if (memoryAttention == null) {
       memoryAttention = InferenceSession.create("memory attention", architecture
-          .memoryAttention().build(weights, tracker, visionPos()), options);
+          .memoryAttention().build(layers.builder("sam4j_sam2_memory_attention"), weights,
+              tracker, visionPos()), options);
     }
     return memoryAttention;
   }
@@ -331,7 +346,8 @@ public final class VideoModel implements AutoCloseable {
     check();
     if (memoryAttentionFrame == null) {
       memoryAttentionFrame = InferenceSession.create("memory attention (frame)", architecture
-          .memoryAttention().frame(weights, tracker, visionPos()), options);
+          .memoryAttention().frame(layers.builder("sam4j_sam2_memory_attention_frame"), weights,
+              tracker, visionPos()), options);
     }
     return memoryAttentionFrame;
   }

@@ -72,8 +72,8 @@ public final class EdgeTamVideo {
   public static MemoryAttentionGraph memoryAttention(PerceiverResamplerSpec perceiver,
       MemoryCompressor compressor) {
     CrossAttention.Factory cross = crossAttention(perceiver);
-    return (sd, spec, visionPos) -> MemoryGraphs.memoryAttention(sd, spec, visionPos, cross,
-        compressor);
+    return (g, sd, spec, visionPos) -> MemoryGraphs.memoryAttention(g, sd, spec, visionPos,
+        cross, compressor);
   }
 
   /** The memory-attention layers' cross-attention ({@code RoPEAttentionv2}). */

@@ -73,7 +73,13 @@ public final class MemoryGraphs {
    */
   public static OnnxModel memoryAttentionFrame(StateDict sd, TrackerSpec spec,
       float[] visionPos) {
-    GraphBuilder g = new GraphBuilder("sam4j_sam2_memory_attention_frame");
+    return memoryAttentionFrame(new GraphBuilder("sam4j_sam2_memory_attention_frame"), sd, spec,
+        visionPos);
+  }
+
+  /** {@link #memoryAttentionFrame} on a given builder (a rewriter may write its layers). */
+  public static OnnxModel memoryAttentionFrame(GraphBuilder g, StateDict sd, TrackerSpec spec,
+      float[] visionPos) {
     Layers nn = new Layers(g, sd);
     int c = spec.hiddenDim();
     int e = spec.featureSize();
@@ -90,7 +96,12 @@ public final class MemoryGraphs {
   /** The memory encoder graph; {@code compressor} runs after it (SAM 2: none). */
   public static OnnxModel memoryEncoder(StateDict sd, TrackerSpec spec,
       MemoryCompressor compressor) {
-    GraphBuilder g = new GraphBuilder("sam4j_sam2_memory_encoder");
+    return memoryEncoder(new GraphBuilder("sam4j_sam2_memory_encoder"), sd, spec, compressor);
+  }
+
+  /** {@link #memoryEncoder} on a given builder (a rewriter may write its layers). */
+  public static OnnxModel memoryEncoder(GraphBuilder g, StateDict sd, TrackerSpec spec,
+      MemoryCompressor compressor) {
     Layers nn = new Layers(g, sd);
     int c = spec.memoryEncoder().inDim();
     int e = spec.featureSize();
@@ -143,7 +154,13 @@ public final class MemoryGraphs {
    */
   public static OnnxModel memoryAttention(StateDict sd, TrackerSpec spec, float[] visionPos,
       CrossAttention.Factory cross, MemoryCompressor compressor) {
-    GraphBuilder g = new GraphBuilder("sam4j_sam2_memory_attention");
+    return memoryAttention(new GraphBuilder("sam4j_sam2_memory_attention"), sd, spec, visionPos,
+        cross, compressor);
+  }
+
+  /** {@link #memoryAttention} on a given builder (a rewriter may write its layers). */
+  public static OnnxModel memoryAttention(GraphBuilder g, StateDict sd, TrackerSpec spec,
+      float[] visionPos, CrossAttention.Factory cross, MemoryCompressor compressor) {
     Layers nn = new Layers(g, sd);
     int c = spec.hiddenDim();
     int m = spec.memDim();
