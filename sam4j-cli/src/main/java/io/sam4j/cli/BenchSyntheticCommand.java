@@ -82,9 +82,12 @@ import picocli.CommandLine.Spec;
         "load_average (the system's, at the end), peak_rss_mb. The Q-SAM2 weight search",
         "(calibrated, 4 and 2 bits) costs about out x in^2 per linear layer in Java: minutes for",
         "vit_b, hours for vit_h on two cores; --method minmax and a small --rows keep vit_h quick.",
-        "Example (vit_b with two blocks, under a minute; vit_h needs SAM4J_JAVA_OPTS=-Xmx12g):",
+        "Memory: the calibration pass holds every captured activation of an image (vit_h: about",
+        "8 GB) beside the float32 session, so a full vit_h needs over 16 GB (-Xmx10g);",
+        "--depth N (the first N blocks) scales it down with the time and the linear weights.",
+        "Example (vit_b with two blocks, under a minute on a quiet machine):",
         "  sam4j bench-synthetic --arch vit_b --depth 2 --bits 8,4 --runs 3 --json",
-        "  {\"arch\":\"vit_b\", ..., \"fp32_weights_mb\":73.4, \"linear_weights_fp32_mb\":56.7, ...,",
+        "  {\"arch\":\"vit_b\", ..., \"fp32_weights_mb\":74.8, \"linear_weights_fp32_mb\":56.6, ...,",
         "   \"bits\":{\"8\":{\"size_mb\":..., \"speedup\":..., \"embedding_rel_l2\":...}, \"4\":{...}}}",
         "  sam4j bench-synthetic --arch vit_h --bits 8,4 --method minmax --rows 64 --runs 3 --json"})
 final class BenchSyntheticCommand implements Callable<Integer> {
