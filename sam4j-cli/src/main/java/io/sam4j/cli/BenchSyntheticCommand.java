@@ -288,8 +288,11 @@ final class BenchSyntheticCommand implements Callable<Integer> {
   private int video() throws Exception {
     int[] counts;
     try {
-      if (depth != null || spec != null || bits != null) {
-        throw new IllegalArgumentException("--depth, --spec and --bits do not apply with --video");
+      if (depth != null || spec != null) {
+        throw new IllegalArgumentException("--depth and --spec do not apply with --video");
+      }
+      if (bits != null) {
+        throw new IllegalArgumentException("--bits does not apply with --video");
       }
       if (frames <= VideoSyntheticBench.FULL_BANK) {
         throw new IllegalArgumentException("--frames must be at least "

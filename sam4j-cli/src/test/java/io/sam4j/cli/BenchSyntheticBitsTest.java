@@ -80,6 +80,10 @@ class BenchSyntheticBitsTest {
     assertEquals(2, method.exitCode);
     assertTrue(method.err.contains("--method 'mse' is not one of: minmax, calibrated"),
         method.err);
+    CliRunner video = CliRunner.run("bench-synthetic", "--arch", "hiera_t", "--video", "--bits",
+        "4");
+    assertEquals(2, video.exitCode);
+    assertTrue(video.err.contains("--bits does not apply with --video"), video.err);
     CliRunner help = CliRunner.run("bench-synthetic", "--help");
     for (String member : new String[] {"--bits", "linear_weights_fp32_mb", "size_mb",
         "embedding_rel_l2", "quantize_s", "--bits 8,4"}) {
