@@ -83,7 +83,7 @@ import picocli.CommandLine.Spec;
         "(calibrated, 4 and 2 bits) costs about out x in^2 per linear layer in Java: minutes for",
         "vit_b, hours for vit_h on two cores; --method minmax and a small --rows keep vit_h quick.",
         "Memory: the calibration pass holds every captured activation of an image (vit_h: about",
-        "8 GB) beside the float32 session, so a full vit_h needs over 16 GB (-Xmx10g);",
+        "8 GB) beside the float32 session: a full vit_h needs about 20 GB (-Xmx8g or more);",
         "--depth N (the first N blocks) scales it down with the time and the linear weights.",
         "Example (vit_b with two blocks, under a minute on a quiet machine):",
         "  sam4j bench-synthetic --arch vit_b --depth 2 --bits 8,4 --runs 3 --json",
