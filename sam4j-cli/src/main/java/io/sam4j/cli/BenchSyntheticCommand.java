@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sam4j.graph.OnnxModel;
 import io.sam4j.modeling.SyntheticEncoders;
+import io.sam4j.quant.QuantizationSettings;
 import io.sam4j.runtime.Profiling;
 import io.sam4j.registry.ProgressListener;
 import io.sam4j.runtime.FloatTensor;
@@ -66,7 +67,32 @@ import picocli.CommandLine.Spec;
         "Example (about 1-3 minutes for hiera_t on two cores):",
         "  sam4j bench-synthetic --arch hiera_t --video --objects 1,3 --frames 10 --json",
         "  {\"arch\":\"hiera_t\", ..., \"objects\":{\"1\":{\"ms_per_frame\":{\"median\":4100.0, ...},",
-        "   ..., \"memory_attention_share\":0.5}, \"3\":{..., \"ratio_to_one_object\":2.0}}, ...}"})
+        "   ..., \"memory_attention_share\":0.5}, \"3\":{..., \"ratio_to_one_object\":2.0}}, ...}",
+        "",
+        "With --bits (vit_b, vit_l, vit_h): the encoder is quantized by the library's quantizer, as",
+        "'sam4j quantize' does it (8: static int8 with calibrated activation ranges; 4, 2:",
+        "blockwise MatMulNBits weights; --method minmax or calibrated), calibrated on 2 generated",
+        "1024x768 images (smooth random colour fields with flat ellipses, seeds 1 and 2; one",
+        "calibration pass serves every width). Each model directory is written to a temporary",
+        "directory, measured and deleted. Then fp32 and every width run once untimed on a third",
+        "generated image, and --runs rounds go fp32, then each width in turn, in one process.",
+        "JSON members: model, arch, threads, fp32_weights_mb (the encoder's float32 weights),",
+        "linear_weights_fp32_mb (the part that 4 and 2 bits quantize), calibration, calibration_s,",
+        "encoder_ms_fp32 {median, min, max}, bits.<b> {method, quantize_s (weights and graph, the",
+        "calibration pass apart), quantize_total_s (with it: what 'sam4j quantize' takes before",
+        "its report), size_mb (the model directory), encoder_graph_mb, encoder_ms",
+        "{median, min, max}, speedup (fp32 median / its median), embedding_rel_l2 (against fp32)},",
+        "load_average (the system's, at the end), peak_rss_mb. The Q-SAM2 weight search",
+        "(calibrated, 4 and 2 bits) costs about out x in^2 per linear layer in Java: minutes for",
+        "vit_b, hours for vit_h on two cores; --method minmax and a small --rows keep vit_h quick.",
+        "Memory: the calibration pass holds every captured activation of an image (vit_h: about",
+        "8 GB) beside the float32 session: a full vit_h needs about 20 GB (-Xmx8g or more);",
+        "--depth N (the first N blocks) scales it down with the time and the linear weights.",
+        "Example (vit_b with two blocks, under a minute on a quiet machine):",
+        "  sam4j bench-synthetic --arch vit_b --depth 2 --bits 8,4 --runs 3 --json",
+        "  {\"arch\":\"vit_b\", ..., \"fp32_weights_mb\":74.8, \"linear_weights_fp32_mb\":56.6, ...,",
+        "   \"bits\":{\"8\":{\"size_mb\":..., \"speedup\":..., \"embedding_rel_l2\":...}, \"4\":{...}}}",
+        "  sam4j bench-synthetic --arch vit_h --bits 8,4 --method minmax --rows 64 --runs 3 --json"})
 final class BenchSyntheticCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
@@ -112,6 +138,21 @@ final class BenchSyntheticCommand implements Callable<Integer> {
 
   @Mixin TrackerMemoryOptions memory;
 
+  @Option(names = "--bits", split = ",", paramLabel = "B,B",
+      description = "vit_b, vit_l, vit_h: quantize the encoder at each of these widths (8, 4, 2)"
+          + " with the library's quantizer and time each against fp32 (see below)")
+  List<Integer> bits;
+
+  @Option(names = "--method", defaultValue = "calibrated", paramLabel = "M",
+      description = "--bits: minmax or calibrated, as for 'sam4j quantize' (default"
+          + " ${DEFAULT-VALUE})")
+  String method;
+
+  @Option(names = "--rows", defaultValue = "2048", paramLabel = "N",
+      description = "--bits 4 or 2: input rows kept per linear layer for the weight search and"
+          + " its error figures (default ${DEFAULT-VALUE}, as 'sam4j quantize')")
+  int rows;
+
   @Mixin ThreadsOption threads;
 
   @Option(names = "--json", description = "Print one JSON object (the only output format)")
@@ -122,6 +163,9 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     Cli.requireAtLeastOne(commandSpec.commandLine(), "--runs", runs);
     if (video) {
       return video();
+    }
+    if (bits != null) {
+      return quantized();
     }
     SyntheticEncoders.Arch a;
     io.sam4j.modeling.sam3.Sam3Spec sam3 = null;
@@ -210,12 +254,58 @@ final class BenchSyntheticCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** {@code --bits}: see {@link QuantizedSyntheticBench}. */
+  private int quantized() throws Exception {
+    io.sam4j.modeling.ModelSpec.VitSpec vit;
+    List<QuantizationSettings> settings = new java.util.ArrayList<>();
+    try {
+      if (spec != null) {
+        throw new IllegalArgumentException("--spec does not apply with --bits");
+      }
+      if (!arch.startsWith("vit_")) {
+        throw new IllegalArgumentException("--bits applies to vit_b, vit_l and vit_h (SAM's"
+            + " ViTs), not " + arch);
+      }
+      vit = io.sam4j.modeling.sam.SyntheticVit.spec(arch);
+      vit = depth == null ? vit : io.sam4j.modeling.sam.SyntheticVit.truncated(vit, depth);
+      if (new java.util.HashSet<>(bits).size() != bits.size()) {
+        throw new IllegalArgumentException("--bits names a width twice: " + bits);
+      }
+      QuantizationSettings.Method m = Cli.choice("--method", method,
+          QuantizationSettings.Method.class);
+      for (int b : bits) {
+        settings.add(new QuantizationSettings(b, m, QuantizationSettings.DEFAULT_BLOCK,
+            QuantizedSyntheticBench.CALIBRATION_IMAGES, rows));
+      }
+    } catch (IllegalArgumentException | io.sam4j.SamException e) {
+      throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
+    }
+    int threadCount = new RuntimeOptions(threads.threads, true).effectiveThreads();
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    out.put("model", arch + " (random weights)");
+    out.put("arch", arch);
+    if (depth != null) {
+      out.put("depth", depth);
+    }
+    out.put("threads", threadCount);
+    QuantizedSyntheticBench.run(out, vit, settings, runs, threads.threads,
+        new io.sam4j.registry.TextProgress(commandSpec.commandLine().getErr(), Cli.terminal(),
+            "steps"));
+    out.put("load_average", VideoSyntheticBench.loadAverage());
+    out.put("peak_rss_mb", BenchCommand.peakRssMb());
+    Cli.printJson(commandSpec.commandLine(), out);
+    return 0;
+  }
+
   /** {@code --video}: see {@link VideoSyntheticBench}. */
   private int video() throws Exception {
     int[] counts;
     try {
       if (depth != null || spec != null) {
         throw new IllegalArgumentException("--depth and --spec do not apply with --video");
+      }
+      if (bits != null) {
+        throw new IllegalArgumentException("--bits does not apply with --video");
       }
       if (frames <= VideoSyntheticBench.FULL_BANK) {
         throw new IllegalArgumentException("--frames must be at least "

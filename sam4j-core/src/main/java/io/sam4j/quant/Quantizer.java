@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,15 @@ import java.util.function.Function;
  *
  * <p>The directory is written under a hidden temporary name beside {@code out} and renamed at
  * the end: an interrupted run leaves no half-written model.
+ *
+ * <p>Weights already in memory (random ones of the official shapes, say) go through
+ * {@link #quantizeEncoder}, one calibration pass for several widths, and {@link #write}:
+ * <pre>{@code
+ * List<Quantizer.Encoder> q = Quantizer.quantizeEncoder(sd, spec, images,
+ *     List.of(QuantizationSettings.of(8, Method.CALIBRATED), QuantizationSettings.of(4, Method.MINMAX)),
+ *     RuntimeOptions.defaults(), ProgressListener.NONE);
+ * Quantizer.write(q.get(1), sd, Path.of("vit_h-w4"));
+ * }</pre>
  */
 public final class Quantizer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +64,24 @@ public final class Quantizer {
    * @param report what {@code report.json} holds
    */
   public record Result(Path dir, ObjectNode report) {}
+
+  /**
+   * An image encoder quantized in memory by {@link #quantizeEncoder}, not yet written.
+   *
+   * @param settings what it was quantized with
+   * @param graph the quantized encoder graph (input {@code image} [1, 3, S, S], normalized and
+   *     padded; output {@code image_embeddings})
+   * @param manifest what {@value QuantizedModelDir#MANIFEST} will hold
+   * @param calibrationSeconds the float32 calibration pass (shared by the settings of one call)
+   * @param quantizeSeconds this setting's weight quantization and graph build
+   */
+  public record Encoder(QuantizationSettings settings, OnnxModel graph, ObjectNode manifest,
+      double calibrationSeconds, double quantizeSeconds) {}
+
+  private record Calibrated(Calibration.Result result, double seconds) {}
+
+  private record Built(OnnxModel graph, ObjectNode details,
+      List<NBitQuantization.LayerError> errors, double seconds) {}
 
   private Quantizer() {}
 
@@ -84,18 +112,101 @@ public final class Quantizer {
           + " (SAM 2, EfficientTAM, EdgeTAM): quantize supports those");
     }
     ModelSpec spec = SpecDetector.detect(sd, specFile);
+    List<RgbImage> images = used.stream().map(CalibrationImages.Named::image).toList();
+    Calibrated cal = calibrate(sd, spec, images, List.of(settings), options, progress);
+    Built built = build(sd, spec, cal.result(), settings, progress);
+    ObjectNode manifest = manifest(sourceOf(checkpoint), spec, settings, names(used),
+        names(heldOut));
+    manifest.setAll(built.details());
+    manifest.put("quantize_seconds", cal.seconds() + built.seconds());
+    return commit(out, tmp -> {
+      writeModel(tmp, built.graph(), sd, manifest);
+      ObjectNode report = QuantReport.evaluate(sd, spec, checkpoint, tmp, manifest,
+          heldOut.isEmpty() ? used : heldOut, !heldOut.isEmpty(), built.errors(), options,
+          progress);
+      JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve("report.json").toFile(),
+          report);
+      return report;
+    });
+  }
+
+  /**
+   * Quantizes the image encoder of a SAM 1-family state dict held in memory (weights that come
+   * from no file, such as {@code bench-synthetic}'s random ones) at each of {@code settings},
+   * calibrated once on {@code images} for all of them, and writes nothing ({@link #write} stores
+   * one). Unlike {@link #quantize}, no report is made.
+   *
+   * @param sd at least the {@code image_encoder.*} weights
+   * @param images calibration images of any size (resized and padded as the model does)
+   * @return one encoder per setting, in order
+   */
+  public static List<Encoder> quantizeEncoder(StateDict sd, ModelSpec spec, List<RgbImage> images,
+      List<QuantizationSettings> settings, RuntimeOptions options, ProgressListener progress) {
+    if (images.isEmpty() || settings.isEmpty()) {
+      throw new SamException(SamException.Kind.BAD_INPUT, "quantizing needs at least one"
+          + " calibration image and one setting");
+    }
+    Calibrated cal = calibrate(sd, spec, images, settings, options, progress);
+    ObjectNode source = JSON.createObjectNode();
+    source.put("state_dict", sd.format());
+    source.put("parameters", sd.parameterCount());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      names.add("in-memory image " + (i + 1) + " (" + images.get(i).width() + "x"
+          + images.get(i).height() + ")");
+    }
+    List<Encoder> out = new ArrayList<>();
+    for (QuantizationSettings s : settings) {
+      Built built = build(sd, spec, cal.result(), s, progress);
+      ObjectNode manifest = manifest(source, spec, s, names, List.of());
+      manifest.setAll(built.details());
+      manifest.put("calibration_shared_by", settings.size());
+      manifest.put("quantize_seconds", cal.seconds() + built.seconds());
+      out.add(new Encoder(s, built.graph(), manifest, cal.seconds(), built.seconds()));
+    }
+    return out;
+  }
+
+  /**
+   * Writes a model directory for {@code encoder}: its graph, the prompt encoder's and mask
+   * decoder's weights found in {@code sd} (none in an encoder-only state dict: such a directory
+   * is for measuring, {@code SamModel.load} needs them) and the manifest, without a report; like
+   * {@link #quantize}, through a hidden temporary directory renamed at the end.
+   *
+   * @param out must not exist, or be empty
+   * @return {@code out}
+   */
+  public static Path write(Encoder encoder, StateDict sd, Path out) {
+    checkOut(out);
+    return commit(out, tmp -> {
+      writeModel(tmp, encoder.graph(), sd, encoder.manifest());
+      return null;
+    }).dir();
+  }
+
+  /** One calibration pass for all {@code settings}: ranges for 8 bits, rows for 4 and 2. */
+  private static Calibrated calibrate(StateDict sd, ModelSpec spec, List<RgbImage> images,
+      List<QuantizationSettings> settings, RuntimeOptions options, ProgressListener progress) {
     RuntimeOptions fp32 = new RuntimeOptions(options.threads(), true,
         RuntimeOptions.Precision.FP32);
     int side = spec.imageSize();
     Function<RgbImage, FloatTensor> input = img -> new FloatTensor(
         SamPreprocessor.normalizeAndPad(SamPreprocessor.resize(img, side), side),
         new long[] {1, 3, side, side});
-    List<RgbImage> images = used.stream().map(CalibrationImages.Named::image).toList();
+    boolean ranges = settings.stream().anyMatch(s -> s.bits() == 8);
+    int rows = settings.stream().filter(s -> s.bits() < 8)
+        .mapToInt(QuantizationSettings::maxRows).max().orElse(0);
     long t0 = System.nanoTime();
     Calibration.Result cal = Calibration.run(g -> SamGraphs.encoder(g, sd, spec), input,
-        SamGraphs.IMAGE, images, settings.bits() == 8,
-        settings.bits() == 8 ? 0 : settings.maxRows(), SEED, fp32, progress);
-    ObjectNode manifest = manifest(checkpoint, spec, settings, used, heldOut);
+        SamGraphs.IMAGE, images, ranges, rows, SEED, fp32, progress);
+    return new Calibrated(cal, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The quantized encoder graph for one setting, and what the manifest says of it. */
+  private static Built build(StateDict sd, ModelSpec spec, Calibration.Result cal,
+      QuantizationSettings settings, ProgressListener progress) {
+    long t0 = System.nanoTime();
+    ObjectNode manifest = JSON.createObjectNode();
     LayerRewriter rewriter;
     NBitQuantization nbit = null;
     if (settings.bits() == 8) {
@@ -137,37 +248,33 @@ public final class Quantizer {
       throw new SamException(SamException.Kind.UNSUPPORTED_MODEL, "the quantized encoder is over"
           + " 1.8 GB; quantize to fewer bits");
     }
-    manifest.put("quantize_seconds", (System.nanoTime() - t0) / 1e9);
-    ObjectNode man = manifest;
-    NBitQuantization nb = nbit;
-    return commit(out, tmp -> {
-      encoder.writeTo(tmp, QuantizedModelDir.ENCODER);
-      Map<String, Tensor> decoder = new LinkedHashMap<>();
-      for (String k : sd.keys()) {
-        if (k.startsWith("prompt_encoder.") || k.startsWith("mask_decoder.")) {
-          decoder.put(k, sd.get(k));
-        }
-      }
-      QuantizedModelDir.writeSafetensors(tmp.resolve(QuantizedModelDir.WEIGHTS), decoder);
-      JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(QuantizedModelDir.MANIFEST)
-          .toFile(), man);
-      ObjectNode report = QuantReport.evaluate(sd, spec, checkpoint, tmp, man,
-          heldOut.isEmpty() ? used : heldOut, !heldOut.isEmpty(),
-          nb == null ? List.of() : nb.errors(), options, progress);
-      JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve("report.json").toFile(),
-          report);
-      return report;
-    });
+    return new Built(encoder, manifest, nbit == null ? List.of() : nbit.errors(),
+        (System.nanoTime() - t0) / 1e9);
   }
 
-  /** Writes a model directory's files into a temporary directory; returns the report. */
+  /** The encoder graph, the decoder's weights in {@code sd} and the manifest, into {@code dir}. */
+  private static void writeModel(Path dir, OnnxModel encoder, StateDict sd, ObjectNode manifest)
+      throws IOException {
+    encoder.writeTo(dir, QuantizedModelDir.ENCODER);
+    Map<String, Tensor> decoder = new LinkedHashMap<>();
+    for (String k : sd.keys()) {
+      if (k.startsWith("prompt_encoder.") || k.startsWith("mask_decoder.")) {
+        decoder.put(k, sd.get(k));
+      }
+    }
+    QuantizedModelDir.writeSafetensors(dir.resolve(QuantizedModelDir.WEIGHTS), decoder);
+    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(QuantizedModelDir.MANIFEST)
+        .toFile(), manifest);
+  }
+
+  /** Writes a model directory's files into a temporary directory; returns the report (or null). */
   interface DirWriter {
     ObjectNode write(Path tmp) throws IOException;
   }
 
   /**
    * Has {@code writer} fill a hidden temporary directory beside {@code out}, draws the report's
-   * chart there and renames it to {@code out}: an interrupted run leaves nothing behind.
+   * chart there (if there is a report) and renames it to {@code out}: an interrupted run leaves nothing behind.
    */
   static Result commit(Path out, DirWriter writer) {
     Path tmp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".sam4j-partial-"
@@ -178,7 +285,9 @@ public final class Quantizer {
       removeStalePartials(out);
       Files.createDirectories(tmp);
       ObjectNode report = writer.write(tmp);
-      QuantReport.chart(report, tmp.resolve("report.png"));
+      if (report != null) {
+        QuantReport.chart(report, tmp.resolve("report.png"));
+      }
       if (Files.isDirectory(out)) {
         Files.delete(out); // checked empty above
       }
@@ -234,14 +343,8 @@ public final class Quantizer {
     }
   }
 
-  private static ObjectNode manifest(Path checkpoint, ModelSpec spec, QuantizationSettings s,
-      List<CalibrationImages.Named> used, List<CalibrationImages.Named> heldOut) {
-    ObjectNode m = JSON.createObjectNode();
-    m.put("format", QuantizedModelDir.FORMAT);
-    m.put("version", 1);
-    m.put("family", "sam");
-    m.put("model", spec.name());
-    ObjectNode src = m.putObject("source");
+  private static ObjectNode sourceOf(Path checkpoint) {
+    ObjectNode src = JSON.createObjectNode();
     src.put("checkpoint", checkpoint.getFileName().toString());
     try {
       src.put("size_bytes", Files.size(checkpoint));
@@ -249,6 +352,21 @@ public final class Quantizer {
       src.put("size_bytes", -1);
     }
     src.put("sha256", io.sam4j.io.Sha256.of(checkpoint));
+    return src;
+  }
+
+  private static List<String> names(List<CalibrationImages.Named> images) {
+    return images.stream().map(n -> n.file().getFileName().toString()).toList();
+  }
+
+  private static ObjectNode manifest(ObjectNode source, ModelSpec spec, QuantizationSettings s,
+      List<String> used, List<String> heldOut) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("format", QuantizedModelDir.FORMAT);
+    m.put("version", 1);
+    m.put("family", "sam");
+    m.put("model", spec.name());
+    m.set("source", source);
     m.put("bits", s.bits());
     m.put("method", s.method().name().toLowerCase(Locale.ROOT));
     if (s.bits() < 8) {
@@ -256,9 +374,9 @@ public final class Quantizer {
       m.put("rows_per_layer", s.maxRows());
     }
     ArrayNode imgs = m.putArray("calibration_images");
-    used.forEach(p -> imgs.add(p.file().getFileName().toString()));
+    used.forEach(imgs::add);
     ArrayNode held = m.putArray("held_out_images");
-    heldOut.forEach(p -> held.add(p.file().getFileName().toString()));
+    heldOut.forEach(held::add);
     m.put("created", Instant.now().toString());
     m.set("spec", QuantizedModelDir.specToJson(spec));
     return m;
