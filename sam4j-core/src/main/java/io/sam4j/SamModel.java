@@ -2,6 +2,7 @@ package io.sam4j;
 
 import io.sam4j.checkpoint.CheckpointReader;
 import io.sam4j.checkpoint.StateDict;
+import io.sam4j.graph.OnnxModel;
 import io.sam4j.modeling.ModelSpec;
 import io.sam4j.modeling.SpecDetector;
 import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
@@ -101,6 +102,23 @@ public final class SamModel implements AutoCloseable {
    * carries its own arithmetic, so {@code options.precision()} does not apply) and decoder graphs
    * built from its weights.
    */
+  /**
+   * A SAM 2-family model from its weights and a given image encoder graph (a quantized one, say),
+   * its memory attention written by {@code videoLayers} ({@code VideoLayers.FLOAT}: as the
+   * checkpoint's): what a quantized directory loads as, built without writing it.
+   */
+  public static SamModel sam2FromParts(StateDict sd, Sam2ModelSpec spec, OnnxModel encoderGraph,
+      io.sam4j.video.VideoLayers videoLayers, RuntimeOptions options) {
+    return sam2(sd, spec, encoderGraph, videoLayers, options, 0);
+  }
+
+  private static SamModel sam2(StateDict sd, Sam2ModelSpec spec, OnnxModel encoderGraph,
+      io.sam4j.video.VideoLayers videoLayers, RuntimeOptions options, double readMs) {
+    long[] nanos = new long[2];
+    Sam2Backend b = Sam2Backend.build(sd, spec, options, encoderGraph, nanos, videoLayers);
+    return new SamModel(null, spec, b, new LoadTimings(readMs, nanos[0] / 1e6, nanos[1] / 1e6));
+  }
+
   private static SamModel loadQuantized(Path dir, Path specFile, RuntimeOptions options,
       long t0) {
     if (specFile != null) {
@@ -110,12 +128,8 @@ public final class SamModel implements AutoCloseable {
     if (io.sam4j.quant.QuantizedModelDir.isSam2(dir)) {
       io.sam4j.quant.QuantizedModelDir.Sam2Contents c =
           io.sam4j.quant.QuantizedModelDir.readSam2(dir);
-      long read = System.nanoTime() - t0;
-      long[] nanos = new long[2];
-      Sam2Backend b = Sam2Backend.build(c.weights(), c.spec(), options, c.encoder(), nanos,
-          c.videoLayers());
-      return new SamModel(null, c.spec(), b,
-          new LoadTimings(read / 1e6, nanos[0] / 1e6, nanos[1] / 1e6));
+      return sam2(c.weights(), c.spec(), c.encoder(), c.videoLayers(), options,
+          (System.nanoTime() - t0) / 1e6);
     }
     io.sam4j.quant.QuantizedModelDir.Contents c = io.sam4j.quant.QuantizedModelDir.read(dir);
     long read = System.nanoTime() - t0;

@@ -1,7 +1,10 @@
 package io.sam4j.cli;
 
+import io.sam4j.SamException;
 import io.sam4j.video.TrackerOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,7 +24,7 @@ final class TrackerMemoryOptions {
   /** The tracker options these flags give (two cached frames, nothing dropped). */
   TrackerOptions options() {
     if (memoryMb < 0) {
-      throw new io.sam4j.SamException(io.sam4j.SamException.Kind.BAD_INPUT,
+      throw new SamException(SamException.Kind.BAD_INPUT,
           "--memory-mb must not be negative, got " + memoryMb);
     }
     TrackerOptions d = TrackerOptions.defaults();
@@ -29,11 +32,10 @@ final class TrackerMemoryOptions {
   }
 
   /** The flags again, for a child process. */
-  java.util.List<String> args() {
-    java.util.List<String> a = new java.util.ArrayList<>(
-        java.util.List.of("--memory-mb", Long.toString(memoryMb)));
+  List<String> args() {
+    List<String> a = new ArrayList<>(List.of("--memory-mb", Long.toString(memoryMb)));
     if (spillDir != null) {
-      a.addAll(java.util.List.of("--spill-dir", spillDir.toString()));
+      a.addAll(List.of("--spill-dir", spillDir.toString()));
     }
     return a;
   }

@@ -1,5 +1,6 @@
 package io.sam4j.quant;
 
+import io.sam4j.SamModel;
 import io.sam4j.checkpoint.StateDict;
 import io.sam4j.graph.GraphBuilder;
 import io.sam4j.graph.LayerRewriter;
@@ -51,10 +52,10 @@ final class VideoCalibration implements LayerRewriter {
     VideoCalibration c = new VideoCalibration(maxRows, seed);
     progress.begin("tracking " + images.size() + " calibration clip(s) of "
         + VideoClips.CALIBRATION_FRAMES + " frames (memory attention)", 0, images.size());
-    try (VideoClips.Rig rig = new VideoClips.Rig(sd, spec, encoder,
+    try (SamModel model = SamModel.sam2FromParts(sd, spec, encoder,
         new VideoLayers(c, c::accept), options)) {
       for (int i = 0; i < images.size(); i++) {
-        VideoClips.track(rig::open, images.get(i), VideoClips.CALIBRATION_FRAMES);
+        VideoClips.track(model::newTracker, images.get(i), VideoClips.CALIBRATION_FRAMES);
         progress.update(i + 1);
       }
     } finally {

@@ -1,19 +1,10 @@
 package io.sam4j.quant;
 
-import io.sam4j.checkpoint.StateDict;
-import io.sam4j.graph.OnnxModel;
 import io.sam4j.image.RgbImage;
-import io.sam4j.modeling.sam2.Sam2Decoders;
-import io.sam4j.modeling.sam2.config.Sam2ModelSpec;
 import io.sam4j.prompt.Box;
-import io.sam4j.runtime.InferenceSession;
-import io.sam4j.runtime.RuntimeOptions;
 import io.sam4j.video.FrameSource;
 import io.sam4j.video.ObjectResult;
 import io.sam4j.video.RepeatedFrameSource;
-import io.sam4j.video.TrackerOptions;
-import io.sam4j.video.VideoLayers;
-import io.sam4j.video.VideoModel;
 import io.sam4j.video.VideoTracker;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,65 +70,6 @@ final class VideoClips {
     @Override
     public RgbImage frame(int index) {
       return image;
-    }
-  }
-
-  /**
-   * A SAM 2-family model's video networks built from its parts, as a loaded model builds them:
-   * for calibration (float32 layers with taps) and for tests (a quantized model before it is
-   * written).
-   */
-  static final class Rig implements AutoCloseable {
-    private final InferenceSession encoder;
-    private final InferenceSession decoder;
-    private final StateDict sd;
-    private final Sam2ModelSpec spec;
-    private final RuntimeOptions options;
-    private InferenceSession maskDecoder;
-    private final VideoModel video;
-
-    /**
-     * @param encoderGraph the image encoder graph (float32 or quantized)
-     * @param layers how the memory encoder and attention are written
-     */
-    Rig(StateDict sd, Sam2ModelSpec spec, OnnxModel encoderGraph, VideoLayers layers,
-        RuntimeOptions options) {
-      this.sd = sd;
-      this.spec = spec;
-      this.options = options;
-      this.encoder = InferenceSession.create("image encoder", encoderGraph, options);
-      try {
-        this.decoder = InferenceSession.create("prompt decoder", Sam2Decoders.decoder(sd, spec,
-            false), options, true);
-      } catch (RuntimeException e) {
-        encoder.close();
-        throw e;
-      }
-      this.video = VideoModel.create(spec, sd, options, encoder, decoder, this::maskDecoder,
-          layers);
-    }
-
-    private synchronized InferenceSession maskDecoder() {
-      if (maskDecoder == null) {
-        maskDecoder = InferenceSession.create("prompt decoder with mask input",
-            Sam2Decoders.decoder(sd, spec, true), options, true);
-      }
-      return maskDecoder;
-    }
-
-    /** A tracking session over {@code frames}. */
-    VideoTracker open(FrameSource frames) {
-      return VideoTracker.open(video, frames, TrackerOptions.defaults());
-    }
-
-    @Override
-    public synchronized void close() {
-      video.close();
-      encoder.close();
-      decoder.close();
-      if (maskDecoder != null) {
-        maskDecoder.close();
-      }
     }
   }
 }

@@ -68,13 +68,9 @@ public final class VideoModel implements AutoCloseable {
    *     {@link Sam2Graphs#VISION_FEATURES}
    * @param decoder the prompt decoder without mask input (not closed here)
    * @param maskDecoder the prompt decoder with mask input, made on first use (not closed here)
+   * @param layers how the memory encoder and attention graphs are written (null: float32, as
+   *     the checkpoint's)
    */
-  public static VideoModel create(Sam2ModelSpec spec, StateDict weights, RuntimeOptions options,
-      InferenceSession encoder, InferenceSession decoder, Supplier<InferenceSession> maskDecoder) {
-    return create(spec, weights, options, encoder, decoder, maskDecoder, VideoLayers.FLOAT);
-  }
-
-  /** As above, the memory encoder and attention graphs written through {@code layers}. */
   public static VideoModel create(Sam2ModelSpec spec, StateDict weights, RuntimeOptions options,
       InferenceSession encoder, InferenceSession decoder, Supplier<InferenceSession> maskDecoder,
       VideoLayers layers) {

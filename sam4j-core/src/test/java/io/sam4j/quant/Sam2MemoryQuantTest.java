@@ -94,18 +94,18 @@ class Sam2MemoryQuantTest {
     Path moved = Files.move(out, tmp.resolve("moved-" + m.dir));
     List<FrameResult> before;
     StateDict dequantized = MemoryLayers.withDequantized(sd, layers);
-    try (VideoClips.Rig rig = new VideoClips.Rig(dequantized, spec, q.encoder(),
+    try (SamModel model = SamModel.sam2FromParts(dequantized, spec, q.encoder(),
         MemoryLayers.videoLayers(layers), FP32)) {
-      before = trackBedroom(m, rig::open);
+      before = trackBedroom(m, model::newTracker);
     }
     List<FrameResult> after;
     try (SamModel loaded = SamModel.load(moved)) {
       after = trackBedroom(m, loaded::newTracker);
     }
     List<FrameResult> floats;
-    try (VideoClips.Rig rig = new VideoClips.Rig(sd, spec, q.encoder(),
+    try (SamModel model = SamModel.sam2FromParts(sd, spec, q.encoder(),
         io.sam4j.video.VideoLayers.FLOAT, FP32)) {
-      floats = trackBedroom(m, rig::open);
+      floats = trackBedroom(m, model::newTracker);
     }
     assertEquals(before.size(), after.size());
     assertEquals(4, after.size());
