@@ -49,7 +49,10 @@ public final class InferenceSession implements AutoCloseable {
    * Creates a session; {@code shortRuns} is for graphs whose runs take milliseconds (the prompt
    * decoder): their threads sleep between operators instead of spinning, which on a 2-core machine
    * measured 20 ms instead of 47 ms per MobileSAM prompt (and 3% to 10% slower encoders, which is
-   * why long runs keep spinning).
+   * why long runs keep spinning). A long run's threads stop spinning when it ends
+   * ({@code session.force_spinning_stop}): the video tracker runs five sessions in turn, and the
+   * threads of the one that just finished spinning on the two cores took them from the next
+   * (EdgeTAM's decoder 40-54 -> 32-40 ms per frame, its memory attention 542-608 -> 515-555 ms).
    */
   public static InferenceSession create(String name, OnnxModel model, RuntimeOptions options,
       boolean shortRuns) {
@@ -60,6 +63,8 @@ public final class InferenceSession implements AutoCloseable {
       so.setInterOpNumThreads(1);
       if (shortRuns) {
         so.addConfigEntry("session.intra_op.allow_spinning", "0");
+      } else {
+        so.addConfigEntry("session.force_spinning_stop", "1");
       }
       if (model.weightBytes() > ARENA_LIMIT) {
         // big models have big activations: an arena keeps the first run's blocks next to the
