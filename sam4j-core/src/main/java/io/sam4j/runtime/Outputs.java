@@ -41,9 +41,17 @@ public final class Outputs implements AutoCloseable {
   public FloatTensor get(String name) {
     OnnxTensor t = tensor(name);
     try {
+      // the runtime copies a float tensor into a new heap buffer: take its array as it is
+      // instead of copying it once more (16 MB of high-resolution features: 2-5 ms a copy)
       FloatBuffer fb = t.getFloatBuffer();
-      float[] data = new float[fb.remaining()];
-      fb.get(data);
+      float[] data;
+      if (fb.hasArray() && fb.arrayOffset() == 0 && fb.position() == 0
+          && fb.array().length == fb.remaining()) {
+        data = fb.array();
+      } else {
+        data = new float[fb.remaining()];
+        fb.get(data);
+      }
       return new FloatTensor(data, t.getInfo().getShape());
     } catch (RuntimeException e) {
       throw new SamException(SamException.Kind.RUNTIME, "cannot read output " + name + " of "
