@@ -98,11 +98,6 @@ public final class SamModel implements AutoCloseable {
   }
 
   /**
-   * A directory written by {@link io.sam4j.quant.Quantizer}: its stored encoder graph (which
-   * carries its own arithmetic, so {@code options.precision()} does not apply) and decoder graphs
-   * built from its weights.
-   */
-  /**
    * A SAM 2-family model from its weights and a given image encoder graph (a quantized one, say),
    * its memory attention written by {@code videoLayers} ({@code VideoLayers.FLOAT}: as the
    * checkpoint's): what a quantized directory loads as, built without writing it.
@@ -119,6 +114,11 @@ public final class SamModel implements AutoCloseable {
     return new SamModel(null, spec, b, new LoadTimings(readMs, nanos[0] / 1e6, nanos[1] / 1e6));
   }
 
+  /**
+   * A directory written by {@link io.sam4j.quant.Quantizer}: its stored encoder graph (which
+   * carries its own arithmetic, so {@code options.precision()} does not apply) and decoder graphs
+   * built from its weights.
+   */
   private static SamModel loadQuantized(Path dir, Path specFile, RuntimeOptions options,
       long t0) {
     if (specFile != null) {
