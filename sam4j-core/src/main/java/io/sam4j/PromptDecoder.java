@@ -8,6 +8,7 @@ import io.sam4j.runtime.FloatTensor;
 import io.sam4j.runtime.InferenceSession;
 import io.sam4j.runtime.Outputs;
 import io.sam4j.transform.ResizeLongestSide;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +31,91 @@ final class PromptDecoder implements ModelBackend.Decoder {
   }
 
   /**
-   * The decoder's raw outputs for prompts with equal token counts.
-   *
-   * @param lowRes low-res logits [B', M, s, s] of every mask token of the prompts that got masks
-   * @param iou IoU predictions [B, M]
-   * @param masksPerPrompt M, the number of mask tokens (4 for SAM)
-   * @param rows for each prompt, its row in {@code lowRes}, or -1 when it got no masks
+   * The decoder's raw outputs for prompts with equal token counts: IoU predictions [B, M] for M
+   * mask tokens (4 for SAM), and low-res logits [B', M, s, s] of every mask token of the B'
+   * prompts that got masks, kept in the order the decoder made them until somebody reads them
+   * (most callers need only some masks: {@link #masks} reorders just those).
    */
-  record Output(float[] lowRes, float[] iou, int masksPerPrompt, int[] rows) {}
+  static final class Output {
+    private final float[] iou;
+    private final int masksPerPrompt;
+    private final int[] rows;
+    private final float[] subPixel;
+    private final int embeddingSize;
+    private float[] lowRes;
+
+    /**
+     * @param lowRes low-res logits [B', M, s, s] in image order
+     * @param iou IoU predictions [B, M]
+     * @param masksPerPrompt M
+     * @param rows for each prompt, its row in {@code lowRes}, or -1 when it got no masks
+     */
+    Output(float[] lowRes, float[] iou, int masksPerPrompt, int[] rows) {
+      this(lowRes, null, 0, iou, masksPerPrompt, rows);
+    }
+
+    private Output(float[] lowRes, float[] subPixel, int embeddingSize, float[] iou,
+        int masksPerPrompt, int[] rows) {
+      this.lowRes = lowRes;
+      this.subPixel = subPixel;
+      this.embeddingSize = embeddingSize;
+      this.iou = iou;
+      this.masksPerPrompt = masksPerPrompt;
+      this.rows = rows;
+    }
+
+    /**
+     * Outputs whose logits are still in the masks stage's sub-pixel order
+     * ({@link SamGraphs#LOW_RES_SUBPIXEL}) for an embedding of side e.
+     */
+    static Output ofSubPixel(float[] subPixel, int embeddingSize, float[] iou,
+        int masksPerPrompt, int[] rows) {
+      return new Output(null, subPixel, embeddingSize, iou, masksPerPrompt, rows);
+    }
+
+    /** Low-res logits [B', M, s, s] in image order (reordered on first use). */
+    float[] lowRes() {
+      if (lowRes == null) {
+        lowRes = SamGraphs.subPixelToImage(subPixel, masksPerPrompt, embeddingSize);
+      }
+      return lowRes;
+    }
+
+    /** Masks {@code first .. first + count - 1} of logits row {@code row}, each a new array. */
+    float[][] masks(int row, int first, int count) {
+      if (lowRes == null) {
+        return SamGraphs.subPixelMasks(subPixel, masksPerPrompt, embeddingSize, row, first,
+            count);
+      }
+      int n = lowRes.length / Math.max(1, masksPerPrompt * rowCount());
+      float[][] out = new float[count][];
+      for (int j = 0; j < count; j++) {
+        int t = row * masksPerPrompt + first + j;
+        out[j] = Arrays.copyOfRange(lowRes, t * n, (t + 1) * n);
+      }
+      return out;
+    }
+
+    private int rowCount() {
+      int n = 0;
+      for (int r : rows) {
+        n = Math.max(n, r + 1);
+      }
+      return n;
+    }
+
+    float[] iou() {
+      return iou;
+    }
+
+    int masksPerPrompt() {
+      return masksPerPrompt;
+    }
+
+    int[] rows() {
+      return rows;
+    }
+  }
 
   /** Releases the cached image-side tensors (the image changed or the predictor closed). */
   @Override
@@ -127,7 +205,7 @@ final class PromptDecoder implements ModelBackend.Decoder {
       }
       try (Outputs masks = stage.runKeepingOutputs(masksIn)) {
         float[] sub = masks.get(SamGraphs.LOW_RES_SUBPIXEL).data();
-        return new Output(SamGraphs.subPixelToImage(sub, m, spec.embeddingSize()), iou, m, rows);
+        return Output.ofSubPixel(sub, spec.embeddingSize(), iou, m, rows);
       }
     }
   }

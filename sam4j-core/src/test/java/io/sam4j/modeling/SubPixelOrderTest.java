@@ -1,8 +1,10 @@
 package io.sam4j.modeling;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sam4j.modeling.sam.SamGraphs;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class SubPixelOrderTest {
@@ -35,6 +37,27 @@ class SubPixelOrderTest {
                 "prompt " + b + " mask " + m + " at " + row + "," + col);
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void selectedMasksEqualTheWholeReorder() {
+    int e = 3;
+    int masks = 4;
+    int side = 4 * e;
+    float[] sub = new float[2 * e * e * 16 * masks];
+    for (int i = 0; i < sub.length; i++) {
+      sub[i] = i * 0.5f - 7;
+    }
+    float[] all = SamGraphs.subPixelToImage(sub, masks, e);
+    for (int prompt = 0; prompt < 2; prompt++) {
+      float[][] some = SamGraphs.subPixelMasks(sub, masks, e, prompt, 1, 3);
+      assertEquals(3, some.length);
+      for (int j = 0; j < 3; j++) {
+        int from = (prompt * masks + 1 + j) * side * side;
+        assertArrayEquals(Arrays.copyOfRange(all, from, from + side * side), some[j],
+            "prompt " + prompt + " mask " + (1 + j));
       }
     }
   }

@@ -274,6 +274,31 @@ public final class SamGraphs {
     return out;
   }
 
+  /**
+   * Masks {@code first .. first + count - 1} of prompt {@code prompt} of the masks stage's
+   * {@link #LOW_RES_SUBPIXEL} logits, each in image order [4e * 4e]: what {@link #subPixelToImage}
+   * would give for them, without reordering the masks nobody reads.
+   */
+  public static float[][] subPixelMasks(float[] sub, int masks, int e, int prompt, int first,
+      int count) {
+    int side = 4 * e;
+    float[][] out = new float[count][side * side];
+    int i = prompt * masks * side * side + first;
+    for (int y = 0; y < e; y++) {
+      for (int x = 0; x < e; x++) {
+        for (int s = 0; s < 16; s++) {
+          int at = (4 * y + 2 * (s >> 3) + ((s >> 1) & 1)) * side
+              + 4 * x + 2 * ((s >> 2) & 1) + (s & 1);
+          for (int m = 0; m < count; m++) {
+            out[m][at] = sub[i + m];
+          }
+          i += masks;
+        }
+      }
+    }
+    return out;
+  }
+
   /** Export input: the original image size (H, W) as floats, as the reference export takes it. */
   public static final String ORIG_IM_SIZE = "orig_im_size";
   /** Export output: mask logits at the original size [B, M, H, W]. */
