@@ -6,6 +6,7 @@ import io.sam4j.prompt.Prompt;
 import io.sam4j.result.LowResPrediction;
 import io.sam4j.result.Mask;
 import io.sam4j.result.Prediction;
+import io.sam4j.transform.MaskPostprocessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class SamPredictor implements AutoCloseable {
   private final SamModel model;
   private final ModelBackend backend;
   private ImageEmbedding state;
+  /** The upscaler to the current image's original size, made on first use. */
+  private MaskPostprocessor upscaler;
   private final ModelBackend.Decoder decoder;
   private boolean closed;
 
@@ -81,6 +84,7 @@ public final class SamPredictor implements AutoCloseable {
 
   private void setState(ImageEmbedding embedding) {
     state = embedding;
+    upscaler = null;
     decoder.forgetImage();
   }
 
@@ -238,11 +242,12 @@ public final class SamPredictor implements AutoCloseable {
     }
     bounds[parts] = h;
     long[][] words = new long[logits.length][(h * w + 63) >>> 6];
+    MaskPostprocessor up = upscaler(st);
     IntStream.range(0, logits.length * parts).parallel().forEach(task -> {
       int j = task / parts;
       int k = task % parts;
       long[] bits = words[j];
-      backend.upscaler(st, orig).rowsForThreshold(logits[j], 0,
+      up.rowsForThreshold(logits[j], 0,
           bounds[k], bounds[k + 1], (y, row) -> setPositive(row, w, y * w, bits));
     });
     Mask[] made = new Mask[logits.length];
@@ -272,6 +277,18 @@ public final class SamPredictor implements AutoCloseable {
     }
   }
 
+  /** The (thread-safe) upscaler from low-res logits to the original size of {@code st}. */
+  private MaskPostprocessor upscaler(ImageEmbedding st) {
+    MaskPostprocessor up = upscaler;
+    if (up == null || st != state) {
+      up = backend.upscaler(st, st.originalSize());
+      if (st == state) {
+        upscaler = up;
+      }
+    }
+    return up;
+  }
+
   private static int gcd(int a, int b) {
     return b == 0 ? a : gcd(b, a % b);
   }
@@ -284,7 +301,7 @@ public final class SamPredictor implements AutoCloseable {
     ImageEmbedding st = requireState();
     int[] orig = st.originalSize();
     float[] out = new float[orig[0] * orig[1]];
-    backend.upscaler(st, orig).rows(lowRes, 0,
+    upscaler(st).rows(lowRes, 0,
         (y, row) -> System.arraycopy(row, 0, out, y * row.length, row.length));
     return out;
   }

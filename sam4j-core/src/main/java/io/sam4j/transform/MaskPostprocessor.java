@@ -7,7 +7,9 @@ package io.sam4j.transform;
  *
  * <p>The result is produced row by row from two cached rows per stage, so a mask never needs its
  * intermediate 1024x1024 image, and callers that only count or threshold never hold the full
- * float mask. One instance serves one size combination; it is not thread-safe (use one per thread).
+ * float mask. One instance serves one size combination; it is immutable and thread-safe (each
+ * call has its own buffers, sized to the rows it makes), so that disjoint row ranges of one mask
+ * can be made on different threads from one instance.
  */
 public final class MaskPostprocessor {
   /** Receives the rows of the upscaled logits in order. */
@@ -29,14 +31,8 @@ public final class MaskPostprocessor {
   private final Axis s1y;
   private final Axis s2x;
   private final Axis s2y;
-  private final float[] lowH;
-  private final float[] s1Row;
-  private final float[][] s2Rows = new float[2][];
-  private final int[] s2RowIndex = {-1, -1};
-  private final float[] outRow;
-  /** The two stages composed per axis, made on first use by {@link #composedRows}. */
-  private Taps tapsX;
-  private Taps tapsY;
+  /** The two stages composed per axis {x, y}, made on first use by {@link #composedRows}. */
+  private volatile Taps[] taps;
 
   /**
    * @param lowResSize side of the low-res mask (256)
@@ -72,11 +68,6 @@ public final class MaskPostprocessor {
     s1y = Axis.of(lowResSize, paddedSize, inH, doubleIndex);
     s2x = Axis.of(inW, outW, outW, doubleIndex);
     s2y = Axis.of(inH, outH, outH, doubleIndex);
-    lowH = new float[lowResSize * inW];
-    s1Row = new float[inW];
-    s2Rows[0] = new float[outW];
-    s2Rows[1] = new float[outW];
-    outRow = new float[outW];
   }
 
   /** Full-resolution logits of one low-res mask, row-major at the original size. */
@@ -96,7 +87,7 @@ public final class MaskPostprocessor {
   /**
    * Streams rows {@code from} (inclusive) to {@code to} (exclusive) of the upscaled mask stored at
    * {@code lowRes[offset ...]}, interpolating only the low-res rows they need: disjoint row ranges
-   * of one mask can be made on different threads (one instance each).
+   * of one mask can be made on different threads.
    */
   public void rows(float[] lowRes, int offset, int from, int to, RowConsumer consumer) {
     if (from < 0 || to > outH || from > to) {
@@ -108,20 +99,54 @@ public final class MaskPostprocessor {
     // stage 1, horizontal: the low-res rows behind the range, to the cropped padded width
     int first = s1y.i0[s2y.i0[from]];
     int last = s1y.i1[s2y.i1[to - 1]];
+    Staged st = new Staged(first, last);
     for (int r = first; r <= last; r++) {
-      horizontal(lowRes, offset + r * lowResSize, s1x, lowH, r * inW, inW);
+      horizontal(lowRes, offset + r * lowResSize, s1x, st.lowH, (r - first) * inW, inW);
     }
-    s2RowIndex[0] = -1;
-    s2RowIndex[1] = -1;
+    float[] outRow = new float[outW];
     for (int y = from; y < to; y++) {
-      float[] a = stage2Row(s2y.i0[y]);
-      float[] b = stage2Row(s2y.i1[y]);
+      float[] a = st.stage2Row(s2y.i0[y]);
+      float[] b = st.stage2Row(s2y.i1[y]);
       float h0 = s2y.l0[y];
       float h1 = s2y.l1[y];
       for (int x = 0; x < outW; x++) {
         outRow[x] = a[x] * h0 + b[x] * h1;
       }
       consumer.accept(y, outRow);
+    }
+  }
+
+  /** One {@link #rows} call's buffers: low-res rows first..last at the padded width, two rows. */
+  private final class Staged {
+    final int first;
+    final float[] lowH;
+    final float[] s1Row = new float[inW];
+    final float[][] s2Rows = {new float[outW], new float[outW]};
+    final int[] s2RowIndex = {-1, -1};
+
+    Staged(int first, int last) {
+      this.first = first;
+      this.lowH = new float[(last - first + 1) * inW];
+    }
+
+    /** Row r of stage 1 (cropped, padded size) resized horizontally to the original width. */
+    float[] stage2Row(int r) {
+      for (int k = 0; k < 2; k++) {
+        if (s2RowIndex[k] == r) {
+          return s2Rows[k];
+        }
+      }
+      int slot = s2RowIndex[0] < s2RowIndex[1] ? 0 : 1;
+      int r0 = (s1y.i0[r] - first) * inW;
+      int r1 = (s1y.i1[r] - first) * inW;
+      float h0 = s1y.l0[r];
+      float h1 = s1y.l1[r];
+      for (int x = 0; x < inW; x++) {
+        s1Row[x] = lowH[r0 + x] * h0 + lowH[r1 + x] * h1;
+      }
+      horizontal(s1Row, 0, s2x, s2Rows[slot], 0, outW);
+      s2RowIndex[slot] = r;
+      return s2Rows[slot];
     }
   }
 
@@ -157,12 +182,14 @@ public final class MaskPostprocessor {
     if (from == to) {
       return;
     }
-    if (tapsX == null) {
-      tapsX = Taps.compose(s1x, s2x, lowResSize);
-      tapsY = Taps.compose(s1y, s2y, lowResSize);
+    Taps[] t = taps;
+    if (t == null) {
+      // made at most a few times over by racing threads, all equal
+      t = new Taps[] {Taps.compose(s1x, s2x, lowResSize), Taps.compose(s1y, s2y, lowResSize)};
+      taps = t;
     }
-    Taps tx = tapsX;
-    Taps ty = tapsY;
+    Taps tx = t[0];
+    Taps ty = t[1];
     int first = Integer.MAX_VALUE;
     int last = -1;
     for (int y = from; y < to; y++) {
@@ -171,6 +198,7 @@ public final class MaskPostprocessor {
     }
     // the low-res rows first..last at the original width
     float[] h = new float[(last - first + 1) * outW];
+    float[] outRow = new float[outW];
     for (int r = first; r <= last; r++) {
       int src = offset + r * lowResSize;
       int dst = (r - first) * outW;
@@ -191,26 +219,6 @@ public final class MaskPostprocessor {
       }
       consumer.accept(y, outRow);
     }
-  }
-
-  /** Row r of stage 1 (cropped, padded size) resized horizontally to the original width. */
-  private float[] stage2Row(int r) {
-    for (int k = 0; k < 2; k++) {
-      if (s2RowIndex[k] == r) {
-        return s2Rows[k];
-      }
-    }
-    int slot = s2RowIndex[0] < s2RowIndex[1] ? 0 : 1;
-    int r0 = s1y.i0[r] * inW;
-    int r1 = s1y.i1[r] * inW;
-    float h0 = s1y.l0[r];
-    float h1 = s1y.l1[r];
-    for (int x = 0; x < inW; x++) {
-      s1Row[x] = lowH[r0 + x] * h0 + lowH[r1 + x] * h1;
-    }
-    horizontal(s1Row, 0, s2x, s2Rows[slot], 0, outW);
-    s2RowIndex[slot] = r;
-    return s2Rows[slot];
   }
 
   private static void horizontal(float[] src, int srcOff, Axis ax, float[] dst, int dstOff,
