@@ -152,22 +152,6 @@ class PredictorTest {
   }
 
   @Test
-  void positiveLogitsSetTheirBitsAtAnyOffset() {
-    float[] row = {1f, -1f, 0f, -0f, 1e-30f, -1e-30f, Float.MIN_VALUE, 3f, 2f, -5f, 7f};
-    boolean[] set = {true, false, false, false, true, false, true, true, true, false, true};
-    for (int at : new int[] {0, 5, 53, 60, 64, 120}) {
-      long[] bits = new long[4];
-      bits[3] = -1L;
-      SamPredictor.setPositive(row, row.length, at, bits);
-      for (int i = 0; i < 192; i++) {
-        boolean expected = i >= at && i < at + row.length && set[i - at];
-        assertEquals(expected, (bits[i >>> 6] >>> i & 1) == 1, "offset " + at + " bit " + i);
-      }
-      assertEquals(-1L, bits[3], "a word past the row is left alone");
-    }
-  }
-
-  @Test
   void theMaskInputDecoderIsMadeOnceOnFirstUseAndClosedWithTheModel() throws Exception {
     try (SamModel own = SamModel.load(Fixtures.checkpoint(Model.MOBILESAM))) {
       List<Future<InferenceSession>> made = new ArrayList<>();

@@ -163,16 +163,58 @@ public final class MaskPostprocessor {
    */
   public void rowsForThreshold(float[] lowRes, int offset, int from, int to,
       RowConsumer consumer) {
+    if (composes()) {
+      composedRows(lowRes, offset, from, to, consumer);
+    } else {
+      rows(lowRes, offset, from, to, consumer);
+    }
+  }
+
+  /**
+   * The mask {@code logits > 0} of rows {@code from .. to - 1}, as bits {@code y * W + x} of
+   * {@code bits} (W the original width): the signs of {@link #rowsForThreshold}'s values. On the
+   * composed filter only pixels near the mask's edge are computed (see {@link EdgeThreshold}:
+   * a 534x800 mask of a trained model's usual shape in a fraction of the full upscaling's time).
+   * Row ranges of one mask may be made on different threads when each starts on a whole word.
+   */
+  public void thresholdRows(float[] lowRes, int offset, int from, int to, long[] bits) {
+    if (from < 0 || to > outH || from > to) {
+      throw new IllegalArgumentException("rows " + from + ".." + to + " of " + outH);
+    }
+    if (from == to) {
+      return;
+    }
+    if (!composes() || !EdgeThreshold.apply(lowRes, offset, lowResSize, composedTaps()[0],
+        composedTaps()[1], from, to, bits)) {
+      rowsForThreshold(lowRes, offset, from, to,
+          (y, row) -> EdgeThreshold.setPositive(row, outW, y * outW, bits));
+    }
+  }
+
+  /** Whether {@link #rowsForThreshold} takes the composed three-tap filter. */
+  private boolean composes() {
     // multiply-adds per mask: composed 3 per output pixel plus the low-res rows at output width;
     // two stages 2 per output pixel plus each stage-1 row made twice over (vertical, horizontal)
     double pixels = (double) outH * outW;
     double composed = 3 * pixels + 3.0 * Math.min(lowResSize, inH) * outW;
     double staged = 2 * pixels + Math.min(inH, 2.0 * outH) * 2 * (inW + outW);
-    if (composed < 0.8 * staged) {
-      composedRows(lowRes, offset, from, to, consumer);
-    } else {
-      rows(lowRes, offset, from, to, consumer);
+    return composed < 0.8 * staged;
+  }
+
+  /** The composed taps {x, y} (for tests). */
+  Taps[] composedTapsForTest() {
+    return composedTaps();
+  }
+
+  /** The composed taps {x, y}, made on first use. */
+  private Taps[] composedTaps() {
+    Taps[] t = taps;
+    if (t == null) {
+      // made at most a few times over by racing threads, all equal
+      t = new Taps[] {Taps.compose(s1x, s2x, lowResSize), Taps.compose(s1y, s2y, lowResSize)};
+      taps = t;
     }
+    return t;
   }
 
   private void composedRows(float[] lowRes, int offset, int from, int to, RowConsumer consumer) {
@@ -182,12 +224,7 @@ public final class MaskPostprocessor {
     if (from == to) {
       return;
     }
-    Taps[] t = taps;
-    if (t == null) {
-      // made at most a few times over by racing threads, all equal
-      t = new Taps[] {Taps.compose(s1x, s2x, lowResSize), Taps.compose(s1y, s2y, lowResSize)};
-      taps = t;
-    }
+    Taps[] t = composedTaps();
     Taps tx = t[0];
     Taps ty = t[1];
     int first = Integer.MAX_VALUE;
@@ -232,7 +269,7 @@ public final class MaskPostprocessor {
    * Two stages along one axis composed: for each output index, three low-res indices (the
    * distinct sources in increasing order, repeated with weight 0 when fewer) and their weights.
    */
-  private static final class Taps {
+  static final class Taps {
     final int[] k0;
     final int[] k1;
     final int[] k2;
