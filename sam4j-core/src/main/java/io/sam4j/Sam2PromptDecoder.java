@@ -106,17 +106,24 @@ final class Sam2PromptDecoder implements ModelBackend.Decoder {
         in.put(Sam2Decoders.CACHED_FEATS_1, cache.handle(Sam2Decoders.CACHED_FEATS_1));
       }
     }
+    Sam2HeadsSpec heads = spec.heads();
+    boolean dynamic = heads.dynamicMultimaskViaStability()
+        && batch.stream().anyMatch(p -> !p.multimask());
     try (Outputs out = (withMask ? backend.maskInputDecoder() : backend.cachedDecoder())
         .runKeepingOutputs(in)) {
       FloatTensor iouT = out.get(Sam2Graphs.IOU_PREDICTIONS);
       iou = iouT.data();
       m = iouT.dim(1);
+      if (!withMask && !dynamic) {
+        // in sub-pixel order until somebody reads the masks (most read only some of them)
+        return PromptDecoder.Output.ofSubPixel(out.get(SamGraphs.LOW_RES_SUBPIXEL).data(),
+            spec.embeddingSize(), iou, m, IntStream.range(0, b).toArray());
+      }
       lowRes = withMask ? out.get(Sam2Graphs.LOW_RES_MASKS).data()
           : SamGraphs.subPixelToImage(out.get(SamGraphs.LOW_RES_SUBPIXEL).data(), m,
               spec.embeddingSize());
     }
-    Sam2HeadsSpec heads = spec.heads();
-    if (heads.dynamicMultimaskViaStability()) {
+    if (dynamic) {
       for (int i = 0; i < b; i++) {
         if (!batch.get(i).multimask()) {
           dynamicMultimask(lowRes, iou, i, m, side * side,
