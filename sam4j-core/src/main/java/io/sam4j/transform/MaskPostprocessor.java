@@ -172,10 +172,14 @@ public final class MaskPostprocessor {
 
   /**
    * The mask {@code logits > 0} of rows {@code from .. to - 1}, as bits {@code y * W + x} of
-   * {@code bits} (W the original width): the signs of {@link #rowsForThreshold}'s values. On the
-   * composed filter only pixels near the mask's edge are computed (see {@link EdgeThreshold}:
-   * a 534x800 mask of a trained model's usual shape in a fraction of the full upscaling's time).
-   * Row ranges of one mask may be made on different threads when each starts on a whole word.
+   * {@code bits} (W the original width). Where the mask changes sign seldom enough, only pixels
+   * near its edge are computed, with the composed filter (see {@link EdgeThreshold}: a 534x800
+   * mask of a trained model's usual shape in a fifth of the full upscaling's time, and a 3.4 MP
+   * one in far less); otherwise {@link #rowsForThreshold}'s values are thresholded. The composed
+   * filter's values differ from the two stages' by float rounding, so for an output that
+   * {@link #rowsForThreshold} makes in two stages (large photos) a logit within rounding of zero
+   * may take the other sign. Row ranges of one mask may be made on different threads when each
+   * starts on a whole word.
    */
   public void thresholdRows(float[] lowRes, int offset, int from, int to, long[] bits) {
     if (from < 0 || to > outH || from > to) {
@@ -184,8 +188,8 @@ public final class MaskPostprocessor {
     if (from == to) {
       return;
     }
-    if (!composes() || !EdgeThreshold.apply(lowRes, offset, lowResSize, composedTaps()[0],
-        composedTaps()[1], from, to, bits)) {
+    Taps[] t = composedTaps();
+    if (!EdgeThreshold.apply(lowRes, offset, lowResSize, t[0], t[1], from, to, bits)) {
       rowsForThreshold(lowRes, offset, from, to,
           (y, row) -> EdgeThreshold.setPositive(row, outW, y * outW, bits));
     }

@@ -74,6 +74,30 @@ class EdgeThresholdTest {
   }
 
   @Test
+  void aLargePhotoTakesTheEdgesOfTheComposedFilter() {
+    // 1500x2241: rowsForThreshold makes it in two stages, whose values differ from the composed
+    // filter's by float rounding: the bits agree wherever the logit is not within rounding of 0
+    int h = 1500;
+    int w = 2241;
+    float[] low = blobs(5);
+    MaskPostprocessor p = new MaskPostprocessor(SIDE, 1024, new int[] {685, 1024},
+        new int[] {h, w});
+    long[] bits = new long[(h * w + 63) >>> 6];
+    p.thresholdRows(low, 0, 0, h, bits);
+    int[] checked = {0};
+    p.rowsForThreshold(low, 0, 0, h, (y, row) -> {
+      for (int x = 0; x < w; x++) {
+        int i = y * w + x;
+        if (Math.abs(row[x]) > 1e-5f) {
+          assertEquals(row[x] > 0f, (bits[i >>> 6] >>> i & 1) == 1, "pixel " + y + "," + x);
+          checked[0]++;
+        }
+      }
+    });
+    assertTrue(checked[0] > h * w * 99L / 100, "nearly every pixel is away from zero");
+  }
+
+  @Test
   void aMaskThatChangesSignEverywhereTakesTheFullUpscaling() {
     float[] noise = new float[SIDE * SIDE];
     Random r = new Random(9);
