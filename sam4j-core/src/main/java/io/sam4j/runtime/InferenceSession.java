@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A session for short runs (the prompt decoder) keeps a second runtime session over the same
  * graph whose threads spin between operators, made on first use: a run that starts while no other
  * run of any session is in flight in this process takes it (waking a sleeping thread costs tens
- * of microseconds on every parallel operator: MobileSAM's decoder 1.2-1.5 ms faster per prompt),
+ * of microseconds on every parallel operator: MobileSAM's decoder 0.7-1.5 ms faster per prompt),
  * and any run that starts beside another takes the sleeping one, because spinning threads on
  * shared cores slow everybody down (a server under load measured 2-3x slower decodes).
  */
