@@ -42,6 +42,8 @@ final class PromptDecoder implements ModelBackend.Decoder {
     private final int[] rows;
     private final float[] subPixel;
     private final int embeddingSize;
+    /** Values per mask (s x s). */
+    private final int maskSize;
     private float[] lowRes;
 
     /**
@@ -62,6 +64,9 @@ final class PromptDecoder implements ModelBackend.Decoder {
       this.iou = iou;
       this.masksPerPrompt = masksPerPrompt;
       this.rows = rows;
+      int made = (int) Arrays.stream(rows).filter(r -> r >= 0).count();
+      this.maskSize = subPixel != null ? 16 * embeddingSize * embeddingSize
+          : lowRes.length / Math.max(1, masksPerPrompt * made);
     }
 
     /**
@@ -87,21 +92,12 @@ final class PromptDecoder implements ModelBackend.Decoder {
         return SamGraphs.subPixelMasks(subPixel, masksPerPrompt, embeddingSize, row, first,
             count);
       }
-      int n = lowRes.length / Math.max(1, masksPerPrompt * rowCount());
       float[][] out = new float[count][];
       for (int j = 0; j < count; j++) {
         int t = row * masksPerPrompt + first + j;
-        out[j] = Arrays.copyOfRange(lowRes, t * n, (t + 1) * n);
+        out[j] = Arrays.copyOfRange(lowRes, t * maskSize, (t + 1) * maskSize);
       }
       return out;
-    }
-
-    private int rowCount() {
-      int n = 0;
-      for (int r : rows) {
-        n = Math.max(n, r + 1);
-      }
-      return n;
     }
 
     float[] iou() {

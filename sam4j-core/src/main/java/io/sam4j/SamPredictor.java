@@ -242,7 +242,7 @@ public final class SamPredictor implements AutoCloseable {
     }
     bounds[parts] = h;
     long[][] words = new long[logits.length][(h * w + 63) >>> 6];
-    MaskPostprocessor up = upscaler(st);
+    MaskPostprocessor up = upscaler();
     IntStream.range(0, logits.length * parts).parallel().forEach(task -> {
       int j = task / parts;
       int k = task % parts;
@@ -256,16 +256,12 @@ public final class SamPredictor implements AutoCloseable {
     return made;
   }
 
-  /** The (thread-safe) upscaler from low-res logits to the original size of {@code st}. */
-  private MaskPostprocessor upscaler(ImageEmbedding st) {
-    MaskPostprocessor up = upscaler;
-    if (up == null || st != state) {
-      up = backend.upscaler(st, st.originalSize());
-      if (st == state) {
-        upscaler = up;
-      }
+  /** The (thread-safe) upscaler from low-res logits to the current image's original size. */
+  private MaskPostprocessor upscaler() {
+    if (upscaler == null) {
+      upscaler = backend.upscaler(state, state.originalSize());
     }
-    return up;
+    return upscaler;
   }
 
   private static int gcd(int a, int b) {
@@ -280,7 +276,7 @@ public final class SamPredictor implements AutoCloseable {
     ImageEmbedding st = requireState();
     int[] orig = st.originalSize();
     float[] out = new float[orig[0] * orig[1]];
-    upscaler(st).rows(lowRes, 0,
+    upscaler().rows(lowRes, 0,
         (y, row) -> System.arraycopy(row, 0, out, y * row.length, row.length));
     return out;
   }

@@ -1,5 +1,7 @@
 package io.sam4j.transform;
 
+import io.sam4j.result.Mask;
+
 /**
  * SAM's {@code postprocess_masks}: low-res logits upsampled bilinearly (align_corners=false, in
  * float32 as PyTorch's {@code F.interpolate} computes it) to the padded input size, cropped to the
@@ -191,7 +193,7 @@ public final class MaskPostprocessor {
     Taps[] t = composedTaps();
     if (!EdgeThreshold.apply(lowRes, offset, lowResSize, t[0], t[1], from, to, bits)) {
       rowsForThreshold(lowRes, offset, from, to,
-          (y, row) -> EdgeThreshold.setPositive(row, outW, y * outW, bits));
+          (y, row) -> Mask.setPositiveBits(row, outW, y * outW, bits));
     }
   }
 

@@ -31,15 +31,8 @@ final class ObjectResults {
     }
     int w = width;
     long[] words = new long[(w * height + 63) >>> 6];
-    MaskPostprocessor.direct(lowRes, new int[] {height, w}).rows(logits, 0, (y, row) -> {
-      int base = y * w;
-      for (int x = 0; x < w; x++) {
-        if (row[x] > 0) {
-          int i = base + x;
-          words[i >>> 6] |= 1L << i;
-        }
-      }
-    });
+    MaskPostprocessor.direct(lowRes, new int[] {height, w}).rows(logits, 0,
+        (y, row) -> Mask.setPositiveBits(row, w, y * w, words));
     return new ObjectResult(objId, logits, Mask.fromWords(words, w, height), score);
   }
 }

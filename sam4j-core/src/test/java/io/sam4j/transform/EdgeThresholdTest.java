@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sam4j.result.Mask;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -126,7 +127,7 @@ class EdgeThresholdTest {
     for (int at : new int[] {0, 5, 53, 60, 64, 120}) {
       long[] bits = new long[6];
       bits[5] = -1L;
-      EdgeThreshold.setPositive(wide, wide.length, at, bits);
+      Mask.setPositiveBits(wide, wide.length, at, bits);
       for (int i = 0; i < 320; i++) {
         boolean expected = i >= at && i < at + wide.length && set[(i - at) % row.length];
         assertEquals(expected, (bits[i >>> 6] >>> i & 1) == 1, "offset " + at + " bit " + i);
